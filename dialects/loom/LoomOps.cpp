@@ -1,0 +1,661 @@
+//===- LoomOps.cpp - loom op verifiers and builders -----------------------===//
+//
+// Every verifier names the operand and the shapes involved, e.g.
+//   'loom.matmul' op contracting dimension mismatch: lhs is 4x8, rhs is 9x3
+//
+//===----------------------------------------------------------------------===//
+
+#include "loom/dialect/LoomOps.h"
+#include "loom/dialect/EinsumSpec.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+Type elementTypeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getElementType();
+}
+Type elementTypeOf(Type t) { return cast<RankedTensorType>(t).getElementType(); }
+
+std::string formatElementType(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+/// Checks that `result` has shape `expected` and element type `elementType`.
+LogicalResult verifyResultType(Operation *op, Type result,
+                               ArrayRef<int64_t> expected, Type elementType,
+                               StringRef what) {
+  auto t = cast<RankedTensorType>(result);
+  if (t.getShape() == expected && t.getElementType() == elementType)
+    return success();
+  return op->emitOpError() << "result type is " << formatType(t) << " but "
+                           << what << " is "
+                           << formatType(RankedTensorType::get(expected,
+                                                               elementType));
+}
+
+/// Shared checks of elementwise ops: operands broadcast and the result has
+/// the broadcast shape.
+LogicalResult verifyBroadcast(Operation *op, ArrayRef<Value> operands,
+                              ArrayRef<StringRef> names, Type result,
+                              Type resultElementType) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : operands)
+    shapes.push_back(shapeOf(v));
+  std::optional<SmallVector<int64_t>> shape = broadcastShapes(shapes);
+  if (!shape) {
+    auto diag = op->emitOpError() << "operands do not broadcast: ";
+    for (auto [i, v] : llvm::enumerate(operands))
+      diag << (i ? ", " : "") << names[i] << " is " << formatShape(shapeOf(v));
+    return diag;
+  }
+  return verifyResultType(op, result, *shape, resultElementType,
+                          "the broadcast of the operands");
+}
+
+LogicalResult verifySameElementTypes(Operation *op, ArrayRef<Value> values,
+                                     ArrayRef<StringRef> names) {
+  for (size_t i = 1; i < values.size(); ++i) {
+    if (elementTypeOf(values[i]) != elementTypeOf(values[0]))
+      return op->emitOpError()
+             << "element types differ: " << names[0] << " is "
+             << formatElementType(elementTypeOf(values[0])) << ", " << names[i]
+             << " is " << formatElementType(elementTypeOf(values[i]));
+  }
+  return success();
+}
+
+template <typename BinaryOp>
+LogicalResult verifyBinary(BinaryOp op) {
+  if (failed(verifySameElementTypes(op, {op.getLhs(), op.getRhs()},
+                                    {"lhs", "rhs"})))
+    return failure();
+  return verifyBroadcast(op, {op.getLhs(), op.getRhs()}, {"lhs", "rhs"},
+                         op.getType(), elementTypeOf(op.getLhs()));
+}
+
+/// Normalizes a list of dims against `rank`: in range and unique.
+LogicalResult normalizeDims(Operation *op, ArrayRef<int64_t> dims,
+                            int64_t rank, StringRef what,
+                            SmallVectorImpl<int64_t> &out) {
+  llvm::SmallSet<int64_t, 8> seen;
+  for (int64_t d : dims) {
+    std::optional<int64_t> n = normalizeDim(d, rank);
+    if (!n)
+      return op->emitOpError() << what << " " << d
+                               << " is out of range for rank " << rank;
+    if (!seen.insert(*n).second)
+      return op->emitOpError() << what << " " << d << " is repeated";
+    out.push_back(*n);
+  }
+  return success();
+}
+
+LogicalResult checkArraySize(Operation *op, ArrayRef<int64_t> values,
+                             size_t expected, StringRef name) {
+  if (values.size() != expected)
+    return op->emitOpError() << "expects " << expected << " values in `"
+                             << name << "`, got " << values.size();
+  return success();
+}
+
+LogicalResult checkAllAtLeast(Operation *op, ArrayRef<int64_t> values,
+                              int64_t minimum, StringRef name) {
+  for (int64_t v : values)
+    if (v < minimum)
+      return op->emitOpError() << "`" << name << "` values must be >= "
+                               << minimum << ", got " << v;
+  return success();
+}
+
+/// Output extent of a sliding window (convolution/pooling).
+int64_t windowOutput(int64_t in, int64_t padLow, int64_t padHigh,
+                     int64_t kernel, int64_t stride, int64_t dilation) {
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t padded = in + padLow + padHigh;
+  if (padded < span)
+    return 0;
+  return (padded - span) / stride + 1;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+LogicalResult DivOp::verify() { return verifyBinary(*this); }
+LogicalResult MaxOp::verify() { return verifyBinary(*this); }
+LogicalResult MinOp::verify() { return verifyBinary(*this); }
+LogicalResult PowOp::verify() { return verifyBinary(*this); }
+
+LogicalResult CompareOp::verify() {
+  if (failed(verifySameElementTypes(*this, {getLhs(), getRhs()},
+                                    {"lhs", "rhs"})))
+    return failure();
+  return verifyBroadcast(*this, {getLhs(), getRhs()}, {"lhs", "rhs"},
+                         getType(), IntegerType::get(getContext(), 1));
+}
+
+LogicalResult SelectOp::verify() {
+  if (failed(verifySameElementTypes(*this, {getTrueValue(), getFalseValue()},
+                                    {"true value", "false value"})))
+    return failure();
+  return verifyBroadcast(*this, {getCondition(), getTrueValue(), getFalseValue()},
+                         {"condition", "true value", "false value"}, getType(),
+                         elementTypeOf(getTrueValue()));
+}
+
+LogicalResult CastOp::verify() {
+  if (shapeOf(getInput()) != getType().getShape())
+    return emitOpError() << "cannot change the shape: input is "
+                         << formatType(getInput().getType()) << ", result is "
+                         << formatType(getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul, linear, contract
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// numpy.matmul result shape; sets `error` on failure.
+std::optional<SmallVector<int64_t>>
+inferMatmulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                 std::string &error) {
+  if (lhs.empty() || rhs.empty()) {
+    error = "operands must have rank >= 1: lhs is " + formatShape(lhs) +
+            ", rhs is " + formatShape(rhs);
+    return std::nullopt;
+  }
+  SmallVector<int64_t> l(lhs), r(rhs);
+  bool vecL = l.size() == 1, vecR = r.size() == 1;
+  if (vecL)
+    l.insert(l.begin(), 1);
+  if (vecR)
+    r.push_back(1);
+  int64_t k1 = l[l.size() - 1], k2 = r[r.size() - 2];
+  if (k1 != k2) {
+    error = "contracting dimension mismatch: lhs is " + formatShape(lhs) +
+            ", rhs is " + formatShape(rhs);
+    return std::nullopt;
+  }
+  ArrayRef<int64_t> bl = ArrayRef<int64_t>(l).drop_back(2);
+  ArrayRef<int64_t> br = ArrayRef<int64_t>(r).drop_back(2);
+  std::optional<SmallVector<int64_t>> batch = broadcastShapes({bl, br});
+  if (!batch) {
+    error = "batch dimensions do not broadcast: lhs is " + formatShape(lhs) +
+            ", rhs is " + formatShape(rhs);
+    return std::nullopt;
+  }
+  SmallVector<int64_t> result = *batch;
+  if (!vecL)
+    result.push_back(l[l.size() - 2]);
+  if (!vecR)
+    result.push_back(r.back());
+  return result;
+}
+} // namespace
+
+void MatmulOp::build(OpBuilder &builder, OperationState &state, Value lhs,
+                     Value rhs) {
+  std::string error;
+  Type resultType = lhs.getType();
+  if (auto shape = inferMatmulShape(shapeOf(lhs), shapeOf(rhs), error))
+    resultType = RankedTensorType::get(*shape, elementTypeOf(lhs));
+  build(builder, state, resultType, lhs, rhs);
+}
+
+LogicalResult MatmulOp::verify() {
+  if (failed(verifySameElementTypes(*this, {getLhs(), getRhs()},
+                                    {"lhs", "rhs"})))
+    return failure();
+  std::string error;
+  auto shape = inferMatmulShape(shapeOf(getLhs()), shapeOf(getRhs()), error);
+  if (!shape)
+    return emitOpError() << error;
+  return verifyResultType(*this, getType(), *shape, elementTypeOf(getLhs()),
+                          "the matrix product");
+}
+
+LogicalResult LinearOp::verify() {
+  SmallVector<Value> values = {getInput(), getWeight()};
+  SmallVector<StringRef> names = {"input", "weight"};
+  if (getBias()) {
+    values.push_back(getBias());
+    names.push_back("bias");
+  }
+  if (failed(verifySameElementTypes(*this, values, names)))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (x.empty())
+    return emitOpError() << "input must have rank >= 1, got a scalar";
+  if (w.size() != 2)
+    return emitOpError() << "weight must be out_features x in_features, got "
+                         << formatShape(w);
+  if (x.back() != w[1])
+    return emitOpError() << "in_features mismatch: input is " << formatShape(x)
+                         << ", weight is " << formatShape(w);
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError() << "bias must have shape " << w[0] << ", got "
+                         << formatShape(shapeOf(getBias()));
+  SmallVector<int64_t> out(x.drop_back());
+  out.push_back(w[0]);
+  return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
+                          "input x weight^T");
+}
+
+LogicalResult ContractOp::verify() {
+  std::string error;
+  std::optional<EinsumSpec> spec = EinsumSpec::parse(getSpec(), error);
+  if (!spec)
+    return emitOpError() << error;
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one operand";
+  if (spec->inputs.size() != getInputs().size())
+    return emitOpError() << "spec '" << getSpec() << "' has "
+                         << spec->inputs.size() << " input terms but there are "
+                         << getInputs().size() << " operands";
+  SmallVector<StringRef> names;
+  SmallVector<std::string> storage;
+  for (size_t i = 0; i < getInputs().size(); ++i)
+    storage.push_back("operand #" + std::to_string(i));
+  for (auto &s : storage)
+    names.push_back(s);
+  if (failed(verifySameElementTypes(*this, llvm::to_vector(getInputs()), names)))
+    return failure();
+
+  llvm::DenseMap<char, std::pair<int64_t, unsigned>> sizes;
+  for (auto [i, operand] : llvm::enumerate(getInputs())) {
+    const std::string &term = spec->inputs[i];
+    ArrayRef<int64_t> shape = shapeOf(operand);
+    if (term.size() != shape.size())
+      return emitOpError() << "term '" << term << "' of operand #" << i
+                           << " has " << term.size()
+                           << " labels but the operand is "
+                           << formatShape(shape);
+    for (auto [label, size] : llvm::zip(term, shape)) {
+      auto [it, inserted] = sizes.try_emplace(label, size, (unsigned)i);
+      if (!inserted && it->second.first != size)
+        return emitOpError()
+               << "label '" << label << "' has size " << it->second.first
+               << " in operand #" << it->second.second << " ("
+               << formatShape(shapeOf(getInputs()[it->second.second]))
+               << ") but " << size << " in operand #" << i << " ("
+               << formatShape(shape) << ")";
+    }
+  }
+  SmallVector<int64_t> out;
+  for (char label : spec->output) {
+    auto it = sizes.find(label);
+    if (it == sizes.end())
+      return emitOpError() << "output label '" << label
+                           << "' does not appear in any input";
+    out.push_back(it->second.first);
+  }
+  return verifyResultType(*this, getType(), out,
+                          elementTypeOf(getInputs()[0]), "the contraction");
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations
+//===----------------------------------------------------------------------===//
+
+namespace {
+template <typename ReduceOp>
+LogicalResult verifyReduce(ReduceOp op) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  SmallVector<int64_t> dims;
+  if (failed(normalizeDims(op, op.getDims(), in.size(), "dim", dims)))
+    return failure();
+  SmallVector<int64_t> out;
+  for (int64_t i = 0, e = in.size(); i < e; ++i) {
+    if (llvm::is_contained(dims, i)) {
+      if (op.getKeepdims())
+        out.push_back(1);
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return verifyResultType(op, op.getType(), out, elementTypeOf(op.getInput()),
+                          "the reduction");
+}
+
+LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (!normalizeDim(axis, rank))
+    return op->emitOpError() << "axis " << axis << " is out of range for rank "
+                             << rank;
+  return success();
+}
+} // namespace
+
+LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceProdOp::verify() { return verifyReduce(*this); }
+
+LogicalResult ArgmaxOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  std::optional<int64_t> dim = normalizeDim(getDim(), in.size());
+  if (!dim)
+    return emitOpError() << "dim " << getDim() << " is out of range for rank "
+                         << in.size();
+  SmallVector<int64_t> out;
+  for (int64_t i = 0, e = in.size(); i < e; ++i) {
+    if (i != *dim)
+      out.push_back(in[i]);
+    else if (getKeepdims())
+      out.push_back(1);
+  }
+  if (getType().getShape() != ArrayRef<int64_t>(out))
+    return emitOpError() << "result shape is " << formatShape(getType().getShape())
+                         << " but the reduction is " << formatShape(out);
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, getAxis(), getType().getRank());
+}
+LogicalResult LogSoftmaxOp::verify() {
+  return verifyAxis(*this, getAxis(), getType().getRank());
+}
+
+LogicalResult LayerNormOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  std::optional<int64_t> axis = normalizeDim(getAxis(), in.size());
+  if (!axis)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << in.size();
+  ArrayRef<int64_t> normalized = in.drop_front(*axis);
+  for (auto [name, v] : {std::pair<StringRef, Value>{"scale", getScale()},
+                         std::pair<StringRef, Value>{"bias", getBias()}}) {
+    if (!v)
+      continue;
+    if (elementTypeOf(v) != elementTypeOf(getInput()))
+      return emitOpError() << name << " element type "
+                           << formatElementType(elementTypeOf(v))
+                           << " differs from the input's "
+                           << formatElementType(elementTypeOf(getInput()));
+    if (shapeOf(v) != normalized)
+      return emitOpError() << name << " must have the normalized shape "
+                           << formatShape(normalized) << ", got "
+                           << formatShape(shapeOf(v));
+  }
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError() << "epsilon must be >= 0";
+  return verifyResultType(*this, getType(), in, elementTypeOf(getInput()),
+                          "the input");
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  if (in.getNumElements() != getType().getNumElements())
+    return emitOpError() << "element count changes: input is "
+                         << formatShape(in.getShape()) << " ("
+                         << in.getNumElements() << " elements), result is "
+                         << formatShape(getType().getShape()) << " ("
+                         << getType().getNumElements() << " elements)";
+  if (in.getElementType() != getType().getElementType())
+    return emitOpError() << "element type changes from "
+                         << formatElementType(in.getElementType()) << " to "
+                         << formatElementType(getType().getElementType());
+  return success();
+}
+
+void TransposeOp::build(OpBuilder &builder, OperationState &state, Value input,
+                        ArrayRef<int64_t> perm) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  SmallVector<int64_t> out;
+  for (int64_t p : perm)
+    out.push_back(p >= 0 && p < (int64_t)in.size() ? in[p] : 1);
+  build(builder, state, RankedTensorType::get(out, elementTypeOf(input)), input,
+        perm);
+}
+
+LogicalResult TransposeOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ArrayRef<int64_t> perm = getPermutation();
+  if (perm.size() != in.size())
+    return emitOpError() << "permutation has " << perm.size()
+                         << " entries but the input is " << formatShape(in);
+  SmallVector<bool> seen(in.size(), false);
+  SmallVector<int64_t> out;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= (int64_t)in.size() || seen[p])
+      return emitOpError() << "[" << llvm::make_range(perm.begin(), perm.end())
+                           << "] is not a permutation of 0.."
+                           << (int64_t)in.size() - 1;
+    seen[p] = true;
+    out.push_back(in[p]);
+  }
+  return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
+                          "the transposed input");
+}
+
+LogicalResult BroadcastToOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = getType().getShape();
+  std::optional<SmallVector<int64_t>> b = broadcastShapes({in, out});
+  if (!b || ArrayRef<int64_t>(*b) != out)
+    return emitOpError() << "input " << formatShape(in)
+                         << " does not broadcast to " << formatShape(out);
+  if (elementTypeOf(getInput()) != getType().getElementType())
+    return emitOpError() << "element type changes";
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one operand";
+  ArrayRef<int64_t> first = shapeOf(getInputs()[0]);
+  std::optional<int64_t> axis = normalizeDim(getAxis(), first.size());
+  if (!axis)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << first.size();
+  SmallVector<int64_t> out(first);
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    if (i == 0)
+      continue;
+    ArrayRef<int64_t> s = shapeOf(v);
+    if (elementTypeOf(v) != elementTypeOf(getInputs()[0]))
+      return emitOpError() << "operand #" << i << " has element type "
+                           << formatElementType(elementTypeOf(v))
+                           << ", operand #0 has "
+                           << formatElementType(elementTypeOf(getInputs()[0]));
+    bool ok = s.size() == first.size();
+    for (size_t d = 0; ok && d < s.size(); ++d)
+      ok = d == (size_t)*axis || s[d] == first[d];
+    if (!ok)
+      return emitOpError() << "operand #" << i << " is " << formatShape(s)
+                           << " but operand #0 is " << formatShape(first)
+                           << "; they may differ only in dim " << *axis;
+    out[*axis] += s[*axis];
+  }
+  return verifyResultType(*this, getType(), out,
+                          elementTypeOf(getInputs()[0]), "the concatenation");
+}
+
+LogicalResult SliceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  size_t rank = in.size();
+  if (failed(checkArraySize(*this, getStarts(), rank, "starts")) ||
+      failed(checkArraySize(*this, getLimits(), rank, "limits")) ||
+      failed(checkArraySize(*this, getStrides(), rank, "strides")) ||
+      failed(checkAllAtLeast(*this, getStrides(), 1, "strides")))
+    return failure();
+  SmallVector<int64_t> out;
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t s = getStarts()[d], l = getLimits()[d], st = getStrides()[d];
+    if (s < 0 || s > l || l > in[d])
+      return emitOpError() << "slice [" << s << ":" << l << "] of dim " << d
+                           << " is outside the input " << formatShape(in);
+    out.push_back((l - s + st - 1) / st);
+  }
+  return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
+                          "the slice");
+}
+
+LogicalResult PadOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (failed(checkArraySize(*this, getLow(), in.size(), "low")) ||
+      failed(checkArraySize(*this, getHigh(), in.size(), "high")) ||
+      failed(checkAllAtLeast(*this, getLow(), 0, "low")) ||
+      failed(checkAllAtLeast(*this, getHigh(), 0, "high")))
+    return failure();
+  SmallVector<int64_t> out;
+  for (size_t d = 0; d < in.size(); ++d)
+    out.push_back(in[d] + getLow()[d] + getHigh()[d]);
+  return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
+                          "the padded input");
+}
+
+LogicalResult GatherOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  std::optional<int64_t> axis = normalizeDim(getAxis(), in.size());
+  if (!axis)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << in.size();
+  SmallVector<int64_t> out(in.take_front(*axis));
+  llvm::append_range(out, shapeOf(getIndices()));
+  llvm::append_range(out, in.drop_front(*axis + 1));
+  return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
+                          "the gather");
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (x.size() != 4)
+    return emitOpError() << "input must be NCHW (rank 4), got "
+                         << formatShape(x);
+  if (w.size() != 4)
+    return emitOpError() << "weight must be F x C/groups x KH x KW (rank 4), got "
+                         << formatShape(w);
+  if (failed(checkArraySize(*this, getStrides(), 2, "strides")) ||
+      failed(checkArraySize(*this, getPadding(), 4, "padding")) ||
+      failed(checkArraySize(*this, getDilations(), 2, "dilations")) ||
+      failed(checkAllAtLeast(*this, getStrides(), 1, "strides")) ||
+      failed(checkAllAtLeast(*this, getPadding(), 0, "padding")) ||
+      failed(checkAllAtLeast(*this, getDilations(), 1, "dilations")))
+    return failure();
+  int64_t groups = getGroups();
+  if (groups < 1 || x[1] % groups != 0 || w[0] % groups != 0)
+    return emitOpError() << "groups = " << groups
+                         << " must divide the input channels (" << x[1]
+                         << ") and the output channels (" << w[0] << ")";
+  if (w[1] * groups != x[1])
+    return emitOpError() << "channel mismatch: input is " << formatShape(x)
+                         << " with groups = " << groups << ", weight is "
+                         << formatShape(w);
+  SmallVector<Value> values = {getInput(), getWeight()};
+  SmallVector<StringRef> names = {"input", "weight"};
+  if (getBias()) {
+    values.push_back(getBias());
+    names.push_back("bias");
+    if (shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+      return emitOpError() << "bias must have shape " << w[0] << ", got "
+                           << formatShape(shapeOf(getBias()));
+  }
+  if (failed(verifySameElementTypes(*this, values, names)))
+    return failure();
+  ArrayRef<int64_t> s = getStrides(), p = getPadding(), d = getDilations();
+  int64_t oh = windowOutput(x[2], p[0], p[2], w[2], s[0], d[0]);
+  int64_t ow = windowOutput(x[3], p[1], p[3], w[3], s[1], d[1]);
+  if (oh < 1 || ow < 1)
+    return emitOpError() << "kernel " << w[2] << "x" << w[3]
+                         << " (dilated) does not fit the padded input "
+                         << formatShape(x);
+  return verifyResultType(*this, getType(), {x[0], w[0], oh, ow},
+                          elementTypeOf(getInput()), "the convolution");
+}
+
+namespace {
+template <typename PoolOp>
+LogicalResult verifyPool(PoolOp op) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  if (x.size() != 4)
+    return op.emitOpError() << "input must be NCHW (rank 4), got "
+                            << formatShape(x);
+  if (failed(checkArraySize(op, op.getKernel(), 2, "kernel")) ||
+      failed(checkArraySize(op, op.getStrides(), 2, "strides")) ||
+      failed(checkArraySize(op, op.getPadding(), 4, "padding")) ||
+      failed(checkAllAtLeast(op, op.getKernel(), 1, "kernel")) ||
+      failed(checkAllAtLeast(op, op.getStrides(), 1, "strides")) ||
+      failed(checkAllAtLeast(op, op.getPadding(), 0, "padding")))
+    return failure();
+  ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(),
+                    p = op.getPadding();
+  if (p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1])
+    return op.emitOpError() << "padding must be smaller than the kernel "
+                            << k[0] << "x" << k[1];
+  int64_t oh = windowOutput(x[2], p[0], p[2], k[0], s[0], 1);
+  int64_t ow = windowOutput(x[3], p[1], p[3], k[1], s[1], 1);
+  if (oh < 1 || ow < 1)
+    return op.emitOpError() << "kernel " << k[0] << "x" << k[1]
+                            << " does not fit the padded input "
+                            << formatShape(x);
+  return verifyResultType(op, op.getType(), {x[0], x[1], oh, ow},
+                          elementTypeOf(op.getInput()), "the pooled input");
+}
+} // namespace
+
+LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
+
+LogicalResult GlobalAvgPool2DOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (x.size() != 4)
+    return emitOpError() << "input must be NCHW (rank 4), got "
+                         << formatShape(x);
+  return verifyResultType(*this, getType(), {x[0], x[1], 1, 1},
+                          elementTypeOf(getInput()), "the pooled input");
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch regions
+//===----------------------------------------------------------------------===//
+
+LogicalResult DispatchOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "region has " << body.getNumArguments()
+                         << " arguments for " << getInputs().size()
+                         << " operands";
+  for (auto [i, arg, in] : llvm::enumerate(body.getArguments(), getInputs()))
+    if (arg.getType() != in.getType())
+      return emitOpError() << "region argument #" << i << " has type "
+                           << arg.getType() << " but operand #" << i
+                           << " has type " << in.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "region must end with loom.yield";
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "loom.yield types do not match the results";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/loom/LoomOps.cpp.inc"

@@ -1,0 +1,28 @@
+// Compiling a model file to a module in memory: the one entry point that the
+// tools (loom-compile, and loom-run given a model instead of a module) share.
+// Plain C++ interface: no LLVM or MLIR types leak out of it.
+#ifndef LOOM_COMPILER_COMPILE_H
+#define LOOM_COMPILER_COMPILE_H
+
+#include <string>
+#include <vector>
+
+namespace loom {
+
+struct CompileOptions {
+  std::string target = "cpu";   // cpu | vulkan | cuda
+  std::string cpu;              // --cpu= (empty: host CPU)
+  std::string cpuFeatures;      // --cpu-features= (empty: host features)
+  int optLevel = 3;
+};
+
+// Compiles the model at `path` (.mlir in the loom dialect; .onnx once the
+// importer exists) into the bytes of a .loom module file. On failure returns
+// false and sets `error` to a message meant for the user (diagnostics with
+// file:line:col locations).
+bool compileModelFile(const std::string &path, const CompileOptions &options,
+                      std::string &moduleBytes, std::string &error);
+
+} // namespace loom
+
+#endif // LOOM_COMPILER_COMPILE_H

@@ -1,0 +1,31 @@
+//===- Passes.h - Loom passes -----------------------------------*- C++ -*-===//
+#ifndef LOOM_PASSES_PASSES_H
+#define LOOM_PASSES_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+#include "loom/dialect/LoomDialect.h"
+
+namespace mlir {
+class RewritePatternSet;
+}
+
+namespace loom {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+/// Patterns of --loom-decompose (composite loom ops -> primitive loom ops).
+void populateLoomDecompositionPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace loom
+
+#endif // LOOM_PASSES_PASSES_H

@@ -1,0 +1,66 @@
+//===- LinalgBuilders.h - building linalg on tensors ------------*- C++ -*-===//
+//
+// Small builders shared by the loom -> linalg patterns: empty/filled tensors,
+// broadcasting elementwise linalg.generic ops, row-major reshapes, and the
+// scalar arithmetic of each elementwise loom op.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOOM_PASSES_LOWERING_LINALGBUILDERS_H
+#define LOOM_PASSES_LOWERING_LINALGBUILDERS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
+
+#include <functional>
+
+namespace loom {
+
+/// tensor.empty of `shape` x `elementType`.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+
+/// A tensor of `type` filled with the scalar `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::Value value);
+
+/// An arith constant of `type` (int or float) holding `value`.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+/// The lowest value of `type` (-inf for floats, INT_MIN for ints).
+mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+/// The highest value of `type` (+inf for floats, INT_MAX for ints).
+mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Type type);
+
+/// Indexing map that reads an operand of `operandShape` broadcast (numpy
+/// rules) into an iteration space of `outputShape`.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> outputShape);
+
+using ScalarBodyFn = std::function<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A linalg.generic computing `resultType` elementwise from `inputs`, which
+/// are broadcast to the result shape. `body` receives one scalar per input.
+mlir::Value elementwiseGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::RankedTensorType resultType,
+                               mlir::ValueRange inputs,
+                               const ScalarBodyFn &body);
+
+/// Reshapes `value` to `resultType` (same element count, row-major) with
+/// tensor.collapse_shape / tensor.expand_shape.
+mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::RankedTensorType resultType);
+
+/// Converts a scalar between element types with Loom's cast semantics.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                       mlir::Type to);
+
+/// True for f16/bf16: such values are computed in f32 inside kernels.
+bool isNarrowFloat(mlir::Type t);
+
+} // namespace loom
+
+#endif // LOOM_PASSES_LOWERING_LINALGBUILDERS_H

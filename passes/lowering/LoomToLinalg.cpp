@@ -1,0 +1,987 @@
+//===- LoomToLinalg.cpp - loom ops to linalg on tensors -------------------===//
+//
+// --loom-to-linalg: named linalg ops where they exist (matmul, batch_matmul,
+// conv_2d_nchw_fchw, conv_2d_ngchw_gfchw, pooling_nchw_max/sum, transpose),
+// linalg.generic for elementwise ops (with numpy broadcasting in the indexing
+// maps), reductions, contractions, slices and gathers; tensor.pad/concat and
+// reshapes for the rest. f16/bf16 are computed in f32 inside each op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+
+#include "loom/dialect/ConstantData.h"
+#include "loom/dialect/EinsumSpec.h"
+#include "loom/dialect/LoomOps.h"
+#include "loom/passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace loom {
+#define GEN_PASS_DEF_LOOMTOLINALG
+#include "passes/Passes.h.inc"
+} // namespace loom
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// The type in which values of `t` are accumulated and computed.
+Type computeType(OpBuilder &b, Type t) {
+  return isNarrowFloat(t) ? b.getF32Type() : t;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops
+//===----------------------------------------------------------------------===//
+
+Value floatOrInt(OpBuilder &b, Location loc, ValueRange a,
+                 function_ref<Value()> f, function_ref<Value()> i) {
+  return isa<FloatType>(a[0].getType()) ? f() : i();
+}
+
+arith::CmpFPredicate floatPredicate(ComparePredicate p) {
+  switch (p) {
+  case ComparePredicate::eq: return arith::CmpFPredicate::OEQ;
+  case ComparePredicate::ne: return arith::CmpFPredicate::UNE;
+  case ComparePredicate::lt: return arith::CmpFPredicate::OLT;
+  case ComparePredicate::le: return arith::CmpFPredicate::OLE;
+  case ComparePredicate::gt: return arith::CmpFPredicate::OGT;
+  case ComparePredicate::ge: return arith::CmpFPredicate::OGE;
+  }
+  llvm_unreachable("unknown predicate");
+}
+
+arith::CmpIPredicate intPredicate(ComparePredicate p, bool isBool) {
+  switch (p) {
+  case ComparePredicate::eq: return arith::CmpIPredicate::eq;
+  case ComparePredicate::ne: return arith::CmpIPredicate::ne;
+  case ComparePredicate::lt:
+    return isBool ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
+  case ComparePredicate::le:
+    return isBool ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle;
+  case ComparePredicate::gt:
+    return isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
+  case ComparePredicate::ge:
+    return isBool ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge;
+  }
+  llvm_unreachable("unknown predicate");
+}
+
+Value sigmoid(OpBuilder &b, Location loc, Value x) {
+  Type t = x.getType();
+  Value one = scalarConstant(b, loc, t, 1.0);
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+}
+
+/// The scalar computation of elementwise op `op` on `a` (already in the
+/// compute type).
+Value scalarOf(Operation *op, OpBuilder &b, Location loc, ValueRange a) {
+  auto fi = [&](auto floatOp, auto intOp) -> Value {
+    using F = decltype(floatOp);
+    using I = decltype(intOp);
+    if (isa<FloatType>(a[0].getType()))
+      return F::create(b, loc, a[0], a[1]);
+    return I::create(b, loc, a[0], a[1]);
+  };
+  Type t = a[0].getType();
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) { return fi(arith::AddFOp(), arith::AddIOp()); })
+      .Case([&](SubOp) { return fi(arith::SubFOp(), arith::SubIOp()); })
+      .Case([&](MulOp) { return fi(arith::MulFOp(), arith::MulIOp()); })
+      .Case([&](DivOp) { return fi(arith::DivFOp(), arith::DivSIOp()); })
+      .Case([&](MaxOp) { return fi(arith::MaximumFOp(), arith::MaxSIOp()); })
+      .Case([&](MinOp) { return fi(arith::MinimumFOp(), arith::MinSIOp()); })
+      .Case([&](PowOp) {
+        return math::PowFOp::create(b, loc, a[0], a[1]).getResult();
+      })
+      .Case([&](CompareOp c) {
+        if (isa<FloatType>(t))
+          return arith::CmpFOp::create(b, loc, floatPredicate(c.getPredicate()),
+                                       a[0], a[1])
+              .getResult();
+        return arith::CmpIOp::create(
+                   b, loc, intPredicate(c.getPredicate(), t.isInteger(1)), a[0],
+                   a[1])
+            .getResult();
+      })
+      .Case([&](NegOp) {
+        return floatOrInt(
+            b, loc, a,
+            [&] { return arith::NegFOp::create(b, loc, a[0]).getResult(); },
+            [&] {
+              return arith::SubIOp::create(b, loc, scalarConstant(b, loc, t, 0),
+                                           a[0])
+                  .getResult();
+            });
+      })
+      .Case([&](AbsOp) {
+        return floatOrInt(
+            b, loc, a,
+            [&] { return math::AbsFOp::create(b, loc, a[0]).getResult(); },
+            [&] { return math::AbsIOp::create(b, loc, a[0]).getResult(); });
+      })
+      .Case([&](ReluOp) {
+        Value zero = scalarConstant(b, loc, t, 0);
+        return floatOrInt(
+            b, loc, a,
+            [&] {
+              return arith::MaximumFOp::create(b, loc, a[0], zero).getResult();
+            },
+            [&] { return arith::MaxSIOp::create(b, loc, a[0], zero).getResult(); });
+      })
+      .Case([&](ExpOp) { return math::ExpOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](LogOp) { return math::LogOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](RsqrtOp) {
+        return math::RsqrtOp::create(b, loc, a[0]).getResult();
+      })
+      .Case([&](TanhOp) { return math::TanhOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](ErfOp) { return math::ErfOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](SinOp) { return math::SinOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](CosOp) { return math::CosOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](SigmoidOp) { return sigmoid(b, loc, a[0]); })
+      .Case([&](SiluOp) {
+        return arith::MulFOp::create(b, loc, a[0], sigmoid(b, loc, a[0]))
+            .getResult();
+      })
+      .Case([&](SoftplusOp) {
+        // max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|.
+        Value zero = scalarConstant(b, loc, t, 0);
+        Value pos = arith::MaximumFOp::create(b, loc, a[0], zero);
+        Value negAbs = arith::NegFOp::create(b, loc,
+                                             math::AbsFOp::create(b, loc, a[0]));
+        Value l = math::Log1pOp::create(b, loc,
+                                        math::ExpOp::create(b, loc, negAbs));
+        return arith::AddFOp::create(b, loc, pos, l).getResult();
+      })
+      .Case([&](GeluOp g) {
+        Value x = a[0];
+        Value half = scalarConstant(b, loc, t, 0.5);
+        Value one = scalarConstant(b, loc, t, 1.0);
+        Value inner;
+        if (g.getApproximate() == GeluApproximation::tanh) {
+          Value x3 = arith::MulFOp::create(
+              b, loc, x, arith::MulFOp::create(b, loc, x, x));
+          Value poly = arith::AddFOp::create(
+              b, loc, x,
+              arith::MulFOp::create(b, loc, scalarConstant(b, loc, t, 0.044715),
+                                    x3));
+          inner = math::TanhOp::create(
+              b, loc,
+              arith::MulFOp::create(
+                  b, loc, scalarConstant(b, loc, t, std::sqrt(2.0 / M_PI)),
+                  poly));
+        } else {
+          inner = math::ErfOp::create(
+              b, loc,
+              arith::MulFOp::create(b, loc, x,
+                                    scalarConstant(b, loc, t, M_SQRT1_2)));
+        }
+        Value hx = arith::MulFOp::create(b, loc, half, x);
+        return arith::MulFOp::create(b, loc, hx,
+                                     arith::AddFOp::create(b, loc, one, inner))
+            .getResult();
+      })
+      .Default([](Operation *) -> Value { return nullptr; });
+}
+
+/// Elementwise loom op -> broadcasting linalg.generic. Narrow floats are
+/// extended to f32 for the computation and truncated back.
+struct ElementwiseToLinalg : ConversionPattern {
+  ElementwiseToLinalg(MLIRContext *ctx, StringRef name)
+      : ConversionPattern(name, /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Type resultElement = resultType.getElementType();
+    Value result = elementwiseGeneric(
+        rewriter, op->getLoc(), resultType, operands,
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (auto cast = dyn_cast<CastOp>(op))
+            return castScalar(b, loc, args[0], resultElement);
+          if (isa<SelectOp>(op))
+            return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+          SmallVector<Value> wide;
+          for (Value v : args)
+            wide.push_back(isNarrowFloat(v.getType())
+                               ? castScalar(b, loc, v, b.getF32Type())
+                               : v);
+          Value r = scalarOf(op, b, loc, wide);
+          if (r.getType() != resultElement)
+            r = castScalar(b, loc, r, resultElement);
+          return r;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+template <typename... Ops>
+void addElementwisePatterns(RewritePatternSet &patterns) {
+  (patterns.add<ElementwiseToLinalg>(patterns.getContext(),
+                                     Ops::getOperationName()),
+   ...);
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and shape ops
+//===----------------------------------------------------------------------===//
+
+struct ConstantToArith : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getType(),
+                                                   op.getValue());
+    return success();
+  }
+};
+
+struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(),
+                                         adaptor.getInput(), op.getType()));
+    return success();
+  }
+};
+
+struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value init = emptyTensor(rewriter, op.getLoc(), op.getType().getShape(),
+                             op.getType().getElementType());
+    auto t = linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                         adaptor.getInput(), init,
+                                         op.getPermutation());
+    rewriter.replaceOp(op, t.getResult());
+    return success();
+  }
+};
+
+struct BroadcastToLinalg : OpConversionPattern<BroadcastToOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BroadcastToOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, elementwiseGeneric(rewriter, op.getLoc(), op.getType(),
+                               adaptor.getInput(),
+                               [](OpBuilder &, Location, ValueRange a) {
+                                 return a[0];
+                               }));
+    return success();
+  }
+};
+
+struct ConcatToTensor : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    int64_t axis = *normalizeDim(op.getAxis(), op.getType().getRank());
+    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(op, op.getType(), axis,
+                                                  adaptor.getInputs());
+    return success();
+  }
+};
+
+/// Strided slice as a generic whose input map is d * stride + start.
+struct SliceToLinalg : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx) * op.getStrides()[d] +
+                      op.getStarts()[d]);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, exprs, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    Value init = emptyTensor(rewriter, op.getLoc(), type.getShape(),
+                             type.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, adaptor.getInput(), init, maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          linalg::YieldOp::create(b, loc, args[0]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+Value padTensor(OpBuilder &b, Location loc, Value input,
+                ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value padValue) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  RankedTensorType in = tensorType(input);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    shape.push_back(in.getShape()[d] + low[d] + high[d]);
+  auto type = RankedTensorType::get(shape, in.getElementType());
+  SmallVector<OpFoldResult> lo, hi;
+  for (int64_t v : low)
+    lo.push_back(b.getIndexAttr(v));
+  for (int64_t v : high)
+    hi.push_back(b.getIndexAttr(v));
+  return tensor::PadOp::create(b, loc, type, input, lo, hi, padValue);
+}
+
+struct PadToTensor : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value v = scalarConstant(rewriter, op.getLoc(),
+                             op.getType().getElementType(),
+                             op.getValue().convertToDouble());
+    Value padded = padTensor(rewriter, op.getLoc(), adaptor.getInput(),
+                             op.getLow(), op.getHigh(), v);
+    rewriter.replaceOp(op, padded);
+    return success();
+  }
+};
+
+/// numpy.take as a generic over the result that reads the index and then
+/// extracts from the input (indices wrapped if negative, then clamped).
+struct GatherToLinalg : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    Value data = adaptor.getInput();
+    RankedTensorType dataType = tensorType(data);
+    int64_t axis = *normalizeDim(op.getAxis(), dataType.getRank());
+    int64_t idxRank = tensorType(op.getIndices()).getRank();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < idxRank; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, idxExprs, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    Value init = emptyTensor(rewriter, op.getLoc(), type.getShape(),
+                             type.getElementType());
+    int64_t extent = dataType.getShape()[axis];
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, adaptor.getIndices(), init,
+        maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value idx =
+              arith::IndexCastOp::create(b, loc, b.getIndexType(), args[0]);
+          Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+          Value n = arith::ConstantIndexOp::create(b, loc, extent);
+          Value last = arith::ConstantIndexOp::create(b, loc, extent - 1);
+          Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                              idx, zero);
+          idx = arith::SelectOp::create(
+              b, loc, isNeg, arith::AddIOp::create(b, loc, idx, n), idx);
+          idx = arith::MaxSIOp::create(b, loc, idx, zero);
+          idx = arith::MinSIOp::create(b, loc, idx, last);
+          SmallVector<Value> coords;
+          for (int64_t d = 0; d < axis; ++d)
+            coords.push_back(linalg::IndexOp::create(b, loc, d));
+          coords.push_back(idx);
+          for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+            coords.push_back(
+                linalg::IndexOp::create(b, loc, d - 1 + idxRank));
+          Value v = tensor::ExtractOp::create(b, loc, data, coords);
+          linalg::YieldOp::create(b, loc, v);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Matmul and contraction
+//===----------------------------------------------------------------------===//
+
+/// Casts a tensor elementwise to `elementType` (no-op if equal).
+Value castTensor(OpBuilder &b, Location loc, Value v, Type elementType) {
+  RankedTensorType t = tensorType(v);
+  if (t.getElementType() == elementType)
+    return v;
+  return elementwiseGeneric(
+      b, loc, RankedTensorType::get(t.getShape(), elementType), v,
+      [&](OpBuilder &nb, Location nloc, ValueRange a) {
+        return castScalar(nb, nloc, a[0], elementType);
+      });
+}
+
+Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                 Type elementType) {
+  return filledTensor(b, loc, RankedTensorType::get(shape, elementType),
+                      scalarConstant(b, loc, elementType, 0));
+}
+
+struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    Type et = op.getType().getElementType();
+    Type acc = computeType(rewriter, et);
+    // numpy promotion of vectors to matrices.
+    SmallVector<int64_t> l(tensorType(lhs).getShape()),
+        r(tensorType(rhs).getShape());
+    if (l.size() == 1) {
+      l.insert(l.begin(), 1);
+      lhs = reshapeTensor(rewriter, loc, lhs, RankedTensorType::get(l, et));
+    }
+    if (r.size() == 1) {
+      r.push_back(1);
+      rhs = reshapeTensor(rewriter, loc, rhs, RankedTensorType::get(r, et));
+    }
+    int64_t m = l[l.size() - 2], k = l.back(), n = r.back();
+    ArrayRef<int64_t> lb = ArrayRef<int64_t>(l).drop_back(2);
+    ArrayRef<int64_t> rb = ArrayRef<int64_t>(r).drop_back(2);
+    int64_t lbatch = 1, rbatch = 1;
+    for (int64_t d : lb)
+      lbatch *= d;
+    for (int64_t d : rb)
+      rbatch *= d;
+
+    Value product;
+    if (rb.empty() || rbatch == 1) {
+      // Batch of lhs rows times one matrix: fold the batch into M.
+      Value l2 = reshapeTensor(rewriter, loc, lhs,
+                               RankedTensorType::get({lbatch * m, k}, et));
+      Value r2 =
+          reshapeTensor(rewriter, loc, rhs, RankedTensorType::get({k, n}, et));
+      Value init = zeroFilled(rewriter, loc, {lbatch * m, n}, acc);
+      product = linalg::MatmulOp::create(rewriter, loc, ValueRange{l2, r2},
+                                         ValueRange{init})
+                    .getResult(0);
+    } else if (lb == rb) {
+      Value l3 = reshapeTensor(rewriter, loc, lhs,
+                               RankedTensorType::get({lbatch, m, k}, et));
+      Value r3 = reshapeTensor(rewriter, loc, rhs,
+                               RankedTensorType::get({rbatch, k, n}, et));
+      Value init = zeroFilled(rewriter, loc, {lbatch, m, n}, acc);
+      product = linalg::BatchMatmulOp::create(rewriter, loc, ValueRange{l3, r3},
+                                              ValueRange{init})
+                    .getResult(0);
+    } else {
+      product = broadcastBatchMatmul(rewriter, loc, lhs, rhs, acc);
+    }
+    product = castTensor(rewriter, loc, product, et);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, op.getType()));
+    return success();
+  }
+
+  /// General case: batch dimensions broadcast against each other.
+  static Value broadcastBatchMatmul(OpBuilder &b, Location loc, Value lhs,
+                                    Value rhs, Type acc) {
+    MLIRContext *ctx = b.getContext();
+    ArrayRef<int64_t> l = tensorType(lhs).getShape(),
+                      r = tensorType(rhs).getShape();
+    SmallVector<int64_t> batch = *broadcastShapes(
+        {l.drop_back(2), r.drop_back(2)});
+    int64_t nb = batch.size();
+    // Iteration: batch..., m, n, k.
+    auto operandMap = [&](ArrayRef<int64_t> shape, AffineExpr row,
+                          AffineExpr col) {
+      ArrayRef<int64_t> ob = shape.drop_back(2);
+      SmallVector<AffineExpr> exprs;
+      size_t offset = nb - ob.size();
+      for (size_t i = 0; i < ob.size(); ++i)
+        exprs.push_back(ob[i] == 1 && batch[offset + i] != 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : getAffineDimExpr(offset + i, ctx));
+      exprs.push_back(row);
+      exprs.push_back(col);
+      return AffineMap::get(nb + 3, 0, exprs, ctx);
+    };
+    AffineExpr dm = getAffineDimExpr(nb, ctx), dn = getAffineDimExpr(nb + 1, ctx),
+               dk = getAffineDimExpr(nb + 2, ctx);
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t i = 0; i < nb; ++i)
+      outExprs.push_back(getAffineDimExpr(i, ctx));
+    outExprs.push_back(dm);
+    outExprs.push_back(dn);
+    SmallVector<AffineMap> maps = {operandMap(l, dm, dk), operandMap(r, dk, dn),
+                                   AffineMap::get(nb + 3, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iters(nb + 2,
+                                           utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    SmallVector<int64_t> outShape(batch);
+    outShape.push_back(l[l.size() - 2]);
+    outShape.push_back(r.back());
+    Value init = zeroFilled(b, loc, outShape, acc);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, init,
+               maps, iters,
+               [&](OpBuilder &nb2, Location nloc, ValueRange a) {
+                 Value x = castScalar(nb2, nloc, a[0], acc);
+                 Value y = castScalar(nb2, nloc, a[1], acc);
+                 Value p = isa<FloatType>(acc)
+                               ? arith::MulFOp::create(nb2, nloc, x, y).getResult()
+                               : arith::MulIOp::create(nb2, nloc, x, y).getResult();
+                 Value s = isa<FloatType>(acc)
+                               ? arith::AddFOp::create(nb2, nloc, a[2], p).getResult()
+                               : arith::AddIOp::create(nb2, nloc, a[2], p).getResult();
+                 linalg::YieldOp::create(nb2, nloc, s);
+               })
+        .getResult(0);
+  }
+};
+
+/// An N-ary einsum as one linalg.generic: output labels are the parallel
+/// dims, the other labels reduction dims, a repeated label in a term reads a
+/// diagonal. (--loom-contract-order splits N-ary contractions into pairs
+/// before this runs in the default pipeline.)
+struct ContractToLinalg : OpConversionPattern<ContractOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ContractOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = op.getLoc();
+    std::string error;
+    EinsumSpec spec = *EinsumSpec::parse(op.getSpec(), error);
+    SmallVector<char> labels(spec.output.begin(), spec.output.end());
+    for (const std::string &term : spec.inputs)
+      for (char c : term)
+        if (!llvm::is_contained(labels, c))
+          labels.push_back(c);
+    auto dimOf = [&](char c) {
+      return getAffineDimExpr(llvm::find(labels, c) - labels.begin(), ctx);
+    };
+    int64_t numDims = labels.size();
+    SmallVector<AffineMap> maps;
+    for (const std::string &term : spec.inputs) {
+      SmallVector<AffineExpr> exprs;
+      for (char c : term)
+        exprs.push_back(dimOf(c));
+      maps.push_back(AffineMap::get(numDims, 0, exprs, ctx));
+    }
+    SmallVector<AffineExpr> outExprs;
+    for (char c : spec.output)
+      outExprs.push_back(dimOf(c));
+    maps.push_back(AffineMap::get(numDims, 0, outExprs, ctx));
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t i = 0; i < numDims; ++i)
+      iters.push_back(i < (int64_t)spec.output.size()
+                          ? utils::IteratorType::parallel
+                          : utils::IteratorType::reduction);
+    Type et = op.getType().getElementType();
+    Type acc = computeType(rewriter, et);
+    Value init = zeroFilled(rewriter, loc, op.getType().getShape(), acc);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{init.getType()}, adaptor.getInputs(), init,
+            maps, iters,
+            [&](OpBuilder &b, Location nloc, ValueRange a) {
+              bool isFloat = isa<FloatType>(acc);
+              Value p = castScalar(b, nloc, a[0], acc);
+              for (Value v : a.drop_front().drop_back()) {
+                Value w = castScalar(b, nloc, v, acc);
+                p = isFloat ? arith::MulFOp::create(b, nloc, p, w).getResult()
+                            : arith::MulIOp::create(b, nloc, p, w).getResult();
+              }
+              Value s = isFloat
+                            ? arith::AddFOp::create(b, nloc, a.back(), p).getResult()
+                            : arith::AddIOp::create(b, nloc, a.back(), p).getResult();
+              linalg::YieldOp::create(b, nloc, s);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, castTensor(rewriter, loc, result, et));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+enum class ReduceKind { Sum, Mean, Max, Min, Prod };
+
+template <typename ReduceOp, ReduceKind Kind>
+struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
+  using OpConversionPattern<ReduceOp>::OpConversionPattern;
+  using OpAdaptor = typename ReduceOp::Adaptor;
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    RankedTensorType in = tensorType(input);
+    int64_t rank = in.getRank();
+    SmallVector<int64_t> dims;
+    for (int64_t d : op.getDims())
+      dims.push_back(*normalizeDim(d, rank));
+    Type et = in.getElementType();
+    Type acc = computeType(rewriter, et);
+    bool isFloat = isa<FloatType>(acc);
+
+    SmallVector<int64_t> outShape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iters;
+    int64_t count = 1;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (llvm::is_contained(dims, d)) {
+        iters.push_back(utils::IteratorType::reduction);
+        count *= in.getShape()[d];
+      } else {
+        iters.push_back(utils::IteratorType::parallel);
+        outShape.push_back(in.getShape()[d]);
+        outExprs.push_back(getAffineDimExpr(d, ctx));
+      }
+    }
+    Value identity;
+    switch (Kind) {
+    case ReduceKind::Sum:
+    case ReduceKind::Mean:
+      identity = scalarConstant(rewriter, loc, acc, 0);
+      break;
+    case ReduceKind::Prod:
+      identity = scalarConstant(rewriter, loc, acc, 1);
+      break;
+    case ReduceKind::Max:
+      identity = lowestValue(rewriter, loc, acc);
+      break;
+    case ReduceKind::Min:
+      identity = highestValue(rewriter, loc, acc);
+      break;
+    }
+    Value init = filledTensor(rewriter, loc,
+                              RankedTensorType::get(outShape, acc), identity);
+    SmallVector<AffineMap> maps = {
+        AffineMap::getMultiDimIdentityMap(rank, ctx),
+        AffineMap::get(rank, 0, outExprs, ctx)};
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{init.getType()}, input, init, maps, iters,
+            [&](OpBuilder &b, Location nloc, ValueRange a) {
+              Value x = castScalar(b, nloc, a[0], acc), y = a[1];
+              Value r;
+              switch (Kind) {
+              case ReduceKind::Sum:
+              case ReduceKind::Mean:
+                r = isFloat ? arith::AddFOp::create(b, nloc, x, y).getResult()
+                            : arith::AddIOp::create(b, nloc, x, y).getResult();
+                break;
+              case ReduceKind::Prod:
+                r = isFloat ? arith::MulFOp::create(b, nloc, x, y).getResult()
+                            : arith::MulIOp::create(b, nloc, x, y).getResult();
+                break;
+              case ReduceKind::Max:
+                r = isFloat
+                        ? arith::MaximumFOp::create(b, nloc, x, y).getResult()
+                        : arith::MaxSIOp::create(b, nloc, x, y).getResult();
+                break;
+              case ReduceKind::Min:
+                r = isFloat
+                        ? arith::MinimumFOp::create(b, nloc, x, y).getResult()
+                        : arith::MinSIOp::create(b, nloc, x, y).getResult();
+                break;
+              }
+              linalg::YieldOp::create(b, nloc, r);
+            })
+            .getResult(0);
+    RankedTensorType reducedType = RankedTensorType::get(outShape, et);
+    if (Kind == ReduceKind::Mean) {
+      double scale = 1.0 / static_cast<double>(count);
+      result = elementwiseGeneric(
+          rewriter, loc, reducedType, result,
+          [&](OpBuilder &b, Location nloc, ValueRange a) {
+            Value s = arith::MulFOp::create(
+                b, nloc, a[0], scalarConstant(b, nloc, acc, scale));
+            return castScalar(b, nloc, s, et);
+          });
+    } else {
+      result = castTensor(rewriter, loc, result, et);
+    }
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result, op.getType()));
+    return success();
+  }
+};
+
+struct ArgmaxToLinalg : OpConversionPattern<ArgmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ArgmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    RankedTensorType in = tensorType(input);
+    int64_t rank = in.getRank();
+    int64_t dim = *normalizeDim(op.getDim(), rank);
+    Type et = in.getElementType();
+    Type acc = computeType(rewriter, et);
+    Type idxType = op.getType().getElementType();
+    SmallVector<int64_t> outShape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == dim) {
+        iters.push_back(utils::IteratorType::reduction);
+        continue;
+      }
+      iters.push_back(utils::IteratorType::parallel);
+      outShape.push_back(in.getShape()[d]);
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    Value maxInit = filledTensor(rewriter, loc,
+                                 RankedTensorType::get(outShape, acc),
+                                 lowestValue(rewriter, loc, acc));
+    Value idxInit = zeroFilled(rewriter, loc, outShape, idxType);
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                   outMap, outMap};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{maxInit.getType(), idxInit.getType()}, input,
+        ValueRange{maxInit, idxInit}, maps, iters,
+        [&](OpBuilder &b, Location nloc, ValueRange a) {
+          Value x = castScalar(b, nloc, a[0], acc);
+          Value greater =
+              isa<FloatType>(acc)
+                  ? arith::CmpFOp::create(b, nloc, arith::CmpFPredicate::OGT, x,
+                                          a[1])
+                        .getResult()
+                  : arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::sgt, x,
+                                          a[1])
+                        .getResult();
+          Value i = arith::IndexCastOp::create(
+              b, nloc, idxType, linalg::IndexOp::create(b, nloc, dim));
+          Value newMax = arith::SelectOp::create(b, nloc, greater, x, a[1]);
+          Value newIdx = arith::SelectOp::create(b, nloc, greater, i, a[2]);
+          linalg::YieldOp::create(b, nloc, ValueRange{newMax, newIdx});
+        });
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, generic.getResult(1),
+                                         op.getType()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+/// Adds a per-channel bias (dim 1 of an NCHW tensor).
+Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType type = tensorType(x);
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(4, ctx),
+      AffineMap::get(4, 0, {getAffineDimExpr(1, ctx)}, ctx),
+      AffineMap::getMultiDimIdentityMap(4, ctx)};
+  Value init = emptyTensor(b, loc, type.getShape(), type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{x, bias}, init, maps,
+             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nloc, ValueRange a) {
+               Value s = arith::AddFOp::create(nb, nloc, a[0], a[1]);
+               linalg::YieldOp::create(nb, nloc, s);
+             })
+      .getResult(0);
+}
+
+struct Conv2DToLinalg : OpConversionPattern<Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    Type acc = computeType(rewriter, et);
+    ArrayRef<int64_t> p = op.getPadding();
+    Value input = padTensor(rewriter, loc, adaptor.getInput(), {0, 0, p[0], p[1]},
+                            {0, 0, p[2], p[3]}, scalarConstant(rewriter, loc, et, 0));
+    Value weight = adaptor.getWeight();
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    int64_t groups = op.getGroups();
+    ArrayRef<int64_t> out = type.getShape();
+    Value result;
+    if (groups == 1) {
+      Value init = zeroFilled(rewriter, loc, out, acc);
+      result = linalg::Conv2DNchwFchwOp::create(
+                   rewriter, loc, TypeRange{init.getType()},
+                   ValueRange{input, weight}, ValueRange{init}, strides,
+                   dilations)
+                   .getResult(0);
+    } else {
+      ArrayRef<int64_t> x = tensorType(input).getShape();
+      ArrayRef<int64_t> w = tensorType(weight).getShape();
+      Value xg = reshapeTensor(
+          rewriter, loc, input,
+          RankedTensorType::get({x[0], groups, x[1] / groups, x[2], x[3]}, et));
+      Value wg = reshapeTensor(
+          rewriter, loc, weight,
+          RankedTensorType::get({groups, w[0] / groups, w[1], w[2], w[3]}, et));
+      Value init = zeroFilled(
+          rewriter, loc, {out[0], groups, out[1] / groups, out[2], out[3]}, acc);
+      Value r = linalg::Conv2DNgchwGfchwOp::create(
+                    rewriter, loc, TypeRange{init.getType()},
+                    ValueRange{xg, wg}, ValueRange{init}, strides, dilations)
+                    .getResult(0);
+      result = reshapeTensor(rewriter, loc, r,
+                             RankedTensorType::get(out, acc));
+    }
+    result = castTensor(rewriter, loc, result, et);
+    if (adaptor.getBias())
+      result = addChannelBias(rewriter, loc, result, adaptor.getBias());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct MaxPoolToLinalg : OpConversionPattern<MaxPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    ArrayRef<int64_t> p = op.getPadding(), k = op.getKernel();
+    Value lowest = lowestValue(rewriter, loc, et);
+    Value input = padTensor(rewriter, loc, adaptor.getInput(),
+                            {0, 0, p[0], p[1]}, {0, 0, p[2], p[3]}, lowest);
+    Value window = emptyTensor(rewriter, loc, k, et);
+    Value init = filledTensor(rewriter, loc, type, lowest);
+    Value r = linalg::PoolingNchwMaxOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{input, window},
+                  ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),
+                  rewriter.getI64TensorAttr({1, 1}))
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct AvgPoolToLinalg : OpConversionPattern<AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    Type acc = computeType(rewriter, et);
+    ArrayRef<int64_t> p = op.getPadding(), k = op.getKernel(),
+                      s = op.getStrides();
+    Value input = padTensor(rewriter, loc, adaptor.getInput(),
+                            {0, 0, p[0], p[1]}, {0, 0, p[2], p[3]},
+                            scalarConstant(rewriter, loc, et, 0));
+    Value window = emptyTensor(rewriter, loc, k, et);
+    Value init = zeroFilled(rewriter, loc, type.getShape(), acc);
+    Value sum = linalg::PoolingNchwSumOp::create(
+                    rewriter, loc, TypeRange{init.getType()},
+                    ValueRange{input, window}, ValueRange{init},
+                    rewriter.getI64TensorAttr(s),
+                    rewriter.getI64TensorAttr({1, 1}))
+                    .getResult(0);
+    // Reciprocal of the number of input elements under each window, known
+    // at compile time.
+    ArrayRef<int64_t> in = tensorType(adaptor.getInput()).getShape();
+    int64_t oh = type.getShape()[2], ow = type.getShape()[3];
+    std::vector<float> recip(oh * ow);
+    for (int64_t i = 0; i < oh; ++i) {
+      for (int64_t j = 0; j < ow; ++j) {
+        int64_t count = k[0] * k[1];
+        if (!op.getCountIncludePad()) {
+          int64_t h0 = i * s[0] - p[0], w0 = j * s[1] - p[1];
+          int64_t hn = std::min(h0 + k[0], in[2]) - std::max<int64_t>(h0, 0);
+          int64_t wn = std::min(w0 + k[1], in[3]) - std::max<int64_t>(w0, 0);
+          count = std::max<int64_t>(hn, 1) * std::max<int64_t>(wn, 1);
+        }
+        recip[i * ow + j] = 1.0f / static_cast<float>(count);
+      }
+    }
+    auto recipType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
+    Value recipConst = arith::ConstantOp::create(
+        rewriter, loc, recipType,
+        DenseElementsAttr::get(recipType, ArrayRef<float>(recip)));
+    Value result = elementwiseGeneric(
+        rewriter, loc, type, ValueRange{sum, recipConst},
+        [&](OpBuilder &b, Location nloc, ValueRange a) {
+          Value r = castScalar(b, nloc, a[1], acc);
+          return castScalar(b, nloc, arith::MulFOp::create(b, nloc, a[0], r),
+                            et);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+struct LoomToLinalgPass
+    : public loom::impl::LoomToLinalgBase<LoomToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    {
+      RewritePatternSet patterns(ctx);
+      populateLoomDecompositionPatterns(patterns);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
+                           arith::ArithDialect, math::MathDialect>();
+    target.addIllegalDialect<LoomDialect>();
+    target.addLegalOp<DispatchOp, YieldOp>();
+    RewritePatternSet patterns(ctx);
+    addElementwisePatterns<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp,
+                           CompareOp, SelectOp, CastOp, NegOp, AbsOp, ReluOp,
+                           ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp,
+                           SiluOp, ErfOp, SinOp, CosOp, SoftplusOp, GeluOp>(
+        patterns);
+    patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg,
+                 BroadcastToLinalg, ConcatToTensor, SliceToLinalg, PadToTensor,
+                 GatherToLinalg, MatmulToLinalg, ContractToLinalg,
+                 ArgmaxToLinalg, Conv2DToLinalg, MaxPoolToLinalg,
+                 AvgPoolToLinalg,
+                 ReduceToLinalg<ReduceSumOp, ReduceKind::Sum>,
+                 ReduceToLinalg<ReduceMeanOp, ReduceKind::Mean>,
+                 ReduceToLinalg<ReduceMaxOp, ReduceKind::Max>,
+                 ReduceToLinalg<ReduceMinOp, ReduceKind::Min>,
+                 ReduceToLinalg<ReduceProdOp, ReduceKind::Prod>>(ctx);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,27 @@
+//===- loom-opt.cpp - the Loom pass driver --------------------------------===//
+//
+// Like mlir-opt: the loom dialect, the upstream dialects Loom lowers into,
+// every Loom pass and pipeline, and the upstream passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "loom/dialect/LoomDialect.h"
+#include "loom/passes/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  loom::registerLoomPasses();
+
+  mlir::DialectRegistry registry;
+  registry.insert<loom::LoomDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Loom optimizer driver\n", registry));
+}
