@@ -37,4 +37,102 @@ def LoomToLinalg : Pass<"loom-to-linalg", "mlir::func::FuncOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// fusion/
+//===----------------------------------------------------------------------===//
+
+def LoomFuse : Pass<"loom-fuse", "mlir::func::FuncOp"> {
+  let summary = "Fuses linalg ops and groups them into loom.dispatch regions";
+  let description = [{
+    Runs on linalg on tensors (after --loom-to-linalg). Fuses elementwise
+    producers into their consumers where the producer has no other user (no
+    recomputation), then makes each remaining compute op the root of a
+    `loom.dispatch` region, one kernel each. Cheap producers (tensor.empty,
+    splat constants, linalg.fill of them) are cloned into every region that
+    uses them; dense constants, function arguments and results of other
+    regions become region operands. Reshapes stay outside: they are views.
+  }];
+  let options = [
+    Option<"fuseElementwise", "fuse-elementwise", "bool", /*default=*/"true",
+           "Fuse elementwise producers into consumers before forming regions">
+  ];
+  let dependentDialects = ["loom::LoomDialect", "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// codegen/ (kernels; target-independent steps, then the CPU strategy)
+//===----------------------------------------------------------------------===//
+
+def LoomOutlineDispatches : Pass<"loom-outline-dispatches", "mlir::ModuleOp"> {
+  let summary = "Outlines each loom.dispatch into a kernel and launches it";
+  let description = [{
+    Each `loom.dispatch` in a host function `@f` becomes `func.func
+    @f_dispatch_N` in the nested kernel module `@kernels`, taking one memref
+    per operand, one per result (the destinations) and the workgroup id
+    (x, y, z) as `index`. Its body reads the operands with
+    `bufferization.to_tensor` and writes each result with
+    `bufferization.materialize_in_destination`. The dispatch is replaced by
+    `loom.launch @kernels::@f_dispatch_N`.
+  }];
+  let dependentDialects = ["loom::LoomDialect", "mlir::func::FuncDialect",
+                           "mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def LoomCpuDistribute : Pass<"loom-cpu-distribute", "mlir::ModuleOp"> {
+  let summary = "Tiles each kernel's root op into workgroups (scf.forall)";
+  let description = [{
+    For every kernel, tiles the op that produces its result along parallel
+    loops into an `scf.forall` whose iterations become workgroups, and fuses
+    the producers inside the kernel into each tile. Tile sizes come from the
+    CPU strategy (passes/codegen/CpuStrategy.cpp): enough workgroups to keep
+    the thread pool busy, none smaller than a minimum amount of work.
+  }];
+  let options = [
+    Option<"minWorkPerWorkgroup", "min-work-per-workgroup", "int64_t",
+           /*default=*/"65536",
+           "Smallest number of loop iterations given to one workgroup">,
+    Option<"maxWorkgroups", "max-workgroups", "int64_t", /*default=*/"64",
+           "Upper bound on the number of workgroups of one dispatch">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
+def LoomCpuBufferize : Pass<"loom-cpu-bufferize", "mlir::ModuleOp"> {
+  let summary = "Bufferizes the kernels in place into their bindings";
+  let description = [{
+    Eliminates tensor.empty destinations, runs one-shot bufferization of the
+    kernel module (copies become linalg.copy), and frees any temporary buffer
+    a kernel still needs.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
+def LoomMapWorkgroups : Pass<"loom-map-workgroups", "mlir::ModuleOp"> {
+  let summary = "Maps each kernel's outer scf.forall onto the workgroup id";
+  let description = [{
+    The iterations of a kernel's top-level scf.forall become the workgroups
+    of its dispatch: the induction variables are computed from the workgroup
+    id arguments (the innermost forall dimension is x), the loop is removed,
+    and the grid is recorded as `loom.workgroup_count` on the kernel. A
+    kernel without one runs as a single workgroup.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+}
+
+def LoomCpuLowerToLLVM : Pass<"loom-cpu-lower-to-llvm", "mlir::ModuleOp"> {
+  let summary = "Lowers the kernel module to the LLVM dialect with the CPU ABI";
+  let description = [{
+    Lowers loops, math (polynomial approximations where available), memrefs
+    (bare pointers) and the rest to the LLVM dialect, then gives every kernel
+    an exported wrapper with the Loom CPU kernel ABI
+    (include/loom/kernel_abi.h) and defines `loom_kernel_abi_version`.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LOOM_PASSES_TD

@@ -11,6 +11,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
 
@@ -654,6 +656,26 @@ LogicalResult DispatchOp::verify() {
     return emitOpError() << "region must end with loom.yield";
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError() << "loom.yield types do not match the results";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel launches
+//===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto fn = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(
+      *this, getKernel());
+  if (!fn)
+    return emitOpError() << "kernel " << getKernel() << " does not exist";
+  // After lowering to LLVM the kernel has the 4-pointer CPU ABI instead.
+  size_t expected = getInputs().size() + getResults().size() + 3;
+  if (fn->getName().getStringRef() == "func.func" &&
+      fn.getNumArguments() != expected)
+    return emitOpError() << "kernel " << getKernel() << " takes "
+                         << fn.getNumArguments() << " arguments but the launch "
+                         << "binds " << getInputs().size() << " inputs and "
+                         << getResults().size() << " results (+3 workgroup ids)";
   return success();
 }
 

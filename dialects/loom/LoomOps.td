@@ -9,6 +9,7 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // Constants
@@ -512,6 +513,21 @@ def Loom_YieldOp : Loom_Op<"yield", [Pure, Terminator,
   let summary = "returns the results of a dispatch region";
   let arguments = (ins Variadic<AnyRankedTensor>:$values);
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
+def Loom_LaunchOp : Loom_Op<"launch", [Pure,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "runs an outlined kernel over its workgroups (host side)";
+  let description = [{
+    Produced by --loom-outline-dispatches. `kernel` names a func.func in the
+    nested kernel module whose arguments are one memref per input, one per
+    result, then the workgroup id (x, y, z) as `index` values.
+  }];
+  let arguments = (ins SymbolRefAttr:$kernel, Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $kernel `(` $inputs `)` attr-dict `:` functional-type($inputs, results)
+  }];
 }
 
 #endif // LOOM_OPS_TD

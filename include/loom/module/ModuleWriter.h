@@ -1,0 +1,28 @@
+//===- ModuleWriter.h - serialize a .loom module file -----------*- C++ -*-===//
+#ifndef LOOM_MODULE_MODULEWRITER_H
+#define LOOM_MODULE_MODULEWRITER_H
+
+#include "loom/module/Schedule.h"
+
+#include <string>
+
+namespace loom {
+
+struct KernelLibraryBlob {
+  std::string format;  // "elf-so", "spirv", "ptx"
+  std::string data;
+};
+
+struct ModuleTargetInfo {
+  std::string target = "cpu";  // cpu | vulkan | cuda
+  std::string triple, cpu;
+};
+
+/// The bytes of a .loom file (FlatBuffers, runtime/schema/module.fbs).
+std::string writeModuleFile(const ModuleSchedule &schedule,
+                            const KernelLibraryBlob &library,
+                            const ModuleTargetInfo &target);
+
+} // namespace loom
+
+#endif // LOOM_MODULE_MODULEWRITER_H

@@ -1,0 +1,96 @@
+//===- Schedule.h - the host schedule of a compiled module ------*- C++ -*-===//
+//
+// The data the runtime interprets for each entry function: its signature,
+// the commands it runs (kernel dispatches and copies) and where every buffer
+// they touch lives (an input, an output, a constant or an offset in the
+// per-call arena). Built from the host functions after
+// --loom-outline-dispatches; the memory planner lets intermediates whose
+// lifetimes do not overlap share arena bytes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOOM_MODULE_SCHEDULE_H
+#define LOOM_MODULE_SCHEDULE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loom {
+
+/// Element types of tensors crossing the module boundary (values match the
+/// DType enum of runtime/schema/module.fbs).
+enum class DType : uint8_t { F32 = 0, F16, BF16, I32, I64, I1, I8, F64 };
+
+/// std::nullopt for element types a module signature cannot carry.
+std::optional<DType> dtypeOf(mlir::Type elementType);
+const char *dtypeName(DType dtype);
+
+enum class StorageSpace : uint8_t { Input = 0, Output, Constant, Arena };
+
+struct BufferRef {
+  StorageSpace space = StorageSpace::Arena;
+  uint32_t index = 0;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+struct TensorSignature {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+};
+
+struct Command {
+  enum class Kind { Dispatch, Copy } kind = Kind::Dispatch;
+  // Dispatch
+  uint32_t kernel = 0;
+  std::vector<BufferRef> bindings;
+  std::array<uint32_t, 3> workgroupCount = {1, 1, 1};
+  // Copy
+  BufferRef src, dst;
+};
+
+/// One planned intermediate: its arena placement and live range, in
+/// dispatch positions (for --print-memory-plan).
+struct PlannedBuffer {
+  std::string value;  // where it comes from, e.g. "dispatch 3 (model.mlir:12:8)"
+  uint64_t size = 0, offset = 0;
+  unsigned firstUse = 0, lastUse = 0;
+};
+
+struct FunctionSchedule {
+  std::string name;
+  std::vector<TensorSignature> inputs, outputs;
+  std::vector<Command> commands;
+  uint64_t arenaSize = 0;
+  static constexpr uint32_t kArenaAlignment = 64;
+  std::vector<PlannedBuffer> buffers;
+  uint64_t bytesWithoutReuse = 0;  // sum of all intermediates
+};
+
+struct KernelInfo {
+  std::string name;
+  uint32_t bindingCount = 0;
+};
+
+struct ModuleSchedule {
+  std::vector<KernelInfo> kernels;
+  std::vector<std::vector<char>> constants;
+  std::vector<FunctionSchedule> functions;
+};
+
+/// Builds the schedule of every public host function of `top` (after
+/// --loom-outline-dispatches and --loom-map-workgroups). Emits errors with
+/// locations and fails on anything the runtime cannot run.
+mlir::FailureOr<ModuleSchedule> buildSchedule(mlir::ModuleOp top);
+
+/// Human-readable memory plan: per function, each intermediate buffer with
+/// its size, offset and live range, and the peak arena size.
+void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os);
+
+} // namespace loom
+
+#endif // LOOM_MODULE_SCHEDULE_H

@@ -1,0 +1,56 @@
+//===- CpuBufferize.cpp - bufferize kernels into their bindings -----------===//
+#include "loom/passes/KernelModule.h"
+#include "loom/passes/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace loom {
+#define GEN_PASS_DEF_LOOMCPUBUFFERIZE
+#include "passes/Passes.h.inc"
+} // namespace loom
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+struct LoomCpuBufferizePass
+    : public loom::impl::LoomCpuBufferizeBase<LoomCpuBufferizePass> {
+  void runOnOperation() override {
+    ModuleOp kernels = getKernelModule(getOperation());
+    if (!kernels)
+      return;
+    IRRewriter rewriter(&getContext());
+    if (failed(bufferization::eliminateEmptyTensors(rewriter, kernels)))
+      return signalPassFailure();
+
+    bufferization::OneShotBufferizationOptions options;
+    options.bufferizeFunctionBoundaries = false;
+    // Copies stay structured so that they are lowered (and vectorized) like
+    // every other linalg op, with no runtime helper.
+    options.memCpyFn = [](OpBuilder &b, Location loc, Value from,
+                          Value to) -> LogicalResult {
+      linalg::CopyOp::create(b, loc, from, to);
+      return success();
+    };
+    bufferization::BufferizationState state;
+    if (failed(bufferization::runOneShotBufferize(kernels, options, state)))
+      return signalPassFailure();
+
+    // Temporary buffers inside kernels: freed where they die.
+    OpPassManager pm(ModuleOp::getOperationName());
+    bufferization::buildBufferDeallocationPipeline(pm);
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(createCanonicalizerPass());
+    if (failed(runPipeline(pm, kernels)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

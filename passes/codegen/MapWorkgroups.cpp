@@ -1,0 +1,93 @@
+//===- MapWorkgroups.cpp - outer scf.forall -> workgroup ids --------------===//
+#include "loom/passes/KernelModule.h"
+#include "loom/passes/Passes.h"
+
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace loom {
+#define GEN_PASS_DEF_LOOMMAPWORKGROUPS
+#include "passes/Passes.h.inc"
+} // namespace loom
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+/// Static trip count of each dimension of `forall`, or failure.
+FailureOr<SmallVector<int64_t>> tripCounts(scf::ForallOp forall) {
+  SmallVector<int64_t> counts;
+  for (auto [lb, ub, step] :
+       llvm::zip(forall.getMixedLowerBound(), forall.getMixedUpperBound(),
+                 forall.getMixedStep())) {
+    std::optional<int64_t> l = getConstantIntValue(lb),
+                           u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return failure();
+    counts.push_back(std::max<int64_t>((*u - *l + *s - 1) / *s, 0));
+  }
+  return counts;
+}
+
+LogicalResult mapKernel(func::FuncOp kernel) {
+  MLIRContext *ctx = kernel.getContext();
+  IRRewriter rewriter(ctx);
+  Block &entry = kernel.front();
+  SmallVector<scf::ForallOp> foralls;
+  for (Operation &op : entry)
+    if (auto f = dyn_cast<scf::ForallOp>(op))
+      foralls.push_back(f);
+
+  std::array<int64_t, 3> grid = {1, 1, 1};
+  FailureOr<SmallVector<int64_t>> counts = failure();
+  if (foralls.size() == 1 && foralls[0].getRank() <= 3 &&
+      foralls[0].getOutputs().empty())
+    counts = tripCounts(foralls[0]);
+
+  if (succeeded(counts)) {
+    scf::ForallOp forall = foralls[0];
+    int64_t rank = forall.getRank();
+    ValueRange wg = entry.getArguments().take_back(3);
+    rewriter.setInsertionPoint(forall);
+    Location loc = forall.getLoc();
+    SmallVector<Value> ivs;
+    for (int64_t d = 0; d < rank; ++d) {
+      // The innermost dimension is x.
+      Value id = wg[rank - 1 - d];
+      Value lb = getValueOrCreateConstantIndexOp(
+          rewriter, loc, forall.getMixedLowerBound()[d]);
+      Value step = getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                   forall.getMixedStep()[d]);
+      ivs.push_back(arith::AddIOp::create(
+          rewriter, loc, lb, arith::MulIOp::create(rewriter, loc, id, step)));
+      grid[rank - 1 - d] = (*counts)[d];
+    }
+    rewriter.eraseOp(forall.getTerminator());
+    rewriter.inlineBlockBefore(forall.getBody(), forall, ivs);
+    rewriter.eraseOp(forall);
+  } else {
+    // Anything else runs sequentially inside a single workgroup.
+    for (scf::ForallOp f : foralls) {
+      rewriter.setInsertionPoint(f);
+      if (failed(scf::forallToForLoop(rewriter, f)))
+        return f.emitError("cannot lower scf.forall to a loop");
+    }
+  }
+  kernel->setAttr(kWorkgroupCountAttrName,
+                  DenseI64ArrayAttr::get(ctx, ArrayRef<int64_t>(grid)));
+  return success();
+}
+
+struct LoomMapWorkgroupsPass
+    : public loom::impl::LoomMapWorkgroupsBase<LoomMapWorkgroupsPass> {
+  void runOnOperation() override {
+    for (func::FuncOp kernel : getKernels(getOperation()))
+      if (failed(mapKernel(kernel)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,133 @@
+//===- loom-compile.cpp - model file -> module file -----------------------===//
+//
+//   loom-compile MODEL.mlir [--target=cpu] [--emit=module|mlir|llvm-ir|obj]
+//                [-o OUT] [--cpu=NAME] [--cpu-features=+a,-b] [-O0..3]
+//                [--print-memory-plan]
+//
+//===----------------------------------------------------------------------===//
+
+#include "loom/compiler/Driver.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+static cl::OptionCategory category("loom-compile options");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    outputFile("o", cl::desc("Output file (default: MODEL.loom for modules, "
+                             "MODEL.o for objects, stdout for text)"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("Target: cpu (LLVM, host CPU), vulkan (SPIR-V), cuda "
+                    "(PTX). Built in this version: cpu"),
+           cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("What to write: module (a .loom file for loom-run and the "
+                  "runtime, default), mlir (the lowered MLIR), llvm-ir "
+                  "(optimized LLVM IR of the kernels), obj (an ELF object of "
+                  "the kernels)"),
+         cl::init("module"), cl::cat(category));
+static cl::opt<std::string> cpu("cpu",
+                                cl::desc("Target CPU (default: the host's)"),
+                                cl::cat(category));
+static cl::opt<std::string>
+    cpuFeatures("cpu-features",
+                cl::desc("Target CPU features, e.g. +avx2,-avx512f (default: "
+                         "the host's)"),
+                cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
+                                  cl::Prefix, cl::init(3), cl::cat(category));
+static cl::opt<bool>
+    printMemoryPlan("print-memory-plan",
+                    cl::desc("Print each function's intermediate buffers and "
+                             "peak arena bytes to stderr"),
+                    cl::cat(category));
+
+static int fail(const Twine &message) {
+  WithColor::error(errs(), "loom-compile") << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "Loom model compiler\n");
+
+  // The in-process linker resets every llvm::cl option when it runs: take
+  // the values now.
+  const std::string input = inputFile, output_ = outputFile;
+  loom::DriverOptions options;
+  if (target != "cpu" && target != "vulkan" && target != "cuda")
+    return fail("unknown target '" + target + "' (expected cpu, vulkan or cuda)");
+  options.compile.target = target;
+  options.compile.cpu = cpu;
+  options.compile.cpuFeatures = cpuFeatures;
+  if (optLevel > 3)
+    return fail("unknown optimization level -O" + Twine(optLevel));
+  options.compile.optLevel = optLevel;
+  options.printMemoryPlan = printMemoryPlan;
+  std::string defaultExtension;
+  if (emit == "module") {
+    options.emit = loom::Emission::Module;
+    defaultExtension = ".loom";
+  } else if (emit == "mlir") {
+    options.emit = loom::Emission::MLIR;
+  } else if (emit == "llvm-ir") {
+    options.emit = loom::Emission::LLVMIR;
+  } else if (emit == "obj") {
+    options.emit = loom::Emission::Object;
+    defaultExtension = ".o";
+  } else {
+    return fail("unknown emission '" + emit +
+                "' (expected module, mlir, llvm-ir or obj)");
+  }
+  if (!sys::fs::exists(input))
+    return fail("cannot open '" + input + "': no such file");
+
+  mlir::DialectRegistry registry;
+  loom::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context, errs());
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loom::parseModelFile(input, context);
+  if (!module)
+    return 1;
+  std::string output;
+  if (failed(loom::compileModule(*module, options, output, errs())))
+    return 1;
+
+  std::string path = output_;
+  if (path.empty()) {
+    if (defaultExtension.empty()) {
+      path = "-";
+    } else {
+      SmallString<128> p(sys::path::filename(input));
+      sys::path::replace_extension(p, defaultExtension);
+      path = p.str().str();
+    }
+  }
+  std::string error;
+  auto out = mlir::openOutputFile(path, &error);
+  if (!out)
+    return fail(error);
+  out->os() << output;
+  out->keep();
+  return 0;
+}
