@@ -1,0 +1,30 @@
+// Reuses per-call arenas between calls of one function, so a call does not
+// pay for a fresh (often mmap'ed and page-faulted) scratch allocation.
+// Thread-safe: concurrent calls each take their own arena.
+#ifndef LOOM_RUNTIME_SRC_ARENA_CACHE_H
+#define LOOM_RUNTIME_SRC_ARENA_CACHE_H
+
+#include "aligned_memory.h"
+
+#include <mutex>
+#include <vector>
+
+namespace loom::rt {
+
+class ArenaCache {
+public:
+  // Returns an arena of `size` bytes aligned to `alignment`, or null if out
+  // of memory.
+  AlignedPtr acquire(size_t size, size_t alignment);
+  // Gives an arena from acquire() back for reuse.
+  void release(AlignedPtr arena);
+
+private:
+  static constexpr size_t kMaxCached = 8;
+  std::mutex mutex_;
+  std::vector<AlignedPtr> free_;
+};
+
+} // namespace loom::rt
+
+#endif // LOOM_RUNTIME_SRC_ARENA_CACHE_H

@@ -1,0 +1,31 @@
+// A module prepared for the CPU: interprets a function's commands for one
+// call — dispatches on the thread pool, copies and fills with memcpy.
+#ifndef LOOM_RUNTIME_SRC_CPU_CPU_EXECUTABLE_H
+#define LOOM_RUNTIME_SRC_CPU_CPU_EXECUTABLE_H
+
+#include "cpu/kernel_library.h"
+#include "cpu/thread_pool.h"
+#include "device.h"
+
+#include <memory>
+
+namespace loom::rt {
+
+class CpuExecutable final : public Executable {
+public:
+  // `library` may be null for a module without kernels.
+  CpuExecutable(std::shared_ptr<ThreadPool> pool,
+                std::unique_ptr<KernelLibrary> library)
+      : pool_(std::move(pool)), library_(std::move(library)) {}
+
+  Status execute(const loom_function_s &function,
+                 const CallBuffers &buffers) const override;
+
+private:
+  std::shared_ptr<ThreadPool> pool_;
+  std::unique_ptr<KernelLibrary> library_;
+};
+
+} // namespace loom::rt
+
+#endif // LOOM_RUNTIME_SRC_CPU_CPU_EXECUTABLE_H

@@ -1,0 +1,201 @@
+#include "cpu/kernel_library.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace loom::rt {
+namespace {
+
+#if defined(__x86_64__)
+constexpr uint16_t kHostMachine = EM_X86_64;
+constexpr const char *kHostArch = "x86-64";
+#elif defined(__aarch64__)
+constexpr uint16_t kHostMachine = EM_AARCH64;
+constexpr const char *kHostArch = "aarch64";
+#else
+#error "unsupported host architecture for CPU kernels"
+#endif
+
+const char *machineName(uint16_t machine) {
+  switch (machine) {
+  case EM_X86_64:
+    return "x86-64";
+  case EM_AARCH64:
+    return "aarch64";
+  case EM_386:
+    return "i386";
+  case EM_ARM:
+    return "arm";
+  case EM_RISCV:
+    return "riscv";
+  default:
+    return "unknown";
+  }
+}
+
+Status writeAll(int fd, const unsigned char *bytes, size_t size,
+                const char *what) {
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::write(fd, bytes + done, size - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return error(LOOM_STATUS_IO_ERROR, "cannot write the kernel library to ",
+                   what, ": ", std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+  return okStatus();
+}
+
+// dlopen()s the bytes via an anonymous memfd, or a temporary file that is
+// unlinked right after loading.
+Status dlopenBytes(const unsigned char *bytes, size_t size, void **handle) {
+  int fd = ::memfd_create("loom-kernels", MFD_CLOEXEC);
+  std::string tempPath;
+  if (fd < 0) {
+    const char *dir = std::getenv("TMPDIR");
+    tempPath = std::string(dir && *dir ? dir : "/tmp") + "/loom-kernels-XXXXXX";
+    fd = ::mkstemp(&tempPath[0]);
+    if (fd < 0)
+      return error(LOOM_STATUS_IO_ERROR,
+                   "cannot load the kernel library: memfd_create is "
+                   "unavailable and creating a temporary file in '",
+                   tempPath, "' failed: ", std::strerror(errno));
+  }
+  Status status = writeAll(fd, bytes, size,
+                           tempPath.empty() ? "a memfd" : tempPath.c_str());
+  if (status.ok()) {
+    std::string path =
+        tempPath.empty() ? "/proc/self/fd/" + std::to_string(fd) : tempPath;
+    ::dlerror();
+    *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!*handle) {
+      const char *why = ::dlerror();
+      status = error(LOOM_STATUS_DATA_LOSS,
+                     "cannot load the module's kernel library (", size,
+                     " bytes): ", why ? why : "dlopen failed");
+    }
+  }
+  ::close(fd);
+  if (!tempPath.empty())
+    ::unlink(tempPath.c_str());
+  return status;
+}
+
+// dlsym searches the library's dependencies too (libc, libm...): accept a
+// symbol only if it is defined by the library itself.
+void *findOwnSymbol(void *handle, const char *name) {
+  void *symbol = ::dlsym(handle, name);
+  if (!symbol)
+    return nullptr;
+  struct link_map *own = nullptr, *definer = nullptr;
+  Dl_info info;
+  if (::dlinfo(handle, RTLD_DI_LINKMAP, &own) != 0 ||
+      ::dladdr1(symbol, &info, reinterpret_cast<void **>(&definer),
+                RTLD_DL_LINKMAP) == 0 ||
+      own != definer)
+    return nullptr;
+  return symbol;
+}
+
+// The dynamic loader maps segments straight from the file: a segment that
+// reaches past the end of a truncated library would fault (SIGBUS) when
+// touched, so every program header and segment must lie inside the bytes.
+Status checkSegmentsInFile(const Elf64_Ehdr &header,
+                           const unsigned char *bytes, size_t size) {
+  auto truncated = [&](const char *what) {
+    return error(LOOM_STATUS_DATA_LOSS,
+                 "the module's kernel library is truncated or corrupt (", size,
+                 " bytes): its ", what, " lie outside the file");
+  };
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0)
+    return truncated("program headers");
+  if (header.e_phoff > size ||
+      (size - header.e_phoff) / sizeof(Elf64_Phdr) < header.e_phnum)
+    return truncated("program headers");
+  for (uint16_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr ph;
+    std::memcpy(&ph, bytes + header.e_phoff + i * sizeof(Elf64_Phdr),
+                sizeof(ph));
+    if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
+      return truncated("segments");
+  }
+  return okStatus();
+}
+
+} // namespace
+
+Status checkElfForHost(const unsigned char *bytes, size_t size) {
+  if (size < sizeof(Elf64_Ehdr) || std::memcmp(bytes, ELFMAG, SELFMAG) != 0)
+    return error(LOOM_STATUS_DATA_LOSS,
+                 "the module's kernel library is not an ELF file (", size,
+                 " bytes)");
+  Elf64_Ehdr header;
+  std::memcpy(&header, bytes, sizeof(header));
+  if (header.e_ident[EI_CLASS] != ELFCLASS64 ||
+      header.e_ident[EI_DATA] != ELFDATA2LSB)
+    return error(LOOM_STATUS_INCOMPATIBLE,
+                 "the module's kernel library is not a 64-bit little-endian "
+                 "ELF file");
+  if (header.e_machine != kHostMachine)
+    return error(LOOM_STATUS_INCOMPATIBLE,
+                 "the module's kernel library is for ",
+                 machineName(header.e_machine), " (ELF machine ",
+                 header.e_machine, ") but this machine is ", kHostArch,
+                 "; recompile the model for this machine");
+  if (header.e_type != ET_DYN)
+    return error(LOOM_STATUS_INCOMPATIBLE,
+                 "the module's kernel library is not a shared object (ELF "
+                 "type ",
+                 header.e_type, ")");
+  return checkSegmentsInFile(header, bytes, size);
+}
+
+KernelLibrary::~KernelLibrary() {
+  if (handle_)
+    ::dlclose(handle_);
+}
+
+Status KernelLibrary::load(const KernelLibraryView &library,
+                           const std::vector<KernelInfo> &kernels,
+                           std::unique_ptr<KernelLibrary> *out) {
+  if (library.format != "elf-so")
+    return error(LOOM_STATUS_INCOMPATIBLE, "kernel library format '",
+                 library.format, "' cannot run on the cpu device (expected "
+                                 "'elf-so')");
+  LOOM_RETURN_IF_ERROR(checkElfForHost(library.data, library.size));
+  std::unique_ptr<KernelLibrary> lib(new KernelLibrary());
+  LOOM_RETURN_IF_ERROR(dlopenBytes(library.data, library.size, &lib->handle_));
+
+  const auto *abiVersion = static_cast<const uint32_t *>(
+      findOwnSymbol(lib->handle_, LOOM_KERNEL_ABI_VERSION_SYMBOL));
+  if (!abiVersion)
+    return error(LOOM_STATUS_INCOMPATIBLE,
+                 "the module's kernel library does not export '",
+                 LOOM_KERNEL_ABI_VERSION_SYMBOL, "'");
+  if (*abiVersion != LOOM_KERNEL_ABI_VERSION)
+    return error(LOOM_STATUS_INCOMPATIBLE, "the module's kernels use kernel "
+                                           "ABI version ",
+                 *abiVersion, " but this runtime supports version ",
+                 LOOM_KERNEL_ABI_VERSION,
+                 "; recompile the model with a matching loom-compile");
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    void *symbol = findOwnSymbol(lib->handle_, kernels[i].name.c_str());
+    if (!symbol)
+      return error(LOOM_STATUS_DATA_LOSS, "kernel #", i, " '",
+                   kernels[i].name,
+                   "' is not exported by the module's kernel library");
+    lib->kernels_.push_back(reinterpret_cast<loom_cpu_kernel_fn_t>(symbol));
+  }
+  *out = std::move(lib);
+  return okStatus();
+}
+
+} // namespace loom::rt

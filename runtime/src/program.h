@@ -1,0 +1,103 @@
+// Program: the verified, device-independent form of a loaded module —
+// kernels, constants, and each function's signature and command list with
+// every index and bounds already checked. Devices execute it.
+#ifndef LOOM_RUNTIME_SRC_PROGRAM_H
+#define LOOM_RUNTIME_SRC_PROGRAM_H
+
+#include "arena_cache.h"
+#include "loom/runtime.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace loom::rt {
+
+// Matches the schema's Space enum.
+enum class Space : uint8_t { Input = 0, Output = 1, Constant = 2, Arena = 3 };
+constexpr int kSpaceCount = 4;
+
+// A byte range of one storage (an input, an output, a constant, the arena).
+struct BufferSlice {
+  Space space = Space::Arena;
+  uint32_t index = 0;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+struct TensorSignature {
+  loom_dtype_t dtype = LOOM_DTYPE_F32;
+  std::vector<int64_t> shape;
+  size_t elementCount = 0;
+  size_t byteSize = 0;
+  std::string text; // "tensor<2x3xf32>"
+};
+
+struct DispatchCommand {
+  uint32_t kernel = 0;
+  std::vector<BufferSlice> bindings;
+  std::vector<uint32_t> pushConstants;
+  uint32_t workgroupCount[3] = {1, 1, 1};
+  uint32_t workgroupTotal = 1; // product of workgroupCount
+};
+
+struct CopyCommand {
+  BufferSlice src, dst;
+};
+
+struct FillCommand {
+  BufferSlice dst;
+  uint32_t pattern = 0;
+};
+
+using Command = std::variant<DispatchCommand, CopyCommand, FillCommand>;
+
+struct KernelInfo {
+  std::string name;
+  uint32_t bindingCount = 0;
+  uint32_t pushConstantCount = 0;
+};
+
+struct ConstantView {
+  const unsigned char *data = nullptr; // inside the module's bytes
+  size_t size = 0;
+};
+
+struct KernelLibraryView {
+  std::string format;                  // "elf-so" for the CPU
+  const unsigned char *data = nullptr; // inside the module's bytes
+  size_t size = 0;
+};
+
+} // namespace loom::rt
+
+// A function of a loaded module (the C API's loom_function_t).
+struct loom_function_s {
+  const struct loom_module_s *module = nullptr;
+  std::string name;
+  std::vector<loom::rt::TensorSignature> inputs;
+  std::vector<loom::rt::TensorSignature> outputs;
+  uint64_t arenaSize = 0;
+  uint32_t arenaAlignment = 64; // a power of two, at least 64
+  std::vector<loom::rt::Command> commands;
+  std::string signature; // "main(tensor<4xf32>) -> (tensor<4xf32>)"
+  uint64_t callMemoryBytes = 0; // arena + outputs: what one call allocates
+  mutable loom::rt::ArenaCache arenas; // scratch arenas reused across calls
+};
+
+namespace loom::rt {
+
+struct Program {
+  uint32_t formatVersion = 0;
+  std::string target, targetTriple, targetCpu, producer;
+  std::vector<KernelInfo> kernels;
+  std::vector<KernelLibraryView> libraries;
+  std::vector<ConstantView> constants;
+  std::vector<std::unique_ptr<loom_function_s>> functions;
+};
+
+} // namespace loom::rt
+
+#endif // LOOM_RUNTIME_SRC_PROGRAM_H

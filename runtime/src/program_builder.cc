@@ -1,0 +1,359 @@
+#include "program_builder.h"
+
+#include "aligned_memory.h"
+#include "loom/schema/module_generated.h"
+#include "tensor_type.h"
+
+#include <limits>
+#include <set>
+
+namespace loom::rt {
+namespace {
+
+using FbTensorTypes = flatbuffers::Vector<flatbuffers::Offset<fb::TensorType>>;
+
+const char *spaceName(Space space) {
+  switch (space) {
+  case Space::Input:
+    return "input";
+  case Space::Output:
+    return "output";
+  case Space::Constant:
+    return "constant";
+  case Space::Arena:
+    return "arena";
+  }
+  return "?";
+}
+
+std::string describe(const BufferSlice &slice) {
+  if (slice.space == Space::Arena)
+    return cat("arena [", slice.offset, ", +", slice.size, ")");
+  return cat(spaceName(slice.space), " ", slice.index, " [", slice.offset,
+             ", +", slice.size, ")");
+}
+
+std::string str(const flatbuffers::String *s) {
+  return s ? std::string(s->c_str(), s->size()) : std::string();
+}
+
+Status invalid(const std::string &where, const std::string &what) {
+  return Status(LOOM_STATUS_DATA_LOSS, "invalid module: " + where + ": " + what);
+}
+
+// Lowers a list of TensorTypes into signatures.
+Status buildSignatures(const FbTensorTypes *types, const std::string &where,
+                       const char *kind,
+                       std::vector<TensorSignature> *signatures) {
+  if (!types)
+    return okStatus();
+  for (flatbuffers::uoffset_t i = 0; i < types->size(); ++i) {
+    const fb::TensorType *type = types->Get(i);
+    std::string what = cat(where, ": ", kind, " ", i);
+    TensorSignature sig;
+    int dtype = static_cast<int>(type->dtype());
+    if (type->shape())
+      sig.shape.assign(type->shape()->begin(), type->shape()->end());
+    Status status = checkTensorType(dtype, sig.shape.data(), sig.shape.size(),
+                                    what, &sig.elementCount, &sig.byteSize);
+    if (!status.ok())
+      return Status(LOOM_STATUS_DATA_LOSS, "invalid module: " + status.message());
+    sig.dtype = static_cast<loom_dtype_t>(dtype);
+    sig.text = formatType(sig.dtype, sig.shape);
+    signatures->push_back(std::move(sig));
+  }
+  return okStatus();
+}
+
+class FunctionBuilder {
+public:
+  FunctionBuilder(const Program &program, const fb::Function &fn,
+                  loom_function_s &out)
+      : program_(program), fn_(fn), out_(out) {}
+
+  Status build() {
+    out_.name = str(fn_.name());
+    where_ = cat("function '", out_.name, "'");
+    LOOM_RETURN_IF_ERROR(
+        buildSignatures(fn_.inputs(), where_, "input", &out_.inputs));
+    LOOM_RETURN_IF_ERROR(
+        buildSignatures(fn_.outputs(), where_, "output", &out_.outputs));
+    out_.arenaSize = fn_.arena_size();
+    uint32_t alignment = fn_.arena_alignment();
+    if (alignment != 0 && (alignment & (alignment - 1)) != 0)
+      return invalid(where_, cat("arena_alignment ", alignment,
+                                 " is not a power of two"));
+    if (alignment > 4096)
+      return invalid(where_, cat("arena_alignment ", alignment,
+                                 " is above the supported 4096"));
+    out_.arenaAlignment =
+        alignment > kBufferAlignment ? alignment : kBufferAlignment;
+    LOOM_RETURN_IF_ERROR(computeCallMemory());
+    out_.signature = formatSignature();
+    if (fn_.commands()) {
+      for (flatbuffers::uoffset_t i = 0; i < fn_.commands()->size(); ++i)
+        LOOM_RETURN_IF_ERROR(buildCommand(i, *fn_.commands()->Get(i)));
+    }
+    return okStatus();
+  }
+
+private:
+  Status computeCallMemory() {
+    uint64_t total = out_.arenaSize;
+    for (const TensorSignature &sig : out_.outputs) {
+      if (total > std::numeric_limits<uint64_t>::max() - sig.byteSize)
+        return invalid(where_, "arena plus output sizes overflow");
+      total += sig.byteSize;
+    }
+    out_.callMemoryBytes = total;
+    return okStatus();
+  }
+
+  std::string formatSignature() const {
+    std::string s = out_.name + "(";
+    for (size_t i = 0; i < out_.inputs.size(); ++i)
+      s += (i ? ", " : "") + out_.inputs[i].text;
+    s += ") -> (";
+    for (size_t i = 0; i < out_.outputs.size(); ++i)
+      s += (i ? ", " : "") + out_.outputs[i].text;
+    return s + ")";
+  }
+
+  // Size of the storage a slice points into; false if it does not exist.
+  bool storageSize(Space space, uint32_t index, uint64_t *size,
+                   size_t *count) const {
+    switch (space) {
+    case Space::Input:
+      *count = out_.inputs.size();
+      if (index >= out_.inputs.size())
+        return false;
+      *size = out_.inputs[index].byteSize;
+      return true;
+    case Space::Output:
+      *count = out_.outputs.size();
+      if (index >= out_.outputs.size())
+        return false;
+      *size = out_.outputs[index].byteSize;
+      return true;
+    case Space::Constant:
+      *count = program_.constants.size();
+      if (index >= program_.constants.size())
+        return false;
+      *size = program_.constants[index].size;
+      return true;
+    case Space::Arena:
+      *count = 1;
+      *size = out_.arenaSize;
+      return true;
+    }
+    return false;
+  }
+
+  Status buildSlice(const fb::BufferRef *ref, const std::string &where,
+                    bool writable, BufferSlice *slice) const {
+    if (!ref)
+      return invalid(where, "missing buffer reference");
+    uint8_t space = static_cast<uint8_t>(ref->space());
+    if (space >= kSpaceCount)
+      return invalid(where, cat("unknown buffer space ", unsigned(space),
+                                " (expected 0..3: input, output, constant, "
+                                "arena)"));
+    slice->space = static_cast<Space>(space);
+    slice->index = slice->space == Space::Arena ? 0 : ref->index();
+    slice->offset = ref->offset();
+    slice->size = ref->size();
+    uint64_t storage = 0;
+    size_t count = 0;
+    if (!storageSize(slice->space, slice->index, &storage, &count))
+      return invalid(where, cat(spaceName(slice->space), " index ",
+                                slice->index, " is out of range (the ",
+                                slice->space == Space::Constant ? "module"
+                                                                : "function",
+                                " has ", count, " ", spaceName(slice->space),
+                                count == 1 ? "" : "s", ")"));
+    if (slice->offset > storage || slice->size > storage - slice->offset)
+      return invalid(where, cat(describe(*slice), " is out of bounds of ",
+                                spaceName(slice->space),
+                                slice->space == Space::Arena
+                                    ? std::string()
+                                    : cat(" ", slice->index),
+                                " (", storage, " bytes)"));
+    if (writable &&
+        (slice->space == Space::Input || slice->space == Space::Constant))
+      return invalid(where, cat(describe(*slice), " is read-only and cannot "
+                                                  "be written"));
+    return okStatus();
+  }
+
+  Status buildDispatch(const std::string &where, const fb::Dispatch &d) {
+    DispatchCommand cmd;
+    cmd.kernel = d.kernel();
+    if (cmd.kernel >= program_.kernels.size())
+      return invalid(where, cat("kernel index ", cmd.kernel,
+                                " is out of range (the module has ",
+                                program_.kernels.size(), " kernels)"));
+    const KernelInfo &kernel = program_.kernels[cmd.kernel];
+    std::string at = cat(where, " (dispatch of kernel #", cmd.kernel, " '",
+                         kernel.name, "')");
+    size_t bindings = d.bindings() ? d.bindings()->size() : 0;
+    if (bindings != kernel.bindingCount)
+      return invalid(at, cat("has ", bindings, " bindings, the kernel takes ",
+                             kernel.bindingCount));
+    for (size_t b = 0; b < bindings; ++b) {
+      BufferSlice slice;
+      LOOM_RETURN_IF_ERROR(buildSlice(d.bindings()->Get(b),
+                                      cat(at, ": binding ", b),
+                                      /*writable=*/false, &slice));
+      cmd.bindings.push_back(slice);
+    }
+    size_t pushCount = d.push_constants() ? d.push_constants()->size() : 0;
+    if (pushCount != kernel.pushConstantCount)
+      return invalid(at, cat("has ", pushCount,
+                             " push constants, the kernel takes ",
+                             kernel.pushConstantCount));
+    if (pushCount)
+      cmd.pushConstants.assign(d.push_constants()->begin(),
+                               d.push_constants()->end());
+    size_t dims = d.workgroup_count() ? d.workgroup_count()->size() : 0;
+    if (dims != 3)
+      return invalid(at, cat("workgroup_count has ", dims,
+                             " entries, expected 3"));
+    uint64_t total = 1;
+    for (int i = 0; i < 3; ++i) {
+      cmd.workgroupCount[i] = d.workgroup_count()->Get(i);
+      if (cmd.workgroupCount[i] == 0)
+        return invalid(at, cat("workgroup_count[", i, "] is 0"));
+      total *= cmd.workgroupCount[i];
+      if (total > std::numeric_limits<uint32_t>::max())
+        return invalid(at, "the workgroup grid has more than 2^32-1 "
+                           "workgroups");
+    }
+    cmd.workgroupTotal = static_cast<uint32_t>(total);
+    out_.commands.emplace_back(std::move(cmd));
+    return okStatus();
+  }
+
+  Status buildCommand(flatbuffers::uoffset_t i, const fb::CommandEntry &e) {
+    std::string where = cat(where_, ": command #", i);
+    switch (e.command_type()) {
+    case fb::Command::Dispatch:
+      return buildDispatch(where, *e.command_as_Dispatch());
+    case fb::Command::Copy: {
+      const fb::Copy *copy = e.command_as_Copy();
+      CopyCommand cmd;
+      LOOM_RETURN_IF_ERROR(buildSlice(copy->src(), where + " (copy): source",
+                                      /*writable=*/false, &cmd.src));
+      LOOM_RETURN_IF_ERROR(buildSlice(copy->dst(),
+                                      where + " (copy): destination",
+                                      /*writable=*/true, &cmd.dst));
+      if (cmd.src.size != cmd.dst.size)
+        return invalid(where + " (copy)",
+                       cat("source is ", cmd.src.size,
+                           " bytes but destination is ", cmd.dst.size));
+      out_.commands.emplace_back(cmd);
+      return okStatus();
+    }
+    case fb::Command::Fill: {
+      const fb::Fill *fill = e.command_as_Fill();
+      FillCommand cmd;
+      cmd.pattern = fill->pattern();
+      LOOM_RETURN_IF_ERROR(buildSlice(fill->dst(),
+                                      where + " (fill): destination",
+                                      /*writable=*/true, &cmd.dst));
+      out_.commands.emplace_back(cmd);
+      return okStatus();
+    }
+    case fb::Command::NONE:
+      return invalid(where, "empty command");
+    }
+    return invalid(where, cat("unknown command kind ",
+                              unsigned(e.command_type()),
+                              " (written by a newer compiler?)"));
+  }
+
+  const Program &program_;
+  const fb::Function &fn_;
+  loom_function_s &out_;
+  std::string where_;
+};
+
+Status buildKernels(const fb::Module &module, Program *program) {
+  if (!module.kernels())
+    return okStatus();
+  for (flatbuffers::uoffset_t i = 0; i < module.kernels()->size(); ++i) {
+    const fb::Kernel *k = module.kernels()->Get(i);
+    KernelInfo info;
+    info.name = str(k->name());
+    if (info.name.empty() || info.name.find('\0') != std::string::npos)
+      return invalid(cat("kernel #", i), "empty or malformed name");
+    info.bindingCount = k->binding_count();
+    info.pushConstantCount = k->push_constant_count();
+    program->kernels.push_back(std::move(info));
+  }
+  return okStatus();
+}
+
+Status buildConstants(const fb::Module &module, Program *program) {
+  if (!module.constants())
+    return okStatus();
+  for (flatbuffers::uoffset_t i = 0; i < module.constants()->size(); ++i) {
+    const fb::Constant *c = module.constants()->Get(i);
+    ConstantView view;
+    if (c->data()) {
+      view.data = c->data()->data();
+      view.size = c->data()->size();
+      if (reinterpret_cast<uintptr_t>(view.data) % kBufferAlignment != 0)
+        return invalid(cat("constant ", i),
+                       cat("data is not ", kBufferAlignment,
+                           "-byte aligned in the file"));
+    }
+    program->constants.push_back(view);
+  }
+  return okStatus();
+}
+
+Status buildLibraries(const fb::Module &module, Program *program) {
+  if (!module.libraries())
+    return okStatus();
+  for (flatbuffers::uoffset_t i = 0; i < module.libraries()->size(); ++i) {
+    const fb::KernelLibrary *lib = module.libraries()->Get(i);
+    KernelLibraryView view;
+    view.format = str(lib->format());
+    if (lib->data()) {
+      view.data = lib->data()->data();
+      view.size = lib->data()->size();
+    }
+    program->libraries.push_back(std::move(view));
+  }
+  return okStatus();
+}
+
+} // namespace
+
+Status buildProgram(const fb::Module &module, Program *program) {
+  program->formatVersion = module.format_version();
+  program->target = str(module.target());
+  program->targetTriple = str(module.target_triple());
+  program->targetCpu = str(module.target_cpu());
+  program->producer = str(module.producer());
+  LOOM_RETURN_IF_ERROR(buildKernels(module, program));
+  LOOM_RETURN_IF_ERROR(buildConstants(module, program));
+  LOOM_RETURN_IF_ERROR(buildLibraries(module, program));
+  if (!module.functions())
+    return okStatus();
+  std::set<std::string> names;
+  for (flatbuffers::uoffset_t i = 0; i < module.functions()->size(); ++i) {
+    auto fn = std::make_unique<loom_function_s>();
+    LOOM_RETURN_IF_ERROR(
+        FunctionBuilder(*program, *module.functions()->Get(i), *fn).build());
+    if (fn->name.empty())
+      return invalid(cat("function #", i), "empty name");
+    if (!names.insert(fn->name).second)
+      return invalid(cat("function #", i),
+                     cat("duplicate function name '", fn->name, "'"));
+    program->functions.push_back(std::move(fn));
+  }
+  return okStatus();
+}
+
+} // namespace loom::rt

@@ -1,0 +1,194 @@
+#include "test_module_builder.h"
+
+#include "loom/module_format.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace loom::test {
+namespace {
+
+using namespace loom::fb;
+
+std::vector<uint8_t> readBinary(const char *path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(std::string("cannot read ") + path);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+std::unique_ptr<TensorTypeT> tensorType(DType dtype,
+                                        std::vector<int64_t> shape) {
+  auto type = std::make_unique<TensorTypeT>();
+  type->dtype = dtype;
+  type->shape = std::move(shape);
+  return type;
+}
+
+std::unique_ptr<KernelT> kernel(const char *name, uint32_t bindings,
+                                uint32_t pushConstants) {
+  auto k = std::make_unique<KernelT>();
+  k->name = name;
+  k->binding_count = bindings;
+  k->push_constant_count = pushConstants;
+  return k;
+}
+
+std::unique_ptr<CommandEntryT> dispatch(uint32_t kernelIndex,
+                                        std::vector<BufferRef> bindings,
+                                        std::vector<uint32_t> push,
+                                        std::vector<uint32_t> workgroups) {
+  DispatchT d;
+  d.kernel = kernelIndex;
+  d.bindings = std::move(bindings);
+  d.push_constants = std::move(push);
+  d.workgroup_count = std::move(workgroups);
+  auto entry = std::make_unique<CommandEntryT>();
+  entry->command.Set(std::move(d));
+  return entry;
+}
+
+std::unique_ptr<CommandEntryT> copy(BufferRef src, BufferRef dst) {
+  CopyT c;
+  c.src = std::make_unique<BufferRef>(src);
+  c.dst = std::make_unique<BufferRef>(dst);
+  auto entry = std::make_unique<CommandEntryT>();
+  entry->command.Set(std::move(c));
+  return entry;
+}
+
+std::unique_ptr<CommandEntryT> fill(BufferRef dst, uint32_t pattern) {
+  FillT f;
+  f.dst = std::make_unique<BufferRef>(dst);
+  f.pattern = pattern;
+  auto entry = std::make_unique<CommandEntryT>();
+  entry->command.Set(std::move(f));
+  return entry;
+}
+
+std::unique_ptr<FunctionT> mainFunction() {
+  constexpr uint64_t bytes = kMainElements * sizeof(float);
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = "main";
+  fn->inputs.push_back(tensorType(DType::f32, {2, 8}));
+  fn->inputs.push_back(tensorType(DType::f32, {2, 8}));
+  fn->outputs.push_back(tensorType(DType::f32, {2, 8}));
+  fn->arena_size = 128;
+  fn->arena_alignment = 64;
+  fn->commands.push_back(fill(ref(Space::arena, 0, 0, 128), 0));
+  fn->commands.push_back(dispatch(
+      0,
+      {ref(Space::input, 0, 0, bytes), ref(Space::input, 1, 0, bytes),
+       ref(Space::arena, 0, 64, bytes)},
+      {kMainElements}, {4, 1, 1}));
+  fn->commands.push_back(dispatch(
+      1,
+      {ref(Space::arena, 0, 64, bytes), ref(Space::constant, 0, 0, 4),
+       ref(Space::output, 0, 0, bytes)},
+      {kMainElements}, {3, 1, 1}));
+  return fn;
+}
+
+std::unique_ptr<FunctionT> copyFillFunction() {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = "copy_fill";
+  fn->inputs.push_back(tensorType(DType::f32, {5}));
+  fn->outputs.push_back(tensorType(DType::f32, {5}));
+  fn->outputs.push_back(tensorType(DType::i32, {3}));
+  fn->commands.push_back(
+      copy(ref(Space::input, 0, 0, 20), ref(Space::output, 0, 0, 20)));
+  fn->commands.push_back(fill(ref(Space::output, 1, 0, 12), 7));
+  return fn;
+}
+
+std::unique_ptr<FunctionT> gridFunction() {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = "grid";
+  fn->outputs.push_back(tensorType(DType::i32, {3, 2, 2}));
+  fn->commands.push_back(
+      dispatch(2, {ref(Space::output, 0, 0, 48)}, {}, {3, 2, 2}));
+  return fn;
+}
+
+} // namespace
+
+BufferRef ref(Space space, uint32_t index, uint64_t offset, uint64_t size) {
+  return BufferRef(space, index, offset, size);
+}
+
+std::vector<uint8_t> testKernelLibrary(bool badAbiVersion) {
+  return readBinary(badAbiVersion ? LOOM_TEST_KERNELS_BAD_ABI_PATH
+                                  : LOOM_TEST_KERNELS_PATH);
+}
+
+std::unique_ptr<ModuleT> makeTestModule() {
+  auto module = std::make_unique<ModuleT>();
+  module->format_version = LOOM_MODULE_FORMAT_VERSION;
+  module->target = "cpu";
+#if defined(__x86_64__)
+  module->target_triple = "x86_64-unknown-linux-gnu";
+#elif defined(__aarch64__)
+  module->target_triple = "aarch64-unknown-linux-gnu";
+#endif
+  module->producer = "loom-test-module-gen";
+  module->kernels.push_back(kernel("add_f32", 3, 1));
+  module->kernels.push_back(kernel("scale_f32", 3, 1));
+  module->kernels.push_back(kernel("record_workgroups", 1, 0));
+  auto library = std::make_unique<KernelLibraryT>();
+  library->format = "elf-so";
+  library->data = testKernelLibrary();
+  module->libraries.push_back(std::move(library));
+  auto scale = std::make_unique<ConstantT>();
+  scale->data.resize(sizeof(float));
+  std::memcpy(scale->data.data(), &kTestScale, sizeof(float));
+  module->constants.push_back(std::move(scale));
+  module->functions.push_back(mainFunction());
+  module->functions.push_back(copyFillFunction());
+  module->functions.push_back(gridFunction());
+  return module;
+}
+
+std::vector<uint8_t> serialize(const ModuleT &module) {
+  flatbuffers::FlatBufferBuilder builder;
+  builder.Finish(Module::Pack(builder, &module), ModuleIdentifier());
+  return std::vector<uint8_t>(builder.GetBufferPointer(),
+                              builder.GetBufferPointer() + builder.GetSize());
+}
+
+std::vector<std::string> namedModuleKinds() {
+  return {"valid",        "bad-version",      "bad-identifier",
+          "truncated",    "wrong-target",     "oob-binding",
+          "bad-kernel-index", "missing-kernel", "bad-abi"};
+}
+
+bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes) {
+  auto module = makeTestModule();
+  auto &mainCommands = module->functions[0]->commands;
+  if (kind == "valid") {
+  } else if (kind == "bad-version") {
+    module->format_version = LOOM_MODULE_FORMAT_VERSION + 41;
+  } else if (kind == "wrong-target") {
+    module->target = "vulkan";
+  } else if (kind == "oob-binding") {
+    mainCommands[1]->command.AsDispatch()->bindings[2] =
+        ref(Space::arena, 0, 96, kMainElements * sizeof(float));
+  } else if (kind == "bad-kernel-index") {
+    mainCommands[1]->command.AsDispatch()->kernel = 7;
+  } else if (kind == "missing-kernel") {
+    module->kernels[1]->name = "no_such_kernel";
+  } else if (kind == "bad-abi") {
+    module->libraries[0]->data = testKernelLibrary(/*badAbiVersion=*/true);
+  } else if (kind != "bad-identifier" && kind != "truncated") {
+    return false;
+  }
+  *bytes = serialize(*module);
+  if (kind == "bad-identifier")
+    std::memcpy(bytes->data() + 4, "ONNX", 4);
+  if (kind == "truncated")
+    bytes->resize(bytes->size() / 2);
+  return true;
+}
+
+} // namespace loom::test

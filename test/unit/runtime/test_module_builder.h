@@ -1,0 +1,52 @@
+// Builds .loom modules for the runtime's tests without the compiler: the
+// hand-written kernels of test_kernels.c (compiled into a shared object at
+// build time) embedded in a FlatBuffer made with the generated object API.
+//
+// The standard test module has three functions:
+//   main(x: tensor<2x8xf32>, y: tensor<2x8xf32>) -> (tensor<2x8xf32>)
+//       fill arena with 0; arena = x + y (add_f32, 4 workgroups);
+//       out = arena * constant0 (scale_f32, 3 workgroups; constant0 = 2.5)
+//       => out = (x + y) * 2.5
+//   copy_fill(x: tensor<5xf32>) -> (tensor<5xf32>, tensor<3xi32>)
+//       out0 = copy of x; out1 = fill with 7
+//   grid() -> (tensor<3x2x2xi32>)
+//       record_workgroups over a 3x2x2 grid: out[i] = i + 1
+// Tests take it as a ModuleT, change what they need, and serialize it.
+#ifndef LOOM_TEST_UNIT_RUNTIME_TEST_MODULE_BUILDER_H
+#define LOOM_TEST_UNIT_RUNTIME_TEST_MODULE_BUILDER_H
+
+#include "loom/schema/module_generated.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loom::test {
+
+constexpr float kTestScale = 2.5f;
+constexpr int kMainElements = 16;
+
+// Bytes of the test kernel library (test_kernels.c built as a .so), or of
+// the variant exporting loom_kernel_abi_version = 99.
+std::vector<uint8_t> testKernelLibrary(bool badAbiVersion = false);
+
+// The standard test module described above.
+std::unique_ptr<loom::fb::ModuleT> makeTestModule();
+
+// Serializes a module (with the file identifier).
+std::vector<uint8_t> serialize(const loom::fb::ModuleT &module);
+
+// Convenience for building schedules.
+loom::fb::BufferRef ref(loom::fb::Space space, uint32_t index,
+                        uint64_t offset, uint64_t size);
+
+// Named variants for the loom-test-module-gen tool and the tests: "valid",
+// "bad-version", "bad-identifier", "truncated", "wrong-target",
+// "oob-binding", "bad-kernel-index", "missing-kernel", "bad-abi".
+// Returns false for an unknown kind.
+bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes);
+std::vector<std::string> namedModuleKinds();
+
+} // namespace loom::test
+
+#endif // LOOM_TEST_UNIT_RUNTIME_TEST_MODULE_BUILDER_H
