@@ -61,7 +61,7 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
                             std::string &output, llvm::raw_ostream &info) {
   const std::string &target = options.compile.target;
   if (target != "cpu")
-    return emitError(module.getLoc())
+    return emitError(UnknownLoc::get(module.getContext()))
            << "target '" << target
            << "' is not available in this build of loom-compile (built "
               "targets: cpu)";

@@ -7,6 +7,7 @@
 
 #include "loom/dialect/LoomDialect.h"
 #include "loom/passes/Passes.h"
+#include "loom/passes/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   loom::registerLoomPasses();
+  loom::registerLoomPipelines();
 
   mlir::DialectRegistry registry;
   registry.insert<loom::LoomDialect>();

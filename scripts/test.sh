@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds everything and runs every test:
+#   1. the lit suite (dialect, passes, tools, end-to-end) and the GoogleTest
+#      unit tests through lit, on the full build;
+#   2. the runtime-only configuration (no LLVM/MLIR) and its unit tests;
+#   3. the embedding example built against the installed runtime package.
+# Ends with one line: "N passed, M failed". Exit status 0 iff M == 0.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${LOOM_BUILD_DIR:-$ROOT/build}"
+RT_BUILD="${BUILD}-runtime-only"
+LIT=/usr/lib/llvm-22/bin/lit
+passed=0
+failed=0
+step_fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
+
+"$ROOT/scripts/install-deps.sh" || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+echo "== build"
+if ! "$ROOT/scripts/build.sh"; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== lit: $BUILD/test $BUILD/test/unit"
+LIT_OUT="$(mktemp)"
+"$LIT" -sv --no-progress-bar "$BUILD/test" "$BUILD/test/unit" 2>&1 | tee "$LIT_OUT" | grep -E "^(FAIL|XPASS|UNRESOLVED|TIMEOUT)|^\*\*\*\*|Total Discovered|^  [A-Z]" || true
+count() { grep -E "^  $1" "$LIT_OUT" | grep -oE "[0-9]+" | tail -1; }
+p=$(count "Passed"); xf=$(count "Expectedly Failed"); f=$(count "Failed"); u=$(count "Unresolved"); xp=$(count "Unexpectedly Passed"); t=$(count "Timed Out")
+passed=$((passed + ${p:-0} + ${xf:-0}))
+failed=$((failed + ${f:-0} + ${u:-0} + ${xp:-0} + ${t:-0}))
+if ! grep -q "Total Discovered Tests" "$LIT_OUT"; then step_fail "lit did not run"; fi
+rm -f "$LIT_OUT"
+
+echo "== runtime-only build (no LLVM/MLIR) and its unit tests"
+if cmake -G Ninja -S "$ROOT" -B "$RT_BUILD" -DCMAKE_BUILD_TYPE=Release \
+     -DLOOM_BUILD_COMPILER=OFF >/dev/null && ninja -C "$RT_BUILD" >/dev/null; then
+  CTEST_OUT="$(mktemp)"
+  (cd "$RT_BUILD" && ctest --output-on-failure) >"$CTEST_OUT" 2>&1
+  tail -n 3 "$CTEST_OUT"
+  n=$(grep -oE "out of [0-9]+" "$CTEST_OUT" | grep -oE "[0-9]+" | tail -1)
+  nf=$(grep -oE "[0-9]+ tests failed" "$CTEST_OUT" | grep -oE "^[0-9]+" | tail -1)
+  if [[ -z "$n" ]]; then step_fail "ctest (runtime-only)"; cat "$CTEST_OUT";
+  else passed=$((passed + n - ${nf:-0})); failed=$((failed + ${nf:-0})); fi
+  rm -f "$CTEST_OUT"
+else
+  step_fail "runtime-only build"
+fi
+
+if [[ -x "$ROOT/examples/embed/build-and-run.sh" ]]; then
+  echo "== embedding example against the installed runtime"
+  if "$ROOT/examples/embed/build-and-run.sh" "$RT_BUILD" "$BUILD"; then
+    passed=$((passed + 1))
+  else
+    step_fail "embedding example"
+  fi
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

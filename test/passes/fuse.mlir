@@ -1,0 +1,69 @@
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse -split-input-file | FileCheck %s
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse=fuse-elementwise=false -split-input-file | FileCheck %s --check-prefix=NOFUSE
+
+// An elementwise chain becomes one region with one generic.
+// CHECK-LABEL: func @chain
+// CHECK: %[[D:.*]] = loom.dispatch(%arg0, %arg1) : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32> {
+// CHECK: linalg.generic
+// CHECK:   arith.addf
+// CHECK:   math.exp
+// CHECK:   arith.maximumf
+// CHECK-NOT: linalg.generic
+// CHECK: loom.yield
+// CHECK: return %[[D]]
+// NOFUSE-LABEL: func @chain
+// NOFUSE-COUNT-3: loom.dispatch
+func.func @chain(%a: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %0 = loom.add %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %1 = loom.exp %0 : tensor<4x8xf32>
+  %2 = loom.relu %1 : tensor<4x8xf32>
+  return %2 : tensor<4x8xf32>
+}
+
+// -----
+
+// The zero fill of a matmul's accumulator is cloned into its region; a dense
+// constant is an operand; the reshape between regions stays outside.
+// CHECK-LABEL: func @matmul
+// CHECK: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x2xf32>
+// CHECK: %[[M:.*]] = loom.dispatch(%arg0, %[[W]]) : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32> {
+// CHECK: ^bb0(%[[X:.*]]: tensor<3x2xf32>, %[[WW:.*]]: tensor<2x2xf32>):
+// CHECK:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:   %[[E:.*]] = tensor.empty() : tensor<3x2xf32>
+// CHECK:   %[[F:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]] : tensor<3x2xf32>)
+// CHECK:   %[[R:.*]] = linalg.matmul ins(%[[X]], %[[WW]] : tensor<3x2xf32>, tensor<2x2xf32>) outs(%[[F]] : tensor<3x2xf32>)
+// CHECK:   loom.yield %[[R]]
+// CHECK: tensor.collapse_shape %[[M]]
+func.func @matmul(%x: tensor<3x2xf32>) -> tensor<6xf32> {
+  %w = loom.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %0 = loom.matmul %x, %w : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %1 = loom.reshape %0 : tensor<3x2xf32> -> tensor<6xf32>
+  return %1 : tensor<6xf32>
+}
+
+// -----
+
+// A producer with two users is not recomputed: it keeps its own region.
+// CHECK-LABEL: func @shared_producer
+// CHECK: %[[E:.*]] = loom.dispatch(%arg0)
+// CHECK: math.exp
+// CHECK: loom.dispatch(%[[E]])
+// CHECK: loom.dispatch(%[[E]])
+func.func @shared_producer(%a: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %0 = loom.exp %a : tensor<8xf32>
+  %1 = loom.neg %0 : tensor<8xf32>
+  %2 = loom.sqrt %0 : tensor<8xf32>
+  return %1, %2 : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// A gather reads its table from inside the generic body: the table becomes a
+// region operand too.
+// CHECK-LABEL: func @gather
+// CHECK: loom.dispatch(%arg1, %arg0) : (tensor<3xi64>, tensor<10x4xf32>)
+// CHECK: tensor.extract
+func.func @gather(%t: tensor<10x4xf32>, %idx: tensor<3xi64>) -> tensor<3x4xf32> {
+  %0 = loom.gather %t, %idx axis = 0 : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

@@ -1,0 +1,241 @@
+// RUN: loom-opt %s --loom-to-linalg -split-input-file | FileCheck %s
+
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// CHECK-LABEL: func @broadcast_add
+// CHECK: linalg.generic {indexing_maps = [#[[COL]], #[[ROW]], #[[ID2]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0, %arg1 : tensor<4x1xf32>, tensor<8xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK: arith.addf
+func.func @broadcast_add(%a: tensor<4x1xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %0 = loom.add %a, %b : (tensor<4x1xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @ints
+// CHECK: arith.divsi
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK: arith.sitofp
+func.func @ints(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi1>, tensor<4xi32>, tensor<4xf32>) {
+  %0 = loom.div %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %1 = loom.compare lt, %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+  %2 = loom.select %1, %a, %b : (tensor<4xi1>, tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %3 = loom.cast %2 : tensor<4xi32> to tensor<4xf32>
+  return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xi1>, tensor<4xi32>, tensor<4xf32>
+}
+
+// -----
+
+// Transcendental functions of f16 are computed in f32.
+// CHECK-LABEL: func @half
+// CHECK: ^bb0(%[[IN:.*]]: f16, %{{.*}}: f16):
+// CHECK: %[[W:.*]] = arith.extf %[[IN]] : f16 to f32
+// CHECK: %[[T:.*]] = math.tanh %[[W]] : f32
+// CHECK: arith.truncf %[[T]] : f32 to f16
+func.func @half(%x: tensor<4xf16>) -> tensor<4xf16> {
+  %0 = loom.tanh %x : tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func @gelu
+// CHECK: math.erf
+// CHECK-LABEL: func @gelu_tanh
+// CHECK: math.tanh
+func.func @gelu(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = loom.gelu %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+func.func @gelu_tanh(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = loom.gelu %x approximate = tanh : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @matmul
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK: linalg.matmul ins(%arg0, %arg1 : tensor<4x8xf32>, tensor<8x3xf32>) outs(%[[Z]] : tensor<4x3xf32>)
+func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x3xf32> {
+  %0 = loom.matmul %a, %b : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// A batch of rows times one matrix folds the batch into M.
+// CHECK-LABEL: func @matmul_rows
+// CHECK: tensor.collapse_shape %arg0 {{.*}} : tensor<2x4x8xf32> into tensor<64xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %arg1 : tensor<8x8xf32>, tensor<8x3xf32>)
+// CHECK: tensor.expand_shape {{.*}} into tensor<2x4x3xf32>
+func.func @matmul_rows(%a: tensor<2x4x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x4x3xf32> {
+  %0 = loom.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x3xf32>) -> tensor<2x4x3xf32>
+  return %0 : tensor<2x4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @matmul_batched
+// CHECK: linalg.batch_matmul ins(%arg0, %arg1 : tensor<2x4x8xf32>, tensor<2x8x3xf32>)
+func.func @matmul_batched(%a: tensor<2x4x8xf32>, %b: tensor<2x8x3xf32>) -> tensor<2x4x3xf32> {
+  %0 = loom.matmul %a, %b : (tensor<2x4x8xf32>, tensor<2x8x3xf32>) -> tensor<2x4x3xf32>
+  return %0 : tensor<2x4x3xf32>
+}
+
+// -----
+
+// Batch dimensions that broadcast against each other: a generic.
+// CHECK-DAG: #[[L:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d4)>
+// CHECK-DAG: #[[R:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
+// CHECK-LABEL: func @matmul_broadcast
+// CHECK: linalg.generic {indexing_maps = [#[[L]], #[[R]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+func.func @matmul_broadcast(%a: tensor<2x1x4x8xf32>, %b: tensor<3x8x5xf32>) -> tensor<2x3x4x5xf32> {
+  %0 = loom.matmul %a, %b : (tensor<2x1x4x8xf32>, tensor<3x8x5xf32>) -> tensor<2x3x4x5xf32>
+  return %0 : tensor<2x3x4x5xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3)>
+// CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d1, d4)>
+// CHECK-DAG: #[[Z:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d2)>
+// CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+// CHECK-LABEL: func @contract
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[Y]], #[[Z]], #[[O]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @contract(%x: tensor<2x3xf32>, %y: tensor<3x4x5xf32>, %z: tensor<5x6xf32>) -> tensor<2x4x6xf32> {
+  %0 = loom.contract "ab,bcd,de->ace" %x, %y, %z : (tensor<2x3xf32>, tensor<3x4x5xf32>, tensor<5x6xf32>) -> tensor<2x4x6xf32>
+  return %0 : tensor<2x4x6xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[DIAG:.*]] = affine_map<(d0) -> (d0, d0)>
+// CHECK-LABEL: func @trace
+// CHECK: linalg.generic {indexing_maps = [#[[DIAG]], {{.*}}], iterator_types = ["reduction"]}
+func.func @trace(%x: tensor<3x3xf32>) -> tensor<f32> {
+  %0 = loom.contract "aa->" %x : (tensor<3x3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reductions
+// CHECK: %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.fill ins(%[[NEG_INF]] : f32)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.maximumf
+// CHECK: tensor.expand_shape {{.*}} into tensor<8x1xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]
+// CHECK: arith.addf
+// CHECK: arith.constant 1.250000e-02 : f32
+// CHECK: arith.mulf
+func.func @reductions(%x: tensor<8x10xf32>) -> (tensor<8x1xf32>, tensor<f32>) {
+  %0 = loom.reduce_max %x [1] keepdims : tensor<8x10xf32> -> tensor<8x1xf32>
+  %1 = loom.reduce_mean %x [0, 1] : tensor<8x10xf32> -> tensor<f32>
+  return %0, %1 : tensor<8x1xf32>, tensor<f32>
+}
+
+// -----
+
+// CHECK-LABEL: func @argmax
+// CHECK: %{{.*}}:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<8x10xf32>) outs(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<8xi64>)
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.index 1
+func.func @argmax(%x: tensor<8x10xf32>) -> tensor<8xi64> {
+  %0 = loom.argmax %x dim = 1 : tensor<8x10xf32> -> tensor<8xi64>
+  return %0 : tensor<8xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func @shapes
+// CHECK: tensor.collapse_shape %arg0 {{.*}} into tensor<6xf32>
+// CHECK: linalg.transpose ins(%arg0 : tensor<2x3xf32>) outs(%{{.*}} : tensor<3x2xf32>) permutation = [1, 0]
+// CHECK: tensor.concat dim(1) %arg0, %arg0 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
+// CHECK: tensor.pad %arg0 low[0, 1] high[2, 0]
+// CHECK:   tensor.yield %{{.*}} : f32
+func.func @shapes(%x: tensor<2x3xf32>) -> (tensor<6xf32>, tensor<3x2xf32>, tensor<2x6xf32>, tensor<4x4xf32>) {
+  %0 = loom.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+  %1 = loom.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  %2 = loom.concat %x, %x axis = 1 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
+  %3 = loom.pad %x low = [0, 1] high = [2, 0] value = 1.5 : tensor<2x3xf32> -> tensor<4x4xf32>
+  return %0, %1, %2, %3 : tensor<6xf32>, tensor<3x2xf32>, tensor<2x6xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[STRIDED:.*]] = affine_map<(d0, d1) -> (d0 * 2 + 1, d1 * 3)>
+// CHECK-LABEL: func @slice
+// CHECK: linalg.generic {indexing_maps = [#[[STRIDED]], {{.*}}]
+func.func @slice(%x: tensor<10x4xf32>) -> tensor<5x2xf32> {
+  %0 = loom.slice %x starts = [1, 0] limits = [10, 4] strides = [2, 3] : tensor<10x4xf32> -> tensor<5x2xf32>
+  return %0 : tensor<5x2xf32>
+}
+
+// -----
+
+// Indices are wrapped when negative and clamped into range.
+// CHECK-LABEL: func @gather
+// CHECK: arith.index_cast
+// CHECK: arith.cmpi slt
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: tensor.extract %arg0[%{{.*}}, %{{.*}}] : tensor<10x4xf32>
+func.func @gather(%t: tensor<10x4xf32>, %idx: tensor<3xi64>) -> tensor<3x4xf32> {
+  %0 = loom.gather %t, %idx axis = 0 : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @conv
+// CHECK: tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %arg1 : tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>)
+// CHECK: linalg.generic
+// CHECK: arith.addf
+func.func @conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = loom.conv2d %x, %w, %b strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @grouped_conv
+// CHECK: linalg.conv_2d_ngchw_gfchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2x10x10xf32>, tensor<2x3x2x3x3xf32>)
+func.func @grouped_conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1x6x4x4xf32> {
+  %0 = loom.conv2d %x, %w strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x4x4xf32>
+  return %0 : tensor<1x6x4x4xf32>
+}
+
+// -----
+
+// Max pooling pads with -inf; average pooling divides by the number of
+// elements under each window (known at compile time).
+// CHECK-LABEL: func @pools
+// CHECK: %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK:   tensor.yield %[[NEG_INF]]
+// CHECK: linalg.pooling_nchw_max
+// CHECK: linalg.pooling_nchw_sum
+// CHECK: arith.constant dense<{{\[\[}}2.500000e-01, 5.000000e-01], [5.000000e-01, 1.000000e+00]]> : tensor<2x2xf32>
+func.func @pools(%x: tensor<1x1x3x3xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {
+  %0 = loom.max_pool2d %x kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] : tensor<1x1x3x3xf32> -> tensor<1x1x2x2xf32>
+  %1 = loom.avg_pool2d %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 1, 1] : tensor<1x1x3x3xf32> -> tensor<1x1x2x2xf32>
+  return %0, %1 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @constant
+// CHECK: arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+func.func @constant() -> tensor<2xf32> {
+  %0 = loom.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
