@@ -1,0 +1,173 @@
+#include "cli_options.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace loom::run {
+namespace {
+
+// Parses a whole decimal integer in [min, max].
+bool parseInteger(const std::string &text, long long min, long long max,
+                  long long *value) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char *end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || v < min || v > max)
+    return false;
+  *value = v;
+  return true;
+}
+
+// Flags that take a value, as --flag=VALUE or --flag VALUE.
+const char *const kValueFlags[] = {"--device",   "--function",
+                                   "--threads",  "--input",
+                                   "--output",   "--benchmark-format",
+                                   "--max-call-memory"};
+
+bool takesValue(const std::string &flag) {
+  for (const char *f : kValueFlags)
+    if (flag == f)
+      return true;
+  return false;
+}
+
+} // namespace
+
+bool parseCommandLine(int argc, const char *const *argv, RunOptions *options,
+                      std::string *error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() < 2 || arg[0] != '-' || arg == "-") {
+      if (!options->modulePath.empty()) {
+        *error = "unexpected argument '" + arg + "': only one module or "
+                 "model file may be given (inputs go in --input=...)";
+        return false;
+      }
+      options->modulePath = arg;
+      continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      options->help = true;
+      continue;
+    }
+    size_t eq = arg.find('=');
+    std::string flag = arg.substr(0, eq);
+    bool hasValue = eq != std::string::npos;
+    std::string value = hasValue ? arg.substr(eq + 1) : "";
+    if (takesValue(flag) && !hasValue) {
+      if (i + 1 >= argc) {
+        *error = "option '" + flag + "' needs a value (" + flag + "=VALUE)";
+        return false;
+      }
+      value = argv[++i];
+      hasValue = true;
+    }
+    long long number = 0;
+    if (flag == "--device") {
+      options->device = value;
+    } else if (flag == "--function") {
+      options->function = value;
+    } else if (flag == "--threads") {
+      if (!parseInteger(value, 0, 1024, &number)) {
+        *error = "--threads='" + value + "': expected a whole number from 0 "
+                 "(one per core) to 1024";
+        return false;
+      }
+      options->threads = static_cast<int>(number);
+    } else if (flag == "--max-call-memory") {
+      if (!parseInteger(value, 0, INT64_MAX, &number)) {
+        *error = "--max-call-memory='" + value + "': expected a number of "
+                 "bytes (0 = unlimited)";
+        return false;
+      }
+      options->maxCallMemory = static_cast<uint64_t>(number);
+    } else if (flag == "--input") {
+      options->inputs.push_back(value);
+    } else if (flag == "--output") {
+      options->outputs.push_back(value);
+    } else if (flag == "--benchmark") {
+      options->benchmark = true;
+      if (hasValue && !parseInteger(value, 1, 100000000, &number)) {
+        *error = "--benchmark='" + value + "': expected a number of timed "
+                 "calls (at least 1)";
+        return false;
+      }
+      if (hasValue)
+        options->benchmarkIterations = static_cast<int>(number);
+    } else if (flag == "--benchmark-format") {
+      if (value == "text") {
+        options->benchmarkFormat = BenchmarkFormat::Text;
+      } else if (value == "json") {
+        options->benchmarkFormat = BenchmarkFormat::Json;
+      } else {
+        *error = "--benchmark-format='" + value + "': expected text or json";
+        return false;
+      }
+    } else if (flag == "--print-signature" && !hasValue) {
+      options->printSignature = true;
+    } else {
+      *error = "unknown option '" + arg + "' (see loom-run --help)";
+      return false;
+    }
+  }
+  if (options->modulePath.empty() && !options->help) {
+    *error = "no module given: loom-run MODULE.loom [options] (see "
+             "loom-run --help)";
+    return false;
+  }
+  return true;
+}
+
+std::string helpText() {
+  return R"(loom-run: run a function of a compiled Loom module.
+
+usage: loom-run MODULE_OR_MODEL [options]
+
+  MODULE_OR_MODEL        a module file (.loom, from loom-compile), or a model
+                         file (.mlir) to compile in memory first (only in
+                         builds with the compiler)
+
+options:
+  --device=NAME          device to run on: cpu (default); vulkan and cuda are
+                         not available in this build
+  --function=NAME        function to call (default: the module's only
+                         function, else "main")
+  --threads=N            CPU threads per dispatch, the calling thread
+                         included (default 0 = one per core)
+  --max-call-memory=B    refuse modules whose functions need more than B
+                         bytes of scratch + results per call (0 = no limit)
+  --input=SPEC           one input, in signature order; repeat per input:
+                           @x.npy                a .npy file
+                           2x3xf32=1 2 3 4 5 6   inline values (spaces or
+                                                 commas; [ ] are ignored)
+                           8x784xf32=0.5         one value fills the tensor
+                           f32=3.5               a scalar (rank 0)
+                           2x3xf32               zeros
+                         dtypes: f32 f16 bf16 f64 i8 i32 i64 i1 (or bool)
+  --output=SPEC          where result i goes, in result order; repeat per
+                         result:
+                           @y.npy                write it as .npy
+                           -                     print it (the default for
+                                                 results without --output)
+  --benchmark[=N]        time N calls (default 100) after warm-up calls and
+                         print mean/median/min/max latency; results are not
+                         printed (--output files are still written)
+  --benchmark-format=F   text (default) or json: one JSON object with
+                         function, device, threads, iterations,
+                         warmup_iterations, mean_ms, median_ms, min_ms,
+                         max_ms, stddev_ms
+  --print-signature      print the module's function signatures and exit
+  --help                 this text
+
+.npy files: little-endian, C order; dtypes <f4 <f2 <f8 <i4 <i8 |b1 |i1, and
+<u2 holding raw bfloat16 bits (NumPy has no bfloat16). bf16 results are
+written as <u2.
+
+Every error is one line on stderr starting with "error:", exit status 1.
+)";
+}
+
+} // namespace loom::run
