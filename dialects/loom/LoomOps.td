@@ -515,6 +515,12 @@ def Loom_YieldOp : Loom_Op<"yield", [Pure, Terminator,
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
+//===----------------------------------------------------------------------===//
+// More neural-network ops (ONNX coverage): LoomNNOps.td
+//===----------------------------------------------------------------------===//
+
+include "LoomNNOps.td"
+
 def Loom_LaunchOp : Loom_Op<"launch", [Pure,
     DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "runs an outlined kernel over its workgroups (host side)";

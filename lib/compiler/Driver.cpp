@@ -28,6 +28,11 @@ void registerCompilerDialects(DialectRegistry &registry) {
 }
 
 OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
+  if (path.ends_with(".onnx")) {
+    emitError(UnknownLoc::get(&context))
+        << "'" << path << "': ONNX import is not available in this build";
+    return nullptr;
+  }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
   if (!file) {

@@ -978,6 +978,7 @@ struct LoomToLinalgPass
                  ReduceToLinalg<ReduceMaxOp, ReduceKind::Max>,
                  ReduceToLinalg<ReduceMinOp, ReduceKind::Min>,
                  ReduceToLinalg<ReduceProdOp, ReduceKind::Prod>>(ctx);
+    populateNNOpsToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

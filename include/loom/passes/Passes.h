@@ -31,6 +31,9 @@ namespace loom {
 /// Patterns of --loom-decompose (composite loom ops -> primitive loom ops).
 void populateLoomDecompositionPatterns(mlir::RewritePatternSet &patterns);
 
+/// Conversion patterns of --loom-to-linalg for the ops of LoomNNOps.td.
+void populateNNOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace loom
 
 #endif // LOOM_PASSES_PASSES_H

@@ -1,0 +1,5 @@
+//===- LoomNNOps.cpp - verifiers of the ops in LoomNNOps.td ---------------===//
+#include "loom/dialect/LoomOps.h"
+
+using namespace mlir;
+using namespace loom;
