@@ -51,9 +51,11 @@ struct ThreadPool::Job {
   void *context = nullptr;
   uint32_t count = 0;
   uint32_t chunk = 1;
-  std::atomic<uint64_t> next{0};     // first item not yet claimed
-  std::atomic<uint32_t> finished{0}; // items completed
-  std::atomic<int> helpers{0};       // workers holding a pointer to the job
+  // Claimed and completed counts live on separate cache lines so threads
+  // claiming work do not slow down threads reporting it.
+  alignas(64) std::atomic<uint64_t> next{0}; // first item not yet claimed
+  alignas(64) std::atomic<uint32_t> finished{0}; // items completed
+  std::atomic<int> helpers{0}; // workers holding a pointer to the job
   std::atomic<bool> callerSleeping{false};
   std::mutex mutex;
   std::condition_variable done;

@@ -122,6 +122,9 @@ struct BadNpy {
   const char *message;
 };
 
+// gtest would otherwise print the struct's raw bytes, padding included.
+void PrintTo(const BadNpy &bad, std::ostream *os) { *os << bad.name; }
+
 class NpyRejectTest : public ::testing::TestWithParam<BadNpy> {};
 
 TEST_P(NpyRejectTest, RejectsWithAClearMessage) {

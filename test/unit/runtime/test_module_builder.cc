@@ -36,6 +36,14 @@ std::unique_ptr<KernelT> kernel(const char *name, uint32_t bindings,
   return k;
 }
 
+// Wraps a DispatchT, CopyT or FillT in a command entry.
+template <typename Command>
+std::unique_ptr<CommandEntryT> entry(Command &&command) {
+  auto e = std::make_unique<CommandEntryT>();
+  e->command.Set(std::forward<Command>(command));
+  return e;
+}
+
 std::unique_ptr<CommandEntryT> dispatch(uint32_t kernelIndex,
                                         std::vector<BufferRef> bindings,
                                         std::vector<uint32_t> push,
@@ -45,27 +53,21 @@ std::unique_ptr<CommandEntryT> dispatch(uint32_t kernelIndex,
   d.bindings = std::move(bindings);
   d.push_constants = std::move(push);
   d.workgroup_count = std::move(workgroups);
-  auto entry = std::make_unique<CommandEntryT>();
-  entry->command.Set(std::move(d));
-  return entry;
+  return entry(std::move(d));
 }
 
 std::unique_ptr<CommandEntryT> copy(BufferRef src, BufferRef dst) {
   CopyT c;
   c.src = std::make_unique<BufferRef>(src);
   c.dst = std::make_unique<BufferRef>(dst);
-  auto entry = std::make_unique<CommandEntryT>();
-  entry->command.Set(std::move(c));
-  return entry;
+  return entry(std::move(c));
 }
 
 std::unique_ptr<CommandEntryT> fill(BufferRef dst, uint32_t pattern) {
   FillT f;
   f.dst = std::make_unique<BufferRef>(dst);
   f.pattern = pattern;
-  auto entry = std::make_unique<CommandEntryT>();
-  entry->command.Set(std::move(f));
-  return entry;
+  return entry(std::move(f));
 }
 
 std::unique_ptr<FunctionT> mainFunction() {
