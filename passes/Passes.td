@@ -100,6 +100,23 @@ def LoomCpuDistribute : Pass<"loom-cpu-distribute", "mlir::ModuleOp"> {
                            "mlir::affine::AffineDialect"];
 }
 
+def LoomCpuVectorize : Pass<"loom-cpu-vectorize", "mlir::ModuleOp"> {
+  let summary = "Tiles each op of a kernel for caches and registers, vectorizes";
+  let description = [{
+    Runs inside workgroups on tensors (after --loom-cpu-distribute). Each
+    linalg op gets the plan of its family from the CPU strategy
+    (passes/codegen/CpuStrategy.cpp): matmul-like contractions are tiled for
+    the cache, then into 8x32 register tiles that become vector.contract,
+    whose accumulator is hoisted out of the k loop; other ops are vectorized
+    along their innermost loop (masked where the loop does not divide).
+    Ops without a vector strategy stay scalar and are listed in the kernel's
+    `loom.scalar_ops` attribute.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def LoomCpuBufferize : Pass<"loom-cpu-bufferize", "mlir::ModuleOp"> {
   let summary = "Bufferizes the kernels in place into their bindings";
   let description = [{

@@ -60,6 +60,9 @@ typedef enum loom_status_code_e {
   LOOM_STATUS_UNIMPLEMENTED = 7,      /* valid, but not supported yet        */
   LOOM_STATUS_IO_ERROR = 8,           /* reading or writing a file failed    */
   LOOM_STATUS_INTERNAL = 9,           /* a bug in the runtime                */
+  /* Not a code: makes any int32 a valid value of the type, so a bad value
+   * from a caller is reported rather than being undefined behaviour. */
+  LOOM_STATUS_CODE_MAX_ENUM = 0x7fffffff,
 } loom_status_code_t;
 
 typedef struct loom_status_s *loom_status_t;
@@ -95,6 +98,7 @@ typedef enum loom_dtype_e {
   LOOM_DTYPE_I1 = 5, /* boolean, one byte per element holding 0 or 1 */
   LOOM_DTYPE_I8 = 6,
   LOOM_DTYPE_F64 = 7,
+  LOOM_DTYPE_MAX_ENUM = 0x7fffffff, /* not a dtype (see LOOM_STATUS_CODE_MAX_ENUM) */
 } loom_dtype_t;
 
 /* "f32", "f16", "bf16", "i32", "i64", "i1", "i8", "f64"; "?" if invalid. */
@@ -168,6 +172,7 @@ typedef enum loom_memory_mode_e {
    * valid and unchanged until the module is released, and start at a
    * 64-byte aligned address (constants are used in place). */
   LOOM_MEMORY_BORROW = 1,
+  LOOM_MEMORY_MODE_MAX_ENUM = 0x7fffffff, /* not a mode */
 } loom_memory_mode_t;
 
 /* Reads, verifies and prepares a module file for the runtime's device. */

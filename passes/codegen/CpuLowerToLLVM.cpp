@@ -25,11 +25,15 @@ namespace {
 
 constexpr const char *kLoweringPipeline =
     "func.func(convert-linalg-to-loops),"
+    "func.func(lower-vector-mask),"
+    "func.func(lower-vector-multi-reduction),"
+    "convert-vector-to-scf{full-unroll=true},"
     "expand-strided-metadata,"
     "lower-affine,"
     "convert-scf-to-cf,"
     "arith-expand,"
-    "convert-vector-to-llvm,"
+    "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
+    "reassociate-fp-reductions=true},"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "finalize-memref-to-llvm,"

@@ -74,4 +74,78 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   return tiles;
 }
 
+namespace {
+
+/// The tile for a loop of `bound` iterations closest to `target` from below
+/// that divides the loop evenly (so that every tile has a static shape and
+/// vectorizes without masks), preferring multiples of 16, then of 8 (full
+/// zmm/ymm registers).
+int64_t divisorTile(int64_t bound, int64_t target) {
+  if (bound <= target)
+    return bound;
+  for (int64_t multiple : {16, 8, 1})
+    for (int64_t t = target - target % multiple; t >= multiple; t -= multiple)
+      if (bound % t == 0)
+        return t;
+  return 1;
+}
+
+/// Tile size for a loop of `bound`: 0 (untiled) when the tile covers it.
+int64_t tileOrWhole(int64_t tile, int64_t bound) {
+  return tile >= bound ? 0 : tile;
+}
+
+} // namespace
+
+std::optional<VectorPlan> vectorPlan(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics())
+    return std::nullopt;
+  SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
+  if (llvm::any_of(bounds, ShapedType::isDynamic) || bounds.empty())
+    return std::nullopt;
+  // Convolutions and pooling are vectorized only as 1-D forms; not yet.
+  if (isa<linalg::ConvolutionOpInterface>(op))
+    return std::nullopt;
+
+  VectorPlan plan;
+  if (linalg::isaContractionOpInterface(linalgOp)) {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(linalgOp);
+    if (succeeded(dims) && dims->m.size() == 1 && dims->n.size() == 1 &&
+        dims->k.size() == 1) {
+      // The register-blocked matmul of ../shared/MLIR22-NOTES.md: cache
+      // tiles 64x256x256, register tiles 8x32 with k step 1; the C tile
+      // stays in registers across k, the contraction becomes 8 outer
+      // products (16 zmm FMAs) per k step.
+      plan.isContraction = true;
+      plan.cacheTiles.assign(bounds.size(), 0);
+      plan.registerTiles.assign(bounds.size(), 0);
+      unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
+      for (unsigned b : dims->batch) {
+        plan.cacheTiles[b] = tileOrWhole(1, bounds[b]);
+        plan.registerTiles[b] = 0;
+      }
+      int64_t mc = divisorTile(bounds[m], 64), nc = divisorTile(bounds[n], 256),
+              kc = divisorTile(bounds[k], 256);
+      plan.cacheTiles[m] = tileOrWhole(mc, bounds[m]);
+      plan.cacheTiles[n] = tileOrWhole(nc, bounds[n]);
+      plan.cacheTiles[k] = tileOrWhole(kc, bounds[k]);
+      plan.registerTiles[m] = tileOrWhole(divisorTile(mc, 8), mc);
+      plan.registerTiles[n] = tileOrWhole(divisorTile(nc, 32), nc);
+      plan.registerTiles[k] = 1;
+      return plan;
+    }
+  }
+  // Everything else: one vector along the innermost loop, one iteration of
+  // every other loop at a time.
+  plan.registerTiles.assign(bounds.size(), 1);
+  plan.registerTiles.back() =
+      tileOrWhole(divisorTile(bounds.back(), 128), bounds.back());
+  for (size_t i = 0; i + 1 < bounds.size(); ++i)
+    if (bounds[i] == 1)
+      plan.registerTiles[i] = 0;
+  return plan;
+}
+
 } // namespace loom

@@ -22,6 +22,21 @@ struct DistributionLimits {
 llvm::SmallVector<int64_t> workgroupTileSizes(mlir::TilingInterface op,
                                               const DistributionLimits &limits);
 
+/// How one linalg op is tiled for registers and vectorized inside a
+/// workgroup. `cacheTiles` (may be empty) is a first level of scf.for tiling
+/// for the cache; `registerTiles` the second, whose tiles become vectors.
+/// 0 = that loop is not tiled at this level.
+struct VectorPlan {
+  llvm::SmallVector<int64_t> cacheTiles;
+  llvm::SmallVector<int64_t> registerTiles;
+  bool isContraction = false;
+};
+
+/// The plan for `op`, or std::nullopt when the op family has no vector
+/// strategy yet (it is then lowered to scalar loops, and the kernel records
+/// it in `loom.scalar_ops`).
+std::optional<VectorPlan> vectorPlan(mlir::Operation *op);
+
 } // namespace loom
 
 #endif // LOOM_PASSES_CODEGEN_CPUSTRATEGY_H

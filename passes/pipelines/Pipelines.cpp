@@ -17,6 +17,7 @@ void buildLoomCpuKernelPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createLoomFuse());
   pm.addPass(createLoomOutlineDispatches());
   pm.addPass(createLoomCpuDistribute());
+  pm.addPass(createLoomCpuVectorize());
   pm.addPass(createLoomCpuBufferize());
   pm.addPass(createLoomMapWorkgroups());
 }

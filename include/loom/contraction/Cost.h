@@ -14,10 +14,11 @@
 // when something is summed. This is exactly the per-step count of
 // opt_einsum (helpers.flop_count(idx, inner, num_terms=2, sizes)) and of numpy
 // (numpy.core.einsumfunc._flop_count): for a path of pairwise steps the total
-// equals opt_einsum's PathInfo.opt_cost and numpy.einsum_path's
-// "Optimized FLOP count". cotengra's ContractionTree.contraction_cost() is
-// sum(V) with no factor 2, so it is between 1/2 and 1 times ours (exactly 1/2
-// when every step sums an index).
+// equals opt_einsum's PathInfo.opt_cost, and numpy.einsum_path's printed
+// "Optimized FLOP count" is that total plus 1 (numpy adds 1 to the sum).
+// cotengra's ContractionTree.contraction_cost() is sum(V) with no factor 2,
+// so it is between 1/2 and 1 times ours (exactly 1/2 when every step sums an
+// index).
 //
 // Before the pairwise steps, an input tensor is "pre-reduced": repeated
 // indices are read as a diagonal (free, a strided view) and indices that occur
@@ -32,7 +33,8 @@
 // Other measures, all in elements (multiply by the element size for bytes):
 //  * largestIntermediate: the largest tensor produced by any step (unary
 //    pre-reductions and the final result included, inputs excluded; 0 when
-//    nothing is computed). numpy's "Largest intermediate" also counts inputs.
+//    nothing is computed), as numpy.einsum_path's "Largest intermediate" and
+//    opt_einsum's largest_intermediate for pairwise paths.
 //  * totalWrite: the sum of the sizes of all tensors produced by steps
 //    (cotengra's total_write plus pre-reduced leaves).
 //
@@ -118,10 +120,11 @@ Result<Cost> computeCost(const Network &network, const ContractionTree &tree);
 /// Cost of the sliced contraction: every index in `sliced` is looped over
 /// (its size set to 1 inside the loop body) and the body runs once per
 /// combination. flops and totalWrite are the per-slice values times the
-/// number of slices, plus one add per element of each slice's result when a
-/// sliced index is summed (accumulation of partial results);
-/// largestIntermediate is the per-slice value. Fails on invalid input or a
-/// sliced index out of range.
+/// number of slices (as cotengra's multiplicity); a step that sums a sliced
+/// index keeps its factor 2, which stands for accumulating the partial
+/// results, so slicing alone never lowers the count. largestIntermediate is
+/// the per-slice value. Fails on invalid input, a sliced index out of range
+/// or sliced twice.
 Result<Cost> computeSlicedCost(const Network &network,
                                const ContractionTree &tree,
                                const std::vector<IndexId> &sliced);

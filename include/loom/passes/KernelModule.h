@@ -23,6 +23,9 @@ constexpr llvm::StringLiteral kKernelModuleName = "kernels";
 /// i64 array attribute [x, y, z] on a kernel: its workgroup grid.
 constexpr llvm::StringLiteral kWorkgroupCountAttrName = "loom.workgroup_count";
 
+/// String array attribute on a kernel: ops lowered to scalar loops.
+constexpr llvm::StringLiteral kScalarOpsAttrName = "loom.scalar_ops";
+
 /// The nested kernel module of `top`, or null.
 mlir::ModuleOp getKernelModule(mlir::ModuleOp top);
 /// The nested kernel module of `top`, created at its end if missing.

@@ -1,0 +1,159 @@
+//===- CpuVectorize.cpp - tile for caches/registers and vectorize ---------===//
+#include "CpuStrategy.h"
+
+#include "loom/passes/KernelModule.h"
+#include "loom/passes/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace loom {
+#define GEN_PASS_DEF_LOOMCPUVECTORIZE
+#include "passes/Passes.h.inc"
+} // namespace loom
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+/// Tiles `op` with `sizes` (scf.for); returns the tiled ops (or `op` itself
+/// when nothing is tiled).
+FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
+                                         ArrayRef<int64_t> sizes) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return SmallVector<Operation *>{op};
+  rewriter.setInsertionPoint(op);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  FailureOr<scf::SCFTilingResult> result =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return SmallVector<Operation *>(result->tiledOps);
+}
+
+/// Vectorizes one register tile. Tiles of a loop that does not divide
+/// evenly have dynamic sizes: they are vectorized with masks at the full
+/// tile size.
+LogicalResult vectorizeTile(RewriterBase &rewriter, Operation *op,
+                            ArrayRef<int64_t> tileSizes,
+                            ArrayRef<int64_t> originalBounds) {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  SmallVector<int64_t> vectorSizes;
+  if (llvm::any_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic)) {
+    for (auto [tileSize, bound] : llvm::zip(tileSizes, originalBounds))
+      vectorSizes.push_back(tileSize ? tileSize : bound);
+  }
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+      rewriter, op, vectorSizes, /*inputScalableVecDims=*/{},
+      /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
+      /*assumeDynamicDimsMatchVecSizes=*/false,
+      /*createNamedContraction=*/true);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return success();
+}
+
+LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
+                          const VectorPlan &plan) {
+  SmallVector<int64_t> bounds =
+      cast<linalg::LinalgOp>(op).getStaticLoopRanges();
+  SmallVector<Operation *> cacheTiles{op};
+  if (!plan.cacheTiles.empty()) {
+    FailureOr<SmallVector<Operation *>> tiled =
+        tile(rewriter, op, plan.cacheTiles);
+    if (failed(tiled))
+      return failure();
+    cacheTiles = *tiled;
+  }
+  for (Operation *cacheTile : cacheTiles) {
+    SmallVector<int64_t> tileBounds = bounds;
+    for (auto [b, t] : llvm::zip(tileBounds, plan.cacheTiles))
+      if (t)
+        b = t;
+    FailureOr<SmallVector<Operation *>> registerTiles =
+        tile(rewriter, cacheTile, plan.registerTiles);
+    if (failed(registerTiles))
+      return failure();
+    for (Operation *registerTile : *registerTiles)
+      if (failed(vectorizeTile(rewriter, registerTile, plan.registerTiles,
+                               tileBounds)))
+        return failure();
+  }
+  return success();
+}
+
+void vectorizeKernel(func::FuncOp kernel) {
+  MLIRContext *ctx = kernel.getContext();
+  IRRewriter rewriter(ctx);
+  SmallVector<Operation *> ops;
+  kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+  llvm::SetVector<StringRef> scalar;
+  for (Operation *op : ops) {
+    std::optional<VectorPlan> plan = vectorPlan(op);
+    if (!plan || failed(vectorizeOp(rewriter, op, *plan))) {
+      // The op (or what tiling left of it) is lowered to scalar loops.
+      scalar.insert(op->getName().getStringRef());
+    }
+  }
+  kernel.walk([&](Operation *op) {
+    if (isa<tensor::PadOp, tensor::ConcatOp>(op))
+      scalar.insert(op->getName().getStringRef());
+  });
+  if (!scalar.empty()) {
+    SmallVector<Attribute> names;
+    for (StringRef n : scalar)
+      names.push_back(StringAttr::get(ctx, n));
+    kernel->setAttr(kScalarOpsAttrName, ArrayAttr::get(ctx, names));
+  }
+}
+
+/// Keeps accumulators in registers across reduction loops: hoists the
+/// loop-invariant read/write of each loop's output tile (innermost loops
+/// first, after invariant code is out of the way).
+void hoistAccumulators(Operation *root) {
+  IRRewriter rewriter(root->getContext());
+  SmallVector<scf::ForOp> loops;
+  root->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops) {
+    moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+    hoistLoopInvariantSubsets(rewriter, loop);
+  }
+}
+
+LogicalResult canonicalize(Operation *root) {
+  MLIRContext *ctx = root->getContext();
+  RewritePatternSet patterns(ctx);
+  vector::populateVectorReductionToContractPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+struct LoomCpuVectorizePass
+    : public loom::impl::LoomCpuVectorizeBase<LoomCpuVectorizePass> {
+  void runOnOperation() override {
+    ModuleOp kernels = getKernelModule(getOperation());
+    if (!kernels)
+      return;
+    for (func::FuncOp kernel : getKernels(kernels))
+      vectorizeKernel(kernel);
+    if (failed(canonicalize(kernels)))
+      return signalPassFailure();
+    hoistAccumulators(kernels);
+    if (failed(canonicalize(kernels)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

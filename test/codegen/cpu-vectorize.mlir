@@ -1,0 +1,51 @@
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-vectorize -split-input-file | FileCheck %s
+
+// The register-blocked matmul: 8x32 tiles of C stay in registers (the
+// vector.transfer_read/write of C are hoisted out of the k loop) and each k
+// step is one 8x1 * 1x32 vector.contract.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c8
+// CHECK:   scf.for %{{.*}} = %c0 to %c256 step %c32
+// CHECK:     %[[C:.*]] = vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
+// CHECK:     %[[ACC:.*]] = scf.for %{{.*}} = %c0 to %c128 step %c1 iter_args(%[[A:.*]] = %[[C]]) -> (vector<8x32xf32>)
+// CHECK:       vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK:     vector.transfer_write %[[ACC]]
+func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>) -> tensor<64x256xf32> {
+  %0 = loom.matmul %a, %b : (tensor<64x128xf32>, tensor<128x256xf32>) -> tensor<64x256xf32>
+  return %0 : tensor<64x256xf32>
+}
+
+// -----
+
+// Elementwise ops: one vector along the innermost dimension.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: vector.transfer_read {{.*}} vector<1x16xf32>
+// CHECK: math.tanh {{.*}} : vector<1x16xf32>
+func.func @main(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %0 = loom.tanh %x : tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// Vector tiles divide their loop, so no tile needs a mask: 200 = 5 x 40.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: scf.for %{{.*}} = %c0 to %c200 step %c40
+// CHECK: math.exp {{.*}} : vector<1x40xf32>
+// CHECK-NOT: vector.mask
+func.func @main(%x: tensor<2x200xf32>) -> tensor<2x200xf32> {
+  %0 = loom.exp %x : tensor<2x200xf32>
+  return %0 : tensor<2x200xf32>
+}
+
+// -----
+
+// Convolutions and pads have no vector strategy yet: the kernels say so.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK-SAME: loom.scalar_ops = ["tensor.pad"]
+// CHECK-LABEL: func.func @main_dispatch_1
+// CHECK-SAME: loom.scalar_ops = ["linalg.conv_2d_nchw_fchw"]
+func.func @main(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = loom.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
+}
