@@ -67,6 +67,8 @@ const char *loom_status_code_name(loom_status_code_t code) {
     return "IO_ERROR";
   case LOOM_STATUS_INTERNAL:
     return "INTERNAL";
+  case LOOM_STATUS_CODE_MAX_ENUM:
+    break;
   }
   return "UNKNOWN";
 }

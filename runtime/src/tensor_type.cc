@@ -23,6 +23,8 @@ size_t dtypeSize(loom_dtype_t dtype) {
   case LOOM_DTYPE_I1:
   case LOOM_DTYPE_I8:
     return 1;
+  case LOOM_DTYPE_MAX_ENUM:
+    break;
   }
   return 0;
 }
@@ -45,6 +47,8 @@ const char *dtypeName(loom_dtype_t dtype) {
     return "i8";
   case LOOM_DTYPE_F64:
     return "f64";
+  case LOOM_DTYPE_MAX_ENUM:
+    break;
   }
   return "?";
 }

@@ -106,6 +106,8 @@ bool storeValue(const std::string &text, loom_dtype_t dtype, void *data,
     else
       return bad("a boolean (true, false, 1 or 0)");
     return true;
+  case LOOM_DTYPE_MAX_ENUM:
+    break;
   }
   return bad("a value of a known dtype");
 }
