@@ -8,6 +8,7 @@
 #include "loom/passes/Passes.h"
 #include "loom/passes/Pipelines.h"
 #include "loom/target/CpuTarget.h"
+#include "loom/target/HostEntry.h"
 
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
@@ -81,18 +82,22 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
   if (failed(runPipeline(module, buildLoomCpuLoweringPipeline)))
     return failure();
 
-  if (options.emit == Emission::MLIR) {
-    llvm::raw_string_ostream os(output);
-    module.print(os);
-    return success();
-  }
-
   ModuleOp kernels = getKernelModule(module);
   if (!kernels) {
     // A model without any computation still gets a (tiny) kernel library.
     kernels = getOrCreateKernelModule(module);
     if (failed(runPipeline(module, buildLoomCpuLoweringPipeline)))
       return failure();
+  }
+  // A standalone object (and its IR) also carries each function's schedule
+  // as code: `loom_<function>`. Module files leave that to the runtime.
+  if (options.emit != Emission::Module &&
+      failed(addHostEntries(kernels, *schedule)))
+    return failure();
+  if (options.emit == Emission::MLIR) {
+    llvm::raw_string_ostream os(output);
+    kernels.print(os);
+    return success();
   }
   CpuTargetOptions cpuOptions;
   cpuOptions.cpu = options.compile.cpu;
