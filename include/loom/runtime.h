@@ -134,7 +134,8 @@ typedef struct loom_runtime_options_t {
    * available in this build. */
   const char *device;
   /* CPU threads used per dispatch, the calling thread included.
-   * 0 = one per hardware core; 1 = everything on the calling thread. */
+   * 0 = one per CPU this process may run on (its affinity mask);
+   * 1 = everything on the calling thread. */
   int32_t thread_count;
   /* Upper bound on the memory one call may allocate (its scratch arena plus
    * its results), in bytes; 0 = unlimited. A module with a function above it

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <sched.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -42,6 +43,10 @@ template <typename Pred> bool spinUntil(Pred done) {
 } // namespace
 
 int hardwareThreadCount() {
+  // The CPUs this process may run on (taskset, cpusets), not all online ones.
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }

@@ -49,7 +49,8 @@ private:
   std::atomic<uint64_t> epoch_{0}; // bumped whenever a job is posted
 };
 
-// Threads per hardware core count (at least 1).
+// The number of CPUs this process may run on (at least 1): the default
+// thread count.
 int hardwareThreadCount();
 
 } // namespace loom::rt
