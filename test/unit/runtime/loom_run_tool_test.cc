@@ -197,11 +197,13 @@ TEST(BenchmarkTest, StatsAndFormats) {
 class LoomRunTest : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
-    modulePath = ::testing::TempDir() + "loom-run-test.loom";
+    modulePath = loom::test::tempPath("run-test.loom");
     std::vector<uint8_t> bytes = loom::test::serialize(*loom::test::makeTestModule());
     std::ofstream(modulePath, std::ios::binary)
         .write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
   }
+
+  static void TearDownTestSuite() { std::remove(modulePath.c_str()); }
 
   int run(std::vector<std::string> args) {
     std::vector<const char *> argv = {"loom-run"};
@@ -242,7 +244,7 @@ TEST_F(LoomRunTest, RunsAndPrints) {
 }
 
 TEST_F(LoomRunTest, WritesNpyOutputs) {
-  std::string out = ::testing::TempDir() + "loom-run-out.npy";
+  std::string out = loom::test::tempPath("run-out.npy");
   ASSERT_EQ(run({modulePath, "--function=main", "--input=2x8xf32=1",
                  "--input=2x8xf32=3", "--output=@" + out}),
             0)

@@ -70,7 +70,7 @@ TEST(NpyTest, ReadsVersion2KeyOrderAndScalars) {
 }
 
 TEST(NpyTest, RoundTripsEveryDType) {
-  std::string path = ::testing::TempDir() + "loom-npy-roundtrip.npy";
+  std::string path = tempPath("npy-roundtrip.npy");
   for (int d = LOOM_DTYPE_F32; d <= LOOM_DTYPE_F64; ++d) {
     auto dtype = static_cast<loom_dtype_t>(d);
     for (std::vector<int64_t> shape :
@@ -101,7 +101,7 @@ TEST(NpyTest, RoundTripsEveryDType) {
 
 TEST(NpyTest, WritesANumPyCompatibleHeader) {
   TensorPtr t = makeF32({3}, {1, 2, 3});
-  std::string path = ::testing::TempDir() + "loom-npy-header.npy";
+  std::string path = tempPath("npy-header.npy");
   LOOM_ASSERT_OK(loom_npy_write_file(path.c_str(), t.get()));
   FILE *f = std::fopen(path.c_str(), "rb");
   ASSERT_NE(f, nullptr);

@@ -9,9 +9,17 @@
 
 #include <memory>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace loom::test {
+
+// A path in the test temp folder that is unique to this process: ctest and
+// lit run test cases as parallel processes.
+inline std::string tempPath(const std::string &name) {
+  return ::testing::TempDir() + "loom-" + std::to_string(::getpid()) + "-" +
+         name;
+}
 
 // Frees the status; returns its message ("" when ok) for EXPECT_THAT-style
 // checks on the text.
