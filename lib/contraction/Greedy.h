@@ -1,0 +1,43 @@
+//===- Greedy.h - Greedy contraction heuristics (internal) ------*- C++ -*-===//
+//
+// Part of Loom's tensor-network contraction library (LoomContraction).
+// Internal header.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOOM_LIB_CONTRACTION_GREEDY_H
+#define LOOM_LIB_CONTRACTION_GREEDY_H
+
+#include "Exact.h"
+
+#include <limits>
+#include <random>
+
+namespace loom {
+namespace contraction {
+namespace detail {
+
+struct GreedyParams {
+  /// Candidate score: size(result) - alpha * (size(a) + size(b)).
+  double alpha = 1.0;
+  /// 0: always take the best candidate. Otherwise sample among the best
+  /// `branches` candidates with weights exp(-(score - best) / T), where
+  /// T = temperature * max(1, |best|).
+  double temperature = 0;
+  unsigned branches = 8;
+  std::mt19937_64 *rng = nullptr;
+  /// Abort (return false) once the partial cost's score exceeds this.
+  double cutoff = std::numeric_limits<double>::infinity();
+  const CostObjective *objective = nullptr;
+};
+
+/// Greedy tree over all pieces of `p`: pairs sharing a non-external index by
+/// best score first (lazily re-scored when popped), then the remaining
+/// pieces by outer products, smallest first. O(E log E) heap operations for
+/// E candidate pairs. Returns false only when params.cutoff is exceeded.
+bool greedySolve(const Problem &p, const GreedyParams &params, Solution &out);
+
+} // namespace detail
+} // namespace contraction
+} // namespace loom
+
+#endif // LOOM_LIB_CONTRACTION_GREEDY_H
