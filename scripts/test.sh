@@ -47,14 +47,17 @@ else
   step_fail "runtime-only build"
 fi
 
-if [[ -x "$ROOT/examples/embed/build-and-run.sh" ]]; then
-  echo "== embedding example against the installed runtime"
-  if "$ROOT/examples/embed/build-and-run.sh" "$RT_BUILD" "$BUILD"; then
-    passed=$((passed + 1))
-  else
-    step_fail "embedding example"
-  fi
+echo "== embedding example built against the installed runtime, running the compiled MLP"
+EMBED_WORK="$(mktemp -d)"
+if "$BUILD/bin/loom-compile" "$ROOT/examples/mlp.mlir" -o "$EMBED_WORK/mlp.loom" &&
+   "$ROOT/examples/embed/build_and_run.sh" "$RT_BUILD" "$EMBED_WORK/mlp.loom" "$EMBED_WORK" >"$EMBED_WORK/log" 2>&1; then
+  tail -n 3 "$EMBED_WORK/log"
+  passed=$((passed + 1))
+else
+  cat "$EMBED_WORK/log" 2>/dev/null
+  step_fail "embedding example"
 fi
+rm -rf "$EMBED_WORK"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
