@@ -2,6 +2,9 @@
 #include "loom/compiler/Driver.h"
 
 #include "loom/dialect/LoomDialect.h"
+#ifdef LOOM_HAVE_ONNX_IMPORT
+#include "loom/import/OnnxImporter.h"
+#endif
 #include "loom/module/ModuleWriter.h"
 #include "loom/module/Schedule.h"
 #include "loom/passes/KernelModule.h"
@@ -30,9 +33,13 @@ void registerCompilerDialects(DialectRegistry &registry) {
 
 OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
   if (path.ends_with(".onnx")) {
+#ifdef LOOM_HAVE_ONNX_IMPORT
+    return importOnnxFile(path, context);
+#else
     emitError(UnknownLoc::get(&context))
         << "'" << path << "': ONNX import is not available in this build";
     return nullptr;
+#endif
   }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
@@ -123,7 +130,8 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
     break;
   }
   output = writeModuleFile(*schedule, {"elf-so", artifacts.sharedObject},
-                           {"cpu", artifacts.triple, artifacts.cpu});
+                           {"cpu", artifacts.triple, artifacts.cpu,
+                            artifacts.features});
   return success();
 }
 

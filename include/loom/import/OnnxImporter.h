@@ -21,6 +21,8 @@
 #ifndef LOOM_IMPORT_ONNXIMPORTER_H
 #define LOOM_IMPORT_ONNXIMPORTER_H
 
+#include "loom/import/OnnxModel.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -39,6 +41,10 @@ struct OnnxImportOptions {
   /// (which must agree in every static dimension): binds dynamic
   /// dimensions such as a batch size.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Values for graph inputs by name: each such input becomes a constant
+  /// and leaves the signature. Specializes a model on operands that decide
+  /// shapes (a Reshape's target shape fed as an input, ...).
+  std::map<std::string, onnx_model::Tensor> constantInputs;
 };
 
 /// Imports the ONNX model at `path`. Errors (a file that is not ONNX, a

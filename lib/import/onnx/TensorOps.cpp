@@ -1,0 +1,645 @@
+//===- TensorOps.cpp - ONNX shape and data-movement operators -------------===//
+//
+// Reshape, Transpose, Concat, Slice, Gather, Pad, Tile, ... Operands that
+// determine a shape (Reshape's shape, Slice's starts, Pad's pads, ...) must
+// be known at import time; values computed from shapes are (HostEval.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+using namespace mlir;
+
+namespace loom {
+namespace onnx_import {
+
+namespace {
+
+/// Fails unless input `i` is a known constant (named `what` in the error).
+LogicalResult requireConst(NodeImporter &n, size_t i, StringRef what) {
+  if (n.constInput(i))
+    return success();
+  return n.unsupported(what + " (input " + std::to_string(i) +
+                       ") must be known at import time");
+}
+
+std::string formatInts(ArrayRef<int64_t> v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+LogicalResult importConstant(NodeImporter &n) {
+  Tensor t;
+  if (const Tensor *value = n.attrTensor("value")) {
+    t = *value;
+  } else if (n.hasAttr("value_float")) {
+    t = makeHostTensor(DType::Float, {}, {n.attrFloat("value_float", 0)});
+  } else if (n.hasAttr("value_floats")) {
+    std::vector<float> f = n.attrFloats("value_floats");
+    std::vector<double> d(f.begin(), f.end());
+    t = makeHostTensor(DType::Float, {static_cast<int64_t>(d.size())}, d);
+  } else if (n.hasAttr("value_int")) {
+    t = makeHostTensorInts(DType::Int64, {}, {n.attrInt("value_int", 0)});
+  } else if (n.hasAttr("value_ints")) {
+    std::vector<int64_t> v = n.attrInts("value_ints");
+    t = makeHostTensorInts(DType::Int64, {static_cast<int64_t>(v.size())}, v);
+  } else {
+    return n.unsupported("only tensor, float and int values are supported");
+  }
+  n.setConstOutput(0, std::move(t));
+  return success();
+}
+
+LogicalResult importShape(NodeImporter &n) {
+  ArrayRef<int64_t> shape = n.inputShape(0);
+  int64_t rank = shape.size();
+  int64_t start = n.attrInt("start", 0), end = n.attrInt("end", rank);
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, start, rank);
+  std::vector<int64_t> dims(shape.begin() + start, shape.begin() + end);
+  n.setConstOutput(0, makeHostTensorInts(DType::Int64,
+                                         {static_cast<int64_t>(dims.size())},
+                                         dims));
+  return success();
+}
+
+LogicalResult importSize(NodeImporter &n) {
+  n.setConstOutput(0, makeHostTensorInts(DType::Int64, {},
+                                         {numElementsOf(n.inputShape(0))}));
+  return success();
+}
+
+LogicalResult importReshape(NodeImporter &n) {
+  if (failed(requireConst(n, 1, "the target shape")))
+    return failure();
+  std::vector<int64_t> spec = n.constInts(1);
+  std::optional<std::vector<int64_t>> shape =
+      reshapeTarget(n.inputShape(0), spec, n.attrInt("allowzero", 0) != 0);
+  if (!shape)
+    return n.unsupported("cannot reshape " + formatShape(n.inputShape(0)) +
+                         " to " + formatInts(spec));
+  n.setOutput(0, n.reshape(n.input(0), *shape));
+  return success();
+}
+
+LogicalResult importFlatten(NodeImporter &n) {
+  ArrayRef<int64_t> shape = n.inputShape(0);
+  std::optional<int64_t> axis =
+      normalizeDim(n.attrInt("axis", 1), shape.size() + 1);
+  if (!axis)
+    return n.unsupported("axis out of range");
+  n.setOutput(0, n.reshape(n.input(0),
+                           {numElementsOf(shape.take_front(*axis)),
+                            numElementsOf(shape.drop_front(*axis))}));
+  return success();
+}
+
+LogicalResult importTranspose(NodeImporter &n) {
+  int64_t rank = n.inputRank(0);
+  std::vector<int64_t> perm = n.attrInts("perm");
+  if (perm.empty())
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+  n.setOutput(0, n.transpose(n.input(0), perm));
+  return success();
+}
+
+/// Axes from the `axes` attribute or a constant input `index`.
+FailureOr<std::vector<int64_t>> axesOperand(NodeImporter &n, size_t index) {
+  if (n.hasAttr("axes"))
+    return n.attrInts("axes");
+  if (!n.hasInput(index))
+    return std::vector<int64_t>{};
+  if (failed(requireConst(n, index, "axes")))
+    return failure();
+  return n.constInts(index);
+}
+
+LogicalResult importSqueeze(NodeImporter &n) {
+  FailureOr<std::vector<int64_t>> axes = axesOperand(n, 1);
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> in = n.inputShape(0);
+  std::optional<std::vector<int64_t>> norm = normalizeAxes(*axes, in.size());
+  if (!norm)
+    return n.unsupported("invalid axes " + formatInts(*axes));
+  std::vector<int64_t> shape;
+  for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d) {
+    bool drop = axes->empty() ? in[d] == 1 : llvm::is_contained(*norm, d);
+    if (!drop)
+      shape.push_back(in[d]);
+  }
+  n.setOutput(0, n.reshape(n.input(0), shape));
+  return success();
+}
+
+LogicalResult importUnsqueeze(NodeImporter &n) {
+  FailureOr<std::vector<int64_t>> axes = axesOperand(n, 1);
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> in = n.inputShape(0);
+  int64_t outRank = in.size() + axes->size();
+  std::optional<std::vector<int64_t>> norm = normalizeAxes(*axes, outRank);
+  if (!norm)
+    return n.unsupported("invalid axes " + formatInts(*axes));
+  std::vector<int64_t> shape;
+  size_t k = 0;
+  for (int64_t d = 0; d < outRank; ++d)
+    shape.push_back(llvm::is_contained(*norm, d) ? 1 : in[k++]);
+  n.setOutput(0, n.reshape(n.input(0), shape));
+  return success();
+}
+
+LogicalResult importExpand(NodeImporter &n) {
+  if (failed(requireConst(n, 1, "the target shape")))
+    return failure();
+  std::vector<int64_t> target = n.constInts(1);
+  std::optional<SmallVector<int64_t>> shape =
+      broadcastShapes({n.inputShape(0), target});
+  if (!shape)
+    return n.unsupported("cannot expand " + formatShape(n.inputShape(0)) +
+                         " to " + formatInts(target));
+  n.setOutput(0, n.broadcastTo(n.input(0), *shape));
+  return success();
+}
+
+LogicalResult importConcat(NodeImporter &n) {
+  int64_t rank = n.inputRank(0);
+  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rank);
+  if (!axis)
+    return n.unsupported("axis out of range");
+  SmallVector<Value> inputs;
+  for (size_t i = 0; i < n.numInputs(); ++i)
+    if (n.hasInput(i) && n.inputShape(i)[*axis] > 0)
+      inputs.push_back(n.input(i));
+  if (inputs.empty())
+    return n.unsupported("the result is empty");
+  n.setOutput(0, n.concat(inputs, *axis));
+  return success();
+}
+
+LogicalResult importSplit(NodeImporter &n) {
+  ArrayRef<int64_t> in = n.inputShape(0);
+  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), in.size());
+  if (!axis)
+    return n.unsupported("axis out of range");
+  std::vector<int64_t> sizes;
+  if (n.hasAttr("split")) {
+    sizes = n.attrInts("split");
+  } else if (n.hasInput(1)) {
+    if (failed(requireConst(n, 1, "split")))
+      return failure();
+    sizes = n.constInts(1);
+  } else {
+    int64_t parts = n.numOutputs();
+    int64_t chunk = (in[*axis] + parts - 1) / parts;
+    for (int64_t i = 0, left = in[*axis]; i < parts; ++i) {
+      sizes.push_back(std::min(chunk, left));
+      left -= sizes.back();
+    }
+  }
+  if (sizes.size() != n.numOutputs())
+    return n.unsupported("split sizes do not match the number of outputs");
+  Value x = n.input(0);
+  int64_t offset = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] == 0 && n.hasOutput(i))
+      return n.unsupported("empty outputs are not supported");
+    n.setOutput(i, n.sliceAxis(x, *axis, offset, offset + sizes[i]));
+    offset += sizes[i];
+  }
+  return success();
+}
+
+LogicalResult importSlice(NodeImporter &n) {
+  for (size_t i = 1; i < n.numInputs(); ++i)
+    if (n.hasInput(i) && failed(requireConst(n, i, "slice parameters")))
+      return failure();
+  std::vector<int64_t> starts = n.constInts(1), ends = n.constInts(2);
+  std::vector<int64_t> axes = n.hasInput(3) ? n.constInts(3)
+                                            : std::vector<int64_t>{};
+  std::vector<int64_t> steps = n.hasInput(4) ? n.constInts(4)
+                                             : std::vector<int64_t>{};
+  ArrayRef<int64_t> in = n.inputShape(0);
+  std::optional<std::vector<SliceDim>> dims =
+      sliceDims(in, starts, ends, axes, steps);
+  if (!dims)
+    return n.unsupported("invalid slice parameters");
+  SmallVector<int64_t> lo, hi, strides;
+  SmallVector<int64_t> reversed;
+  for (size_t d = 0; d < dims->size(); ++d) {
+    SliceDim s = (*dims)[d];
+    if (s.count == 0)
+      return n.unsupported("the result is empty");
+    if (s.step > 0) {
+      lo.push_back(s.start);
+      hi.push_back(s.start + (s.count - 1) * s.step + 1);
+      strides.push_back(s.step);
+    } else {
+      int64_t last = s.start + (s.count - 1) * s.step;
+      lo.push_back(last);
+      hi.push_back(s.start + 1);
+      strides.push_back(-s.step);
+      reversed.push_back(d);
+    }
+  }
+  Value r = n.slice(n.input(0), lo, hi, strides);
+  for (int64_t d : reversed)
+    r = n.reverse(r, d);
+  n.setOutput(0, r);
+  return success();
+}
+
+LogicalResult importGather(NodeImporter &n) {
+  int64_t rank = n.inputRank(0);
+  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rank);
+  if (!axis)
+    return n.unsupported("axis out of range");
+  n.setOutput(0, n.gather(n.input(0), n.input(1), *axis));
+  return success();
+}
+
+/// `idx` with negative entries wrapped by `extent` (a scalar or a tensor
+/// broadcasting against idx).
+Value wrapNegative(LoomBuilder &b, Value idx, Value extent) {
+  Value zero = b.splat(elementTypeOf(idx), 0);
+  return b.select(b.compare(ComparePredicate::lt, idx, zero),
+                  b.add(idx, extent), idx);
+}
+
+LogicalResult importGatherElements(NodeImporter &n) {
+  ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+  int64_t rank = data.size();
+  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rank);
+  if (!axis)
+    return n.unsupported("axis out of range");
+  Value idx = n.input(1);
+  Type it = elementTypeOf(idx);
+  SmallVector<int64_t> strides = stridesOf(data);
+  // Flat offset of every other coordinate, known at import time.
+  std::vector<int64_t> base(numElementsOf(idxShape));
+  SmallVector<int64_t> index(rank, 0);
+  for (size_t o = 0; o < base.size(); ++o) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != *axis)
+        off += index[d] * strides[d];
+    base[o] = off;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < idxShape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  idx = wrapNegative(n, idx, n.splat(it, data[*axis]));
+  Value flatIdx = n.add(n.mulScalar(idx, strides[*axis]),
+                        n.constantInts(it, idxShape, base));
+  Value flatData = n.reshape(n.input(0), {numElementsOf(data)});
+  n.setOutput(0, n.gather(flatData, flatIdx, 0));
+  return success();
+}
+
+LogicalResult importGatherND(NodeImporter &n) {
+  ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+  int64_t b = n.attrInt("batch_dims", 0);
+  int64_t k = idxShape.back();
+  if (b + k > static_cast<int64_t>(data.size()))
+    return n.unsupported("index depth exceeds the data rank");
+  Value idx = n.input(1);
+  Type it = elementTypeOf(idx);
+  // Flat index into data viewed as [prod(data[:b+k]), data[b+k:]...].
+  SmallVector<int64_t> lead(data.begin(), data.begin() + b + k);
+  SmallVector<int64_t> leadStrides = stridesOf(lead);
+  std::vector<int64_t> extents(data.begin() + b, data.begin() + b + k);
+  idx = wrapNegative(n, idx, n.constantInts(it, {k}, extents));
+  std::vector<int64_t> stridesK(leadStrides.begin() + b, leadStrides.end());
+  Value flat = n.matmul(idx, n.constantInts(it, {k}, stridesK));
+  ArrayRef<int64_t> flatShape = shapeOf(flat); // idxShape[:-1]
+  if (b > 0) {
+    std::vector<int64_t> batchOffset(numElementsOf(flatShape));
+    int64_t inner = numElementsOf(flatShape.drop_front(b));
+    for (size_t i = 0; i < batchOffset.size(); ++i)
+      batchOffset[i] = (static_cast<int64_t>(i) / inner) * leadStrides[b - 1];
+    flat = n.add(flat, n.constantInts(it, flatShape, batchOffset));
+  }
+  SmallVector<int64_t> viewShape = {numElementsOf(lead)};
+  viewShape.append(data.begin() + b + k, data.end());
+  Value view = n.reshape(n.input(0), viewShape);
+  n.setOutput(0, n.gather(view, flat, 0));
+  return success();
+}
+
+/// Pads one axis by `lo`/`hi` elements in mode "reflect" or "edge".
+Value padAxisMode(LoomBuilder &b, Value x, int64_t axis, int64_t lo,
+                  int64_t hi, bool reflect) {
+  int64_t n = shapeOf(x)[axis];
+  SmallVector<Value> parts;
+  auto edge = [&](int64_t at, int64_t count) {
+    Value s = b.sliceAxis(x, axis, at, at + 1);
+    SmallVector<int64_t> shape(shapeOf(s));
+    shape[axis] = count;
+    return b.broadcastTo(s, shape);
+  };
+  if (lo > 0)
+    parts.push_back(reflect ? b.reverse(b.sliceAxis(x, axis, 1, lo + 1), axis)
+                            : edge(0, lo));
+  parts.push_back(x);
+  if (hi > 0)
+    parts.push_back(reflect
+                        ? b.reverse(b.sliceAxis(x, axis, n - 1 - hi, n - 1),
+                                    axis)
+                        : edge(n - 1, hi));
+  return b.concat(parts, axis);
+}
+
+LogicalResult importPad(NodeImporter &n) {
+  std::string mode = n.attrString("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return n.unsupported("mode '" + mode + "' is not supported");
+  if (failed(requireConst(n, 1, "pads")))
+    return failure();
+  ArrayRef<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  std::vector<int64_t> pads = n.constInts(1);
+  std::vector<int64_t> axes;
+  if (n.hasInput(3)) {
+    if (failed(requireConst(n, 3, "axes")))
+      return failure();
+    std::optional<std::vector<int64_t>> norm =
+        normalizeAxes(n.constInts(3), rank);
+    if (!norm)
+      return n.unsupported("invalid axes");
+    axes = *norm;
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  if (pads.size() != 2 * axes.size())
+    return n.unsupported("expected " + std::to_string(2 * axes.size()) +
+                         " pads, got " + std::to_string(pads.size()));
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    low[axes[i]] = pads[i];
+    high[axes[i]] = pads[axes.size() + i];
+  }
+  Value x = n.input(0);
+  // Negative pads crop.
+  SmallVector<int64_t> starts(rank, 0), limits(in), strides(rank, 1);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (low[d] < 0) {
+      starts[d] = -low[d];
+      low[d] = 0;
+    }
+    if (high[d] < 0) {
+      limits[d] += high[d];
+      high[d] = 0;
+    }
+    if (limits[d] <= starts[d])
+      return n.unsupported("the result is empty");
+  }
+  x = n.slice(x, starts, limits, strides);
+  if (mode == "constant") {
+    double value = 0;
+    if (n.hasInput(2)) {
+      if (failed(requireConst(n, 2, "constant_value")))
+        return failure();
+      value = hostDouble(*n.constInput(2), 0);
+    }
+    n.setOutput(0, n.pad(x, low, high, value));
+    return success();
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    if (low[d] == 0 && high[d] == 0)
+      continue;
+    if (mode == "reflect" && (low[d] >= shapeOf(x)[d] || high[d] >= shapeOf(x)[d]))
+      return n.unsupported("reflect padding must be smaller than the padded "
+                           "dimension");
+    x = padAxisMode(n, x, d, low[d], high[d], mode == "reflect");
+  }
+  n.setOutput(0, x);
+  return success();
+}
+
+LogicalResult importTile(NodeImporter &n) {
+  if (failed(requireConst(n, 1, "repeats")))
+    return failure();
+  std::vector<int64_t> reps = n.constInts(1);
+  ArrayRef<int64_t> in = n.inputShape(0);
+  if (reps.size() != in.size())
+    return n.unsupported("repeats must have one entry per dimension");
+  SmallVector<int64_t> interleaved, expanded, out;
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (reps[d] < 1)
+      return n.unsupported("repeats must be positive");
+    interleaved.append({1, in[d]});
+    expanded.append({reps[d], in[d]});
+    out.push_back(reps[d] * in[d]);
+  }
+  Value x = n.reshape(n.input(0), interleaved);
+  x = n.broadcastTo(x, expanded);
+  n.setOutput(0, n.reshape(x, out));
+  return success();
+}
+
+LogicalResult importDepthToSpace(NodeImporter &n) {
+  ArrayRef<int64_t> s = n.inputShape(0);
+  int64_t b = n.attrInt("blocksize", 0);
+  if (s.size() != 4 || b < 1 || s[1] % (b * b) != 0)
+    return n.unsupported("expects NCHW input with C divisible by blocksize^2");
+  int64_t c = s[1] / (b * b);
+  bool crd = n.attrString("mode", "DCR") == "CRD";
+  Value x = n.input(0);
+  if (crd) {
+    x = n.reshape(x, {s[0], c, b, b, s[2], s[3]});
+    x = n.transpose(x, {0, 1, 4, 2, 5, 3});
+  } else {
+    x = n.reshape(x, {s[0], b, b, c, s[2], s[3]});
+    x = n.transpose(x, {0, 3, 4, 1, 5, 2});
+  }
+  n.setOutput(0, n.reshape(x, {s[0], c, s[2] * b, s[3] * b}));
+  return success();
+}
+
+LogicalResult importSpaceToDepth(NodeImporter &n) {
+  ArrayRef<int64_t> s = n.inputShape(0);
+  int64_t b = n.attrInt("blocksize", 0);
+  if (s.size() != 4 || b < 1 || s[2] % b != 0 || s[3] % b != 0)
+    return n.unsupported("expects NCHW input with H and W divisible by "
+                         "blocksize");
+  Value x = n.reshape(n.input(0), {s[0], s[1], s[2] / b, b, s[3] / b, b});
+  x = n.transpose(x, {0, 3, 5, 1, 2, 4});
+  n.setOutput(0, n.reshape(x, {s[0], s[1] * b * b, s[2] / b, s[3] / b}));
+  return success();
+}
+
+LogicalResult importConstantOfShape(NodeImporter &n) {
+  if (failed(requireConst(n, 0, "the shape")))
+    return failure();
+  std::vector<int64_t> shape = n.constInts(0);
+  if (numElementsOf(shape) == 0)
+    return n.unsupported("the result is empty");
+  const Tensor *value = n.attrTensor("value");
+  DType dtype = value ? value->dtype : DType::Float;
+  Type et = n.elementType(dtype);
+  if (!et)
+    return n.unsupported(std::string("values of type ") +
+                         onnx_model::dtypeName(dtype) + " are not supported");
+  double v = value && value->numElements() ? hostDouble(*value, 0) : 0.0;
+  n.setOutput(0, n.splat(et, v, shape));
+  return success();
+}
+
+LogicalResult importRange(NodeImporter &n) {
+  return n.unsupported("start, limit and delta must be known at import time");
+}
+
+LogicalResult importEyeLike(NodeImporter &n) {
+  ArrayRef<int64_t> s = n.inputShape(0);
+  if (s.size() != 2)
+    return n.unsupported("expects a 2-D input");
+  DType dtype = n.hasAttr("dtype") ? static_cast<DType>(n.attrInt("dtype", 1))
+                                   : n.inputDType(0);
+  Type et = n.elementType(dtype);
+  if (!et)
+    return n.unsupported(std::string("dtype ") + onnx_model::dtypeName(dtype) +
+                         " is not supported");
+  int64_t k = n.attrInt("k", 0);
+  std::vector<double> v(s[0] * s[1], 0.0);
+  for (int64_t i = 0; i < s[0]; ++i)
+    if (i + k >= 0 && i + k < s[1])
+      v[i * s[1] + i + k] = 1.0;
+  n.setOutput(0, n.constant(et, s, v));
+  return success();
+}
+
+LogicalResult importTrilu(NodeImporter &n) {
+  ArrayRef<int64_t> s = n.inputShape(0);
+  if (s.size() < 2)
+    return n.unsupported("expects a tensor of rank >= 2");
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    if (failed(requireConst(n, 1, "k")))
+      return failure();
+    k = n.constInts(1)[0];
+  }
+  bool upper = n.attrInt("upper", 1) != 0;
+  int64_t rows = s[s.size() - 2], cols = s.back();
+  std::vector<int64_t> mask(rows * cols);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      mask[i * cols + j] = upper ? j - i >= k : j - i <= k;
+  Value x = n.input(0);
+  Value m = n.constantInts(n.b.getI1Type(), {rows, cols}, mask);
+  n.setOutput(0, n.select(m, x, n.splat(elementTypeOf(x), 0)));
+  return success();
+}
+
+LogicalResult importOneHot(NodeImporter &n) {
+  if (failed(requireConst(n, 1, "depth")))
+    return failure();
+  int64_t depth = hostInt(*n.constInput(1), 0);
+  ArrayRef<int64_t> in = n.inputShape(0);
+  int64_t outRank = in.size() + 1;
+  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), outRank);
+  if (!axis || depth < 1)
+    return n.unsupported("invalid axis or depth");
+  Value idx = n.input(0);
+  Type i64 = n.b.getI64Type();
+  idx = n.cast(idx, i64);
+  idx = wrapNegative(n, idx, n.splat(i64, depth));
+  SmallVector<int64_t> expanded(in);
+  expanded.insert(expanded.begin() + *axis, 1);
+  idx = n.reshape(idx, expanded);
+  Value hot = n.compare(ComparePredicate::eq, idx,
+                        n.iota(i64, depth, *axis, outRank));
+  Value values = n.input(2);
+  Value off = n.reshape(n.sliceAxis(values, 0, 0, 1), {});
+  Value on = n.reshape(n.sliceAxis(values, 0, 1, 2), {});
+  n.setOutput(0, n.select(hot, on, off));
+  return success();
+}
+
+LogicalResult importCumSum(NodeImporter &n) {
+  if (failed(requireConst(n, 1, "axis")))
+    return failure();
+  ArrayRef<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  std::optional<int64_t> axis = normalizeDim(n.constInts(1)[0], rank);
+  if (!axis || rank > 25)
+    return n.unsupported("invalid axis");
+  bool exclusive = n.attrInt("exclusive", 0), reverse = n.attrInt("reverse", 0);
+  int64_t len = in[*axis];
+  // out[j] = sum_i x[i] * m[i][j] with a triangular 0/1 matrix m.
+  std::vector<double> m(len * len, 0.0);
+  for (int64_t i = 0; i < len; ++i) {
+    for (int64_t j = 0; j < len; ++j) {
+      bool take = reverse ? (exclusive ? i > j : i >= j)
+                          : (exclusive ? i < j : i <= j);
+      m[i * len + j] = take;
+    }
+  }
+  Value x = n.input(0);
+  Value mat = n.constant(elementTypeOf(x), {len, len}, m);
+  std::string term, out;
+  for (int64_t d = 0; d < rank; ++d) {
+    term += static_cast<char>('a' + d);
+    out += d == *axis ? 'z' : static_cast<char>('a' + d);
+  }
+  std::string spec = term + "," + static_cast<char>('a' + *axis) + "z->" + out;
+  n.setOutput(0, n.contract(spec, {x, mat}, in));
+  return success();
+}
+
+LogicalResult importDropout(NodeImporter &n) {
+  if (n.hasInput(2)) {
+    const Tensor *training = n.constInput(2);
+    if (!training)
+      return n.unsupported("training_mode must be known at import time");
+    if (hostInt(*training, 0) != 0)
+      return n.unsupported("training mode (random dropout) is not supported");
+  }
+  Value x = n.input(0);
+  n.setOutput(0, x);
+  if (n.hasOutput(1))
+    n.setOutput(1, n.splat(n.b.getI1Type(), 1, shapeOf(x)));
+  return success();
+}
+
+} // namespace
+
+void registerTensorOps(HandlerMap &map) {
+  map["Constant"] = importConstant;
+  map["Shape"] = importShape;
+  map["Size"] = importSize;
+  map["Reshape"] = importReshape;
+  map["Flatten"] = importFlatten;
+  map["Transpose"] = importTranspose;
+  map["Squeeze"] = importSqueeze;
+  map["Unsqueeze"] = importUnsqueeze;
+  map["Expand"] = importExpand;
+  map["Concat"] = importConcat;
+  map["Split"] = importSplit;
+  map["Slice"] = importSlice;
+  map["Gather"] = importGather;
+  map["GatherElements"] = importGatherElements;
+  map["GatherND"] = importGatherND;
+  map["Pad"] = importPad;
+  map["Tile"] = importTile;
+  map["DepthToSpace"] = importDepthToSpace;
+  map["SpaceToDepth"] = importSpaceToDepth;
+  map["ConstantOfShape"] = importConstantOfShape;
+  map["Range"] = importRange;
+  map["EyeLike"] = importEyeLike;
+  map["Trilu"] = importTrilu;
+  map["OneHot"] = importOneHot;
+  map["CumSum"] = importCumSum;
+  map["Dropout"] = importDropout;
+}
+
+} // namespace onnx_import
+} // namespace loom
