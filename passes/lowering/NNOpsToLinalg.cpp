@@ -2,6 +2,7 @@
 //
 // Part of --loom-to-linalg:
 //   floor/ceil/round/tan/asin/.../atanh -> linalg.generic over math ops
+//               (asinh/acosh/atanh as logarithms: no math lowering has them)
 //   conv3d   -> tensor.pad + a grouped linalg.generic (+ bias)
 //   max_pool -> tensor.pad (-inf) + linalg.generic with the window as
 //               reduction dimensions
@@ -38,11 +39,51 @@ Type computeType(OpBuilder &b, Type t) {
 // Elementwise math
 //===----------------------------------------------------------------------===//
 
-/// A float unary loom op -> linalg.generic applying `MathOp` in f32 or
-/// wider.
-template <typename LoomOp, typename MathOp>
+using ScalarFn = Value (*)(OpBuilder &, Location, Value);
+
+template <typename MathOp> Value mathOp(OpBuilder &b, Location loc, Value x) {
+  return MathOp::create(b, loc, x);
+}
+
+Value scalar(OpBuilder &b, Location loc, Value like, double v) {
+  return scalarConstant(b, loc, like.getType(), v);
+}
+
+/// asinh(x) = sign(x) * log(|x| + sqrt(x^2 + 1)) (accurate for x < 0).
+Value asinhScalar(OpBuilder &b, Location loc, Value x) {
+  Value ax = math::AbsFOp::create(b, loc, x);
+  Value r = math::SqrtOp::create(
+      b, loc,
+      arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ax, ax),
+                            scalar(b, loc, x, 1.0)));
+  Value l = math::LogOp::create(b, loc, arith::AddFOp::create(b, loc, ax, r));
+  return math::CopySignOp::create(b, loc, l, x);
+}
+
+/// acosh(x) = log(x + sqrt(x^2 - 1)).
+Value acoshScalar(OpBuilder &b, Location loc, Value x) {
+  Value r = math::SqrtOp::create(
+      b, loc,
+      arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x),
+                            scalar(b, loc, x, 1.0)));
+  return math::LogOp::create(b, loc, arith::AddFOp::create(b, loc, x, r));
+}
+
+/// atanh(x) = 0.5 * log((1 + x) / (1 - x)).
+Value atanhScalar(OpBuilder &b, Location loc, Value x) {
+  Value one = scalar(b, loc, x, 1.0);
+  Value q = arith::DivFOp::create(b, loc, arith::AddFOp::create(b, loc, one, x),
+                                  arith::SubFOp::create(b, loc, one, x));
+  return arith::MulFOp::create(b, loc, scalar(b, loc, x, 0.5),
+                               math::LogOp::create(b, loc, q));
+}
+
+/// A float unary loom op -> linalg.generic applying `fn` in f32 (or the
+/// op's wider type).
+template <typename LoomOp>
 struct FloatUnaryToLinalg : OpConversionPattern<LoomOp> {
-  using OpConversionPattern<LoomOp>::OpConversionPattern;
+  FloatUnaryToLinalg(MLIRContext *ctx, ScalarFn fn)
+      : OpConversionPattern<LoomOp>(ctx), fn(fn) {}
   LogicalResult
   matchAndRewrite(LoomOp op, typename LoomOp::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -52,12 +93,12 @@ struct FloatUnaryToLinalg : OpConversionPattern<LoomOp> {
         rewriter, op.getLoc(), type, adaptor.getInput(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = castScalar(b, loc, args[0], computeType(b, et));
-          Value r = MathOp::create(b, loc, x);
-          return castScalar(b, loc, r, et);
+          return castScalar(b, loc, fn(b, loc, x), et);
         });
     rewriter.replaceOp(op, result);
     return success();
   }
+  ScalarFn fn;
 };
 
 //===----------------------------------------------------------------------===//
@@ -318,17 +359,17 @@ struct AvgPoolToLinalg : OpConversionPattern<AvgPoolOp> {
 
 void loom::populateNNOpsToLinalgPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<FloatUnaryToLinalg<FloorOp, math::FloorOp>,
-               FloatUnaryToLinalg<CeilOp, math::CeilOp>,
-               FloatUnaryToLinalg<RoundOp, math::RoundEvenOp>,
-               FloatUnaryToLinalg<TanOp, math::TanOp>,
-               FloatUnaryToLinalg<AsinOp, math::AsinOp>,
-               FloatUnaryToLinalg<AcosOp, math::AcosOp>,
-               FloatUnaryToLinalg<AtanOp, math::AtanOp>,
-               FloatUnaryToLinalg<SinhOp, math::SinhOp>,
-               FloatUnaryToLinalg<CoshOp, math::CoshOp>,
-               FloatUnaryToLinalg<AsinhOp, math::AsinhOp>,
-               FloatUnaryToLinalg<AcoshOp, math::AcoshOp>,
-               FloatUnaryToLinalg<AtanhOp, math::AtanhOp>, Conv3DToLinalg,
-               MaxPoolToLinalg, AvgPoolToLinalg>(ctx);
+  patterns.add<FloatUnaryToLinalg<FloorOp>>(ctx, mathOp<math::FloorOp>);
+  patterns.add<FloatUnaryToLinalg<CeilOp>>(ctx, mathOp<math::CeilOp>);
+  patterns.add<FloatUnaryToLinalg<RoundOp>>(ctx, mathOp<math::RoundEvenOp>);
+  patterns.add<FloatUnaryToLinalg<TanOp>>(ctx, mathOp<math::TanOp>);
+  patterns.add<FloatUnaryToLinalg<AsinOp>>(ctx, mathOp<math::AsinOp>);
+  patterns.add<FloatUnaryToLinalg<AcosOp>>(ctx, mathOp<math::AcosOp>);
+  patterns.add<FloatUnaryToLinalg<AtanOp>>(ctx, mathOp<math::AtanOp>);
+  patterns.add<FloatUnaryToLinalg<SinhOp>>(ctx, mathOp<math::SinhOp>);
+  patterns.add<FloatUnaryToLinalg<CoshOp>>(ctx, mathOp<math::CoshOp>);
+  patterns.add<FloatUnaryToLinalg<AsinhOp>>(ctx, asinhScalar);
+  patterns.add<FloatUnaryToLinalg<AcoshOp>>(ctx, acoshScalar);
+  patterns.add<FloatUnaryToLinalg<AtanhOp>>(ctx, atanhScalar);
+  patterns.add<Conv3DToLinalg, MaxPoolToLinalg, AvgPoolToLinalg>(ctx);
 }

@@ -357,11 +357,12 @@ bool compileCase(const Case &c, const DataSet &set,
       if (attempt == 0 &&
           diagnostics.find("must be known at import time") !=
               std::string::npos) {
-        // Specialize on the integer inputs of the data set.
+        // Specialize on the data set's integer inputs and small inputs
+        // (scalars such as a pad value or a range's bounds).
         for (size_t i = 0; i < graph.inputs.size(); ++i) {
           om::DType t = set.inputs[i].dtype;
           if (t == om::DType::Int64 || t == om::DType::Int32 ||
-              t == om::DType::Bool) {
+              t == om::DType::Bool || set.inputs[i].numElements() <= 16) {
             options.constantInputs[graph.inputs[i].name] = set.inputs[i];
             options.inputShapes.erase(graph.inputs[i].name);
             constInputs[i] = true;

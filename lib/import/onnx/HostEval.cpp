@@ -782,12 +782,13 @@ bool evalSqueezeLike(const Node &node, ArrayRef<const Tensor *> ins,
       return false;
     shape = *s;
   } else if (op == "Flatten") {
-    std::optional<int64_t> axis =
-        normalizeDim(intAttr(node, "axis", 1), rank + 1);
-    if (!axis)
+    int64_t axis = intAttr(node, "axis", 1);
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis > rank)
       return false;
-    shape = {numElementsOf(ArrayRef<int64_t>(in.shape).take_front(*axis)),
-             numElementsOf(ArrayRef<int64_t>(in.shape).drop_front(*axis))};
+    shape = {numElementsOf(ArrayRef<int64_t>(in.shape).take_front(axis)),
+             numElementsOf(ArrayRef<int64_t>(in.shape).drop_front(axis))};
   } else if (op == "Squeeze") {
     std::vector<int64_t> axes = axesOf(node, ins, 1);
     std::optional<std::vector<int64_t>> n = normalizeAxes(axes, rank);

@@ -308,6 +308,9 @@ std::string signatureProblem(const onnx_model::ValueInfo &info,
            onnx_model::dtypeName(type.dtype) +
            ", which Loom does not support (supported: float, float16, "
            "bfloat16, double (computed as float), int32, int64, bool)";
+  if (llvm::is_contained(type.dims, 0))
+    return "is empty (a dimension of size 0); Loom does not support empty "
+           "tensors";
   if (!type.hasShape)
     return "has no shape; Loom needs static shapes (give the input shape "
            "when importing, e.g. loom-import --input-shape=" +
@@ -488,6 +491,11 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
       ArrayRef<int64_t> shape =
           e->value ? llvm::cast<RankedTensorType>(e->value.getType()).getShape()
                    : ArrayRef<int64_t>(e->constant->shape);
+      if (llvm::is_contained(shape, 0)) {
+        fail("output '" + node.outputs[i] + "' is empty (shape " +
+             formatShape(shape) + "); Loom does not support empty tensors");
+        break;
+      }
       if (expected && expected.getShape() != shape) {
         fail("internal error: the imported output '" + node.outputs[i] +
              "' has shape " + formatShape(shape) +

@@ -89,13 +89,14 @@ LogicalResult importReshape(NodeImporter &n) {
 
 LogicalResult importFlatten(NodeImporter &n) {
   ArrayRef<int64_t> shape = n.inputShape(0);
-  std::optional<int64_t> axis =
-      normalizeDim(n.attrInt("axis", 1), shape.size() + 1);
-  if (!axis)
+  int64_t rank = shape.size(), axis = n.attrInt("axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis > rank)
     return n.unsupported("axis out of range");
   n.setOutput(0, n.reshape(n.input(0),
-                           {numElementsOf(shape.take_front(*axis)),
-                            numElementsOf(shape.drop_front(*axis))}));
+                           {numElementsOf(shape.take_front(axis)),
+                            numElementsOf(shape.drop_front(axis))}));
   return success();
 }
 
@@ -600,7 +601,12 @@ LogicalResult importDropout(NodeImporter &n) {
     const Tensor *training = n.constInput(2);
     if (!training)
       return n.unsupported("training_mode must be known at import time");
-    if (hostInt(*training, 0) != 0)
+    double ratio = 0.5;
+    if (n.hasInput(1)) {
+      const Tensor *r = n.constInput(1);
+      ratio = r ? hostDouble(*r, 0) : -1.0;
+    }
+    if (hostInt(*training, 0) != 0 && ratio != 0.0)
       return n.unsupported("training mode (random dropout) is not supported");
   }
   Value x = n.input(0);
