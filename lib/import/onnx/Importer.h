@@ -201,6 +201,9 @@ using HandlerMap = llvm::StringMap<OpHandler>;
 void registerElementwiseOps(HandlerMap &map);
 void registerTensorOps(HandlerMap &map);
 void registerNNOps(HandlerMap &map);
+void registerLossOps(HandlerMap &map);
+void registerRecurrentOps(HandlerMap &map);
+void registerResizeOps(HandlerMap &map);
 
 /// Evaluates `node` on host tensors when every input is known; returns
 /// false (leaving `outputs` alone) if the op or its types are not handled

@@ -39,6 +39,9 @@ const HandlerMap &handlers() {
     registerElementwiseOps(m);
     registerTensorOps(m);
     registerNNOps(m);
+    registerLossOps(m);
+    registerRecurrentOps(m);
+    registerResizeOps(m);
     return m;
   }();
   return map;
@@ -491,7 +494,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
       ArrayRef<int64_t> shape =
           e->value ? llvm::cast<RankedTensorType>(e->value.getType()).getShape()
                    : ArrayRef<int64_t>(e->constant->shape);
-      if (llvm::is_contained(shape, 0)) {
+      if (e->value && llvm::is_contained(shape, 0)) {
         fail("output '" + node.outputs[i] + "' is empty (shape " +
              formatShape(shape) + "); Loom does not support empty tensors");
         break;
