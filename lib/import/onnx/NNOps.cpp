@@ -7,6 +7,7 @@
 #include "Importer.h"
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 using namespace mlir;
@@ -521,17 +522,55 @@ Value channelVector(NodeImporter &n, Value v, int64_t rank) {
   return n.reshape(v, shape);
 }
 
+/// (x - mean) * rsqrt(var + eps) over `dims`; also returns the mean and
+/// the inverse standard deviation (kept dims).
+Value normalize(NodeImporter &n, Value x, ArrayRef<int64_t> dims, double eps,
+                Value *meanOut = nullptr, Value *invStdOut = nullptr) {
+  Value mean = n.reduce(Reduction::Mean, x, dims, true);
+  Value d = n.sub(x, mean);
+  Value var = n.reduce(Reduction::Mean, n.mul(d, d), dims, true);
+  Value inv = n.unary<RsqrtOp>(n.addScalar(var, eps));
+  if (meanOut)
+    *meanOut = mean;
+  if (invStdOut)
+    *invStdOut = inv;
+  return n.mul(d, inv);
+}
+
 LogicalResult importBatchNorm(NodeImporter &n) {
   if (failed(requireFloatInput(n, 0)))
     return failure();
-  if (n.attrInt("training_mode", 0) != 0)
-    return n.unsupported("training_mode = 1 is not supported (inference only)");
-  if (n.hasOutput(1) || n.hasOutput(2))
-    return n.unsupported("the running mean/variance outputs are not supported");
   Value x = n.input(0);
   int64_t rank = rankOf(x);
   Type et = elementTypeOf(x);
   double eps = n.attrFloat("epsilon", 1e-5f);
+  if (n.attrInt("training_mode", 0) != 0) {
+    // Batch statistics; the running ones are updated with `momentum`.
+    SmallVector<int64_t> dims = {0};
+    for (int64_t d = 2; d < rank; ++d)
+      dims.push_back(d);
+    Value mean, inv;
+    Value y = normalize(n, x, dims, eps, &mean, &inv);
+    y = n.mul(y, channelVector(n, n.input(1), rank));
+    y = n.add(y, channelVector(n, n.input(2), rank));
+    n.setOutput(0, y);
+    double momentum = n.attrFloat("momentum", 0.9f);
+    int64_t c = shapeOf(x)[1];
+    Value batchMean = n.reshape(mean, {c});
+    Value d = n.sub(x, mean);
+    Value batchVar = n.reshape(
+        n.reduce(Reduction::Mean, n.mul(d, d), dims, true), {c});
+    auto running = [&](Value old, Value current) {
+      return n.add(n.mulScalar(old, momentum),
+                   n.mulScalar(current, 1.0 - momentum));
+    };
+    n.setOutput(1, running(n.input(3), batchMean));
+    n.setOutput(2, running(n.input(4), batchVar));
+    return success();
+  }
+  if (n.hasOutput(1) || n.hasOutput(2))
+    return n.unsupported("the running mean/variance outputs exist only in "
+                         "training mode");
   Value scale, shift;
   const Tensor *s = n.constInput(1), *b = n.constInput(2),
                *mean = n.constInput(3), *var = n.constInput(4);
@@ -555,21 +594,6 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   }
   n.setOutput(0, n.add(n.mul(x, scale), shift));
   return success();
-}
-
-/// (x - mean) * rsqrt(var + eps) over `dims`; also returns the mean and
-/// the inverse standard deviation (kept dims).
-Value normalize(NodeImporter &n, Value x, ArrayRef<int64_t> dims, double eps,
-                Value *meanOut = nullptr, Value *invStdOut = nullptr) {
-  Value mean = n.reduce(Reduction::Mean, x, dims, true);
-  Value d = n.sub(x, mean);
-  Value var = n.reduce(Reduction::Mean, n.mul(d, d), dims, true);
-  Value inv = n.unary<RsqrtOp>(n.addScalar(var, eps));
-  if (meanOut)
-    *meanOut = mean;
-  if (invStdOut)
-    *invStdOut = inv;
-  return n.mul(d, inv);
 }
 
 LogicalResult importInstanceNorm(NodeImporter &n) {
@@ -715,6 +739,45 @@ LogicalResult importArgMax(NodeImporter &n) {
   return success();
 }
 
+/// TopK by k rounds of arg-max, masking each winner: O(k * n) work, meant
+/// for the small k of classification heads.
+LogicalResult importTopK(NodeImporter &n) {
+  const Tensor *kT = n.constInput(1);
+  if (!kT)
+    return n.unsupported("k (input 1) must be known at import time");
+  int64_t k = hostInt(*kT, 0);
+  Value x = n.input(0);
+  if (elementTypeOf(x).isInteger(1))
+    return n.unsupported("bool input is not supported");
+  int64_t rank = rankOf(x);
+  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), rank);
+  if (!axis)
+    return n.unsupported("axis out of range");
+  int64_t len = shapeOf(x)[*axis];
+  if (k < 1 || k > len)
+    return n.unsupported("k = " + std::to_string(k) + " is not in [1, " +
+                         std::to_string(len) + "]");
+  bool largest = n.attrInt("largest", 1) != 0;
+  Value work = largest ? x : n.unary<NegOp>(x);
+  Type et = elementTypeOf(x), i64 = n.b.getI64Type();
+  Value lowest = isa<FloatType>(et)
+                     ? n.splat(et, -std::numeric_limits<double>::infinity())
+                     : n.splat(et, et.isInteger(32) ? INT32_MIN : -9.2e18);
+  Value positions = n.iota(i64, len, *axis, rank);
+  SmallVector<Value> values, indices;
+  for (int64_t i = 0; i < k; ++i) {
+    Value idx = argmax(n, work, *axis, true);
+    Value hit = n.compare(ComparePredicate::eq, positions, idx);
+    Value val = n.reduce(Reduction::Max, work, {*axis}, true);
+    values.push_back(largest ? val : n.unary<NegOp>(val));
+    indices.push_back(idx);
+    work = n.select(hit, lowest, work);
+  }
+  n.setOutput(0, n.concat(values, *axis));
+  n.setOutput(1, n.concat(indices, *axis));
+  return success();
+}
+
 LogicalResult importHardmax(NodeImporter &n) {
   if (failed(requireFloatInput(n, 0)))
     return failure();
@@ -820,6 +883,7 @@ void registerNNOps(HandlerMap &map) {
   map["Softmax"] = importSoftmax;
   map["LogSoftmax"] = importSoftmax;
   map["Hardmax"] = importHardmax;
+  map["TopK"] = importTopK;
   map["ArgMax"] = importArgMax;
   map["ArgMin"] = importArgMax;
   for (const char *op :

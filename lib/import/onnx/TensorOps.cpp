@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace loom {
@@ -273,22 +275,21 @@ Value wrapNegative(LoomBuilder &b, Value idx, Value extent) {
                   b.add(idx, extent), idx);
 }
 
-LogicalResult importGatherElements(NodeImporter &n) {
-  ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+/// Flat indices into a tensor of shape `data` of GatherElements/
+/// ScatterElements indices `idx` along `axis`: idx * stride[axis] plus the
+/// offset of every other coordinate (known at import time).
+Value elementsFlatIndex(LoomBuilder &b, Value idx, ArrayRef<int64_t> data,
+                        int64_t axis) {
+  ArrayRef<int64_t> idxShape = shapeOf(idx);
   int64_t rank = data.size();
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rank);
-  if (!axis)
-    return n.unsupported("axis out of range");
-  Value idx = n.input(1);
   Type it = elementTypeOf(idx);
   SmallVector<int64_t> strides = stridesOf(data);
-  // Flat offset of every other coordinate, known at import time.
   std::vector<int64_t> base(numElementsOf(idxShape));
   SmallVector<int64_t> index(rank, 0);
   for (size_t o = 0; o < base.size(); ++o) {
     int64_t off = 0;
     for (int64_t d = 0; d < rank; ++d)
-      if (d != *axis)
+      if (d != axis)
         off += index[d] * strides[d];
     base[o] = off;
     for (int64_t d = rank - 1; d >= 0; --d) {
@@ -297,12 +298,96 @@ LogicalResult importGatherElements(NodeImporter &n) {
       index[d] = 0;
     }
   }
-  idx = wrapNegative(n, idx, n.splat(it, data[*axis]));
-  Value flatIdx = n.add(n.mulScalar(idx, strides[*axis]),
-                        n.constantInts(it, idxShape, base));
+  idx = wrapNegative(b, idx, b.splat(it, data[axis]));
+  return b.add(b.mulScalar(idx, strides[axis]),
+               b.constantInts(it, idxShape, base));
+}
+
+LogicalResult importGatherElements(NodeImporter &n) {
+  ArrayRef<int64_t> data = n.inputShape(0);
+  std::optional<int64_t> axis =
+      normalizeDim(n.attrInt("axis", 0), data.size());
+  if (!axis)
+    return n.unsupported("axis out of range");
+  Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
   Value flatData = n.reshape(n.input(0), {numElementsOf(data)});
   n.setOutput(0, n.gather(flatData, flatIdx, 0));
   return success();
+}
+
+/// Scatters `updates` (flattened) into `data` (flattened) at `flatIdx`
+/// (flattened, one per update) with ONNX's reduction none/add/mul. Every
+/// output element compares against every index: O(outputs x updates).
+FailureOr<Value> scatterFlat(NodeImporter &n, Value data, Value flatIdx,
+                             Value updates) {
+  std::string reduction = n.attrString("reduction", "none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul")
+    return n.unsupported("reduction '" + reduction + "' is not supported");
+  ArrayRef<int64_t> dataShape = shapeOf(data);
+  int64_t outCount = numElementsOf(dataShape);
+  int64_t count = numElementsOf(shapeOf(flatIdx));
+  Type it = elementTypeOf(flatIdx), et = elementTypeOf(data);
+  Value flatData = n.reshape(data, {outCount});
+  Value idx = n.reshape(flatIdx, {count, 1});
+  Value upd = n.reshape(updates, {count, 1});
+  Value hit = n.compare(ComparePredicate::eq, idx, n.iota(it, outCount, 1, 2));
+  Value result;
+  if (reduction == "add") {
+    Value contrib = n.reduce(LoomBuilder::Reduction::Sum,
+                             n.select(hit, upd, n.splat(et, 0)), {0}, false);
+    result = n.add(flatData, contrib);
+  } else if (reduction == "mul") {
+    Value prod = n.reduce(LoomBuilder::Reduction::Prod,
+                          n.select(hit, upd, n.splat(et, 1)), {0}, false);
+    result = n.mul(flatData, prod);
+  } else {
+    // The last update that writes an element wins.
+    Type i64 = n.b.getI64Type();
+    Value which = n.select(hit, n.iota(i64, count, 0, 2), n.splat(i64, -1));
+    Value last = n.reduce(LoomBuilder::Reduction::Max, which, {0}, false);
+    Value has = n.compare(ComparePredicate::ge, last, n.splat(i64, 0));
+    Value picked = n.gather(n.reshape(updates, {count}),
+                            n.max(last, n.splat(i64, 0)), 0);
+    result = n.select(has, picked, flatData);
+  }
+  return n.reshape(result, dataShape);
+}
+
+LogicalResult importScatterElements(NodeImporter &n) {
+  ArrayRef<int64_t> data = n.inputShape(0);
+  std::optional<int64_t> axis =
+      normalizeDim(n.attrInt("axis", 0), data.size());
+  if (!axis)
+    return n.unsupported("axis out of range");
+  Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
+  FailureOr<Value> r = scatterFlat(n, n.input(0), flatIdx, n.input(2));
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Flat offsets into `data` of the index tuples in the last dim of `idx`
+/// (GatherND/ScatterND with `b` batch dims): shape idx.shape[:-1].
+Value ndFlatIndex(LoomBuilder &lb, Value idx, ArrayRef<int64_t> data,
+                  int64_t b) {
+  ArrayRef<int64_t> idxShape = shapeOf(idx);
+  int64_t k = idxShape.back();
+  Type it = elementTypeOf(idx);
+  SmallVector<int64_t> strides = stridesOf(data);
+  std::vector<int64_t> extents(data.begin() + b, data.begin() + b + k);
+  idx = wrapNegative(lb, idx, lb.constantInts(it, {k}, extents));
+  std::vector<int64_t> stridesK(strides.begin() + b, strides.begin() + b + k);
+  Value flat = lb.matmul(idx, lb.constantInts(it, {k}, stridesK));
+  ArrayRef<int64_t> flatShape = shapeOf(flat);
+  if (b > 0) {
+    std::vector<int64_t> batchOffset(numElementsOf(flatShape));
+    int64_t inner = numElementsOf(flatShape.drop_front(b));
+    for (size_t i = 0; i < batchOffset.size(); ++i)
+      batchOffset[i] = (static_cast<int64_t>(i) / inner) * strides[b - 1];
+    flat = lb.add(flat, lb.constantInts(it, flatShape, batchOffset));
+  }
+  return flat;
 }
 
 LogicalResult importGatherND(NodeImporter &n) {
@@ -311,27 +396,130 @@ LogicalResult importGatherND(NodeImporter &n) {
   int64_t k = idxShape.back();
   if (b + k > static_cast<int64_t>(data.size()))
     return n.unsupported("index depth exceeds the data rank");
-  Value idx = n.input(1);
-  Type it = elementTypeOf(idx);
-  // Flat index into data viewed as [prod(data[:b+k]), data[b+k:]...].
-  SmallVector<int64_t> lead(data.begin(), data.begin() + b + k);
-  SmallVector<int64_t> leadStrides = stridesOf(lead);
-  std::vector<int64_t> extents(data.begin() + b, data.begin() + b + k);
-  idx = wrapNegative(n, idx, n.constantInts(it, {k}, extents));
-  std::vector<int64_t> stridesK(leadStrides.begin() + b, leadStrides.end());
-  Value flat = n.matmul(idx, n.constantInts(it, {k}, stridesK));
-  ArrayRef<int64_t> flatShape = shapeOf(flat); // idxShape[:-1]
-  if (b > 0) {
-    std::vector<int64_t> batchOffset(numElementsOf(flatShape));
-    int64_t inner = numElementsOf(flatShape.drop_front(b));
-    for (size_t i = 0; i < batchOffset.size(); ++i)
-      batchOffset[i] = (static_cast<int64_t>(i) / inner) * leadStrides[b - 1];
-    flat = n.add(flat, n.constantInts(it, flatShape, batchOffset));
-  }
-  SmallVector<int64_t> viewShape = {numElementsOf(lead)};
+  Value flat = ndFlatIndex(n, n.input(1), data, b);
+  // Gather whole slices: view data as [elements / slice, slice...].
+  int64_t slice = numElementsOf(data.drop_front(b + k));
+  SmallVector<int64_t> viewShape = {numElementsOf(data) / slice};
   viewShape.append(data.begin() + b + k, data.end());
   Value view = n.reshape(n.input(0), viewShape);
-  n.setOutput(0, n.gather(view, flat, 0));
+  Value rows = n.div(flat, n.splat(elementTypeOf(flat), slice));
+  n.setOutput(0, n.gather(view, rows, 0));
+  return success();
+}
+
+LogicalResult importScatterND(NodeImporter &n) {
+  ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+  int64_t k = idxShape.back();
+  if (k > static_cast<int64_t>(data.size()))
+    return n.unsupported("index depth exceeds the data rank");
+  Value base = ndFlatIndex(n, n.input(1), data, 0);
+  int64_t count = numElementsOf(shapeOf(base));
+  int64_t slice = numElementsOf(data.drop_front(k));
+  Type it = elementTypeOf(base);
+  // Every element of every updated slice: base + offset within the slice.
+  Value flat = n.add(n.reshape(base, {count, 1}), n.iota(it, slice, 1, 2));
+  FailureOr<Value> r = scatterFlat(n, n.input(0), flat, n.input(2));
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// out.flat[i] = x.flat[source[i]], reshaped to `shape`.
+Value gatherFlat(LoomBuilder &b, Value x, ArrayRef<int64_t> shape,
+                 ArrayRef<int64_t> source) {
+  Value flat = b.reshape(x, {numElementsOf(shapeOf(x))});
+  Value idx = b.constantInts(b.b.getI64Type(), shape, source);
+  return b.gather(flat, idx, 0);
+}
+
+LogicalResult importCompress(NodeImporter &n) {
+  const Tensor *cond = n.constInput(1);
+  if (!cond)
+    return n.unsupported("the condition (input 1) must be known at import "
+                         "time: the result's shape depends on it");
+  std::vector<int64_t> picked;
+  std::vector<int64_t> c = hostInts(*cond);
+  Value x = n.input(0);
+  int64_t axis = 0;
+  if (n.hasAttr("axis")) {
+    std::optional<int64_t> a = normalizeDim(n.attrInt("axis", 0), rankOf(x));
+    if (!a)
+      return n.unsupported("axis out of range");
+    axis = *a;
+  } else {
+    x = n.reshape(x, {numElementsOf(shapeOf(x))});
+  }
+  for (size_t i = 0; i < c.size() && static_cast<int64_t>(i) < shapeOf(x)[axis];
+       ++i)
+    if (c[i])
+      picked.push_back(i);
+  if (picked.empty())
+    return n.unsupported("the result is empty");
+  Value idx = n.constantInts(n.b.getI64Type(),
+                             {static_cast<int64_t>(picked.size())}, picked);
+  n.setOutput(0, n.gather(x, idx, axis));
+  return success();
+}
+
+LogicalResult importReverseSequence(NodeImporter &n) {
+  const Tensor *lensT = n.constInput(1);
+  if (!lensT)
+    return n.unsupported("sequence_lens (input 1) must be known at import "
+                         "time");
+  ArrayRef<int64_t> shape = n.inputShape(0);
+  int64_t rank = shape.size();
+  std::optional<int64_t> timeAxis = normalizeDim(n.attrInt("time_axis", 0), rank);
+  std::optional<int64_t> batchAxis =
+      normalizeDim(n.attrInt("batch_axis", 1), rank);
+  if (!timeAxis || !batchAxis)
+    return n.unsupported("axis out of range");
+  std::vector<int64_t> lens = hostInts(*lensT);
+  SmallVector<int64_t> strides = stridesOf(shape);
+  std::vector<int64_t> source(numElementsOf(shape));
+  SmallVector<int64_t> index(rank, 0);
+  for (size_t i = 0; i < source.size(); ++i) {
+    int64_t t = index[*timeAxis], len = lens[index[*batchAxis]];
+    int64_t src = i;
+    if (t < len)
+      src += (len - 1 - 2 * t) * strides[*timeAxis];
+    source[i] = src;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  n.setOutput(0, gatherFlat(n, n.input(0), shape, source));
+  return success();
+}
+
+/// HannWindow, HammingWindow, BlackmanWindow: constants of `size` values.
+LogicalResult importWindow(NodeImporter &n) {
+  const Tensor *sizeT = n.constInput(0);
+  if (!sizeT)
+    return n.unsupported("size (input 0) must be known at import time");
+  int64_t size = hostInt(*sizeT, 0);
+  if (size < 1)
+    return n.unsupported("the result is empty");
+  DType dtype = static_cast<DType>(n.attrInt("output_datatype", 1));
+  Type et = n.elementType(dtype);
+  if (!et)
+    return n.unsupported(std::string("output_datatype ") +
+                         onnx_model::dtypeName(dtype) + " is not supported");
+  double denom = n.attrInt("periodic", 1) ? size : size - 1;
+  const std::string &op = n.node.opType;
+  std::vector<double> v(size);
+  for (int64_t i = 0; i < size; ++i) {
+    double a = 2 * M_PI * i / denom;
+    if (op == "HannWindow")
+      v[i] = 0.5 - 0.5 * std::cos(a);
+    else if (op == "HammingWindow")
+      v[i] = 25.0 / 46.0 - 21.0 / 46.0 * std::cos(a);
+    else
+      v[i] = 0.42 - 0.5 * std::cos(a) + 0.08 * std::cos(2 * a);
+  }
+  n.setOutput(0, n.constant(et, {size}, v));
   return success();
 }
 
@@ -634,6 +822,13 @@ void registerTensorOps(HandlerMap &map) {
   map["Gather"] = importGather;
   map["GatherElements"] = importGatherElements;
   map["GatherND"] = importGatherND;
+  map["ScatterElements"] = importScatterElements;
+  map["ScatterND"] = importScatterND;
+  map["Compress"] = importCompress;
+  map["ReverseSequence"] = importReverseSequence;
+  map["HannWindow"] = importWindow;
+  map["HammingWindow"] = importWindow;
+  map["BlackmanWindow"] = importWindow;
   map["Pad"] = importPad;
   map["Tile"] = importTile;
   map["DepthToSpace"] = importDepthToSpace;
