@@ -28,7 +28,7 @@ llvm_config.with_environment("PATH", config.loom_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tools = ["loom-opt", "loom-compile", "loom-run", "loom-einsum-path",
-         "loom-test-module-gen"]
+         "loom-test-module-gen", "loom-import", "loom-onnx-conformance"]
 llvm_config.add_tool_substitutions(
     tools, [config.loom_tools_dir, config.llvm_tools_dir])
 

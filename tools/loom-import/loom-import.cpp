@@ -1,6 +1,7 @@
 //===- loom-import.cpp - ONNX model -> loom dialect MLIR ------------------===//
 //
 //   loom-import MODEL.onnx [--input-shape=NAME:2x3x4]... [-o OUT.mlir]
+//               [--mlir-print-debuginfo]
 //   loom-import --list-ops
 //
 // Prints the imported module (one func.func @main in the loom dialect), the
@@ -12,6 +13,7 @@
 #include "loom/import/OnnxImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
@@ -73,6 +75,8 @@ static bool parseInputShape(StringRef text, loom::OnnxImportOptions &options,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // --mlir-print-debuginfo shows each op's ONNX node location.
+  mlir::registerAsmPrinterCLOptions();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "Loom ONNX importer: prints the loom dialect "
@@ -106,7 +110,7 @@ int main(int argc, char **argv) {
   auto out = mlir::openOutputFile(outputFile, &error);
   if (!out)
     return fail(error);
-  module->print(out->os());
+  module->print(out->os(), mlir::OpPrintingFlags());
   out->keep();
   return 0;
 }

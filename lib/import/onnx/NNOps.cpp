@@ -352,13 +352,16 @@ LogicalResult importConvTranspose(NodeImporter &n) {
         autoPad == "SAME_LOWER") {
       int64_t target =
           !outShape.empty() ? outShape[i] : xs[2 + i] * strides[i];
+      // Floor division, as in ONNX's (Python) reference: a negative total
+      // grows the end of the output.
       int64_t total = full - target;
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       if (autoPad == "SAME_UPPER") {
-        lo[i] = total / 2;
-        hi[i] = total - total / 2;
+        lo[i] = half;
+        hi[i] = total - half;
       } else {
-        lo[i] = total - total / 2;
-        hi[i] = total / 2;
+        lo[i] = total - half;
+        hi[i] = half;
       }
     } else if (autoPad == "VALID") {
       lo[i] = hi[i] = 0;

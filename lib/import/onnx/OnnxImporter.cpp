@@ -380,8 +380,11 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
                                    builder.getFunctionType(argTypes, {}));
   entryBlock = func.addEntryBlock();
   builder.setInsertionPointToEnd(entryBlock);
-  for (size_t i = 0; i < args.size(); ++i)
-    values[args[i]->name].value = entryBlock->getArgument(i);
+  for (size_t i = 0; i < args.size(); ++i) {
+    BlockArgument arg = entryBlock->getArgument(i);
+    arg.setLoc(NameLoc::get(StringAttr::get(ctx, args[i]->name), fileLoc));
+    values[args[i]->name].value = arg;
+  }
   for (const auto &[name, value] : options.constantInputs)
     values[name].constant = value;
   for (const Tensor &init : graph.initializers) {

@@ -323,19 +323,19 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
   bool readOk = true;
   std::string bytes = readFile(path, readOk);
   if (!readOk) {
-    error = "cannot read '" + path + "': " + std::strerror(errno);
+    error = std::string("cannot read the file: ") + std::strerror(errno);
     return false;
   }
   onnx::ModelProto model;
   if (!model.ParseFromString(bytes)) {
-    error = "'" + path + "' is not an ONNX model: it does not parse as an "
-            "ONNX ModelProto";
+    error = "not an ONNX model: the file does not parse as an ONNX "
+            "ModelProto";
     return false;
   }
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
-    error = "'" + path + "' fails the ONNX checker: " + e.what();
+    error = std::string("the model fails the ONNX checker: ") + e.what();
     return false;
   }
 
@@ -347,7 +347,7 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
       graph.otherOpsets[imp.domain()] = imp.version();
   }
   if (opset > kOnnxTargetOpset) {
-    error = "'" + path + "' uses ONNX opset " + std::to_string(opset) +
+    error = "the model uses ONNX opset " + std::to_string(opset) +
             ", newer than the newest this importer knows (" +
             std::to_string(kOnnxTargetOpset) + ")";
     return false;
@@ -362,8 +362,8 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
     try {
       model = onnx::version_conversion::ConvertVersion(model, kOnnxTargetOpset);
     } catch (const std::exception &e) {
-      error = "'" + path + "': the ONNX version converter cannot convert it "
-              "from opset " + std::to_string(opset) + " to " +
+      error = "the ONNX version converter cannot convert the model from "
+              "opset " + std::to_string(opset) + " to " +
               std::to_string(kOnnxTargetOpset) + ": " + e.what();
       return false;
     }
@@ -383,7 +383,7 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                        inferenceOptions);
   } catch (const std::exception &e) {
-    error = "'" + path + "': ONNX shape inference failed: " + e.what();
+    error = std::string("ONNX shape inference failed: ") + e.what();
     return false;
   }
 
@@ -398,8 +398,7 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
     graph.initializers.push_back(std::move(t));
   }
   if (g.sparse_initializer_size() > 0) {
-    error = "'" + path + "' has sparse initializers, which Loom does not "
-            "support";
+    error = "sparse initializers are not supported";
     return false;
   }
   for (const auto &input : g.input()) {
@@ -448,9 +447,9 @@ bool loadOnnxModel(const std::string &path, const LoadOptions &options,
   try {
     return loadImpl(path, options, graph, error);
   } catch (const std::exception &e) {
-    error = "'" + path + "': " + e.what();
+    error = e.what();
   } catch (...) {
-    error = "'" + path + "': unknown error while reading the ONNX model";
+    error = "unknown error while reading the ONNX model";
   }
   return false;
 }

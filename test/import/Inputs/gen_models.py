@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Writes the small ONNX models of the import tests (test/import/*.test).
+
+Run with Debian's python3-onnx from this directory:
+    /usr/bin/python3 gen_models.py
+The .onnx files are checked in; rerun after changing this script.
+"""
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(0)
+
+
+def f32(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def init(name, array):
+    return numpy_helper.from_array(array, name)
+
+
+def save(graph, name, opset=17, ir_version=8, check=True):
+    model = helper.make_model(graph, producer_name="loom-tests",
+                              opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = ir_version
+    if check:
+        onnx.checker.check_model(model)
+    onnx.save(model, name)
+
+
+def vi(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+F = TensorProto.FLOAT
+
+# An MLP: Gemm (transB) + Relu, MatMul + Add, Softmax.
+save(helper.make_graph(
+    [helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], name="fc1", transB=1),
+     helper.make_node("Relu", ["h"], ["r"], name="relu1"),
+     helper.make_node("MatMul", ["r", "w2"], ["m"], name="fc2"),
+     helper.make_node("Add", ["m", "b2"], ["logits"], name="bias2"),
+     helper.make_node("Softmax", ["logits"], ["y"], name="softmax", axis=-1)],
+    "mlp", [vi("x", F, [2, 4])], [vi("y", F, [2, 3])],
+    [init("w1", f32(8, 4)), init("b1", f32(8)), init("w2", f32(8, 3)),
+     init("b2", f32(3))]), "mlp.onnx")
+
+# A shape computation that must be folded at import time.
+save(helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+     helper.make_node("Gather", ["s", "zero"], ["n"], name="batch", axis=0),
+     helper.make_node("Unsqueeze", ["n", "zero1"], ["n1"], name="unsq"),
+     helper.make_node("Concat", ["n1", "minus1"], ["target"], name="cat",
+                      axis=0),
+     helper.make_node("Reshape", ["x", "target"], ["y"], name="flatten")],
+    "shapes", [vi("x", F, [2, 3, 4])], [vi("y", F, [2, 12])],
+    [init("zero", np.array(0, np.int64)), init("zero1", np.array([0], np.int64)),
+     init("minus1", np.array([-1], np.int64))]), "shape_chain.onnx")
+
+# Convolutions and pooling: SAME padding, folded batch norm, dilated max
+# pooling (N-D op), 1-D and grouped 3-D convolution, global pooling.
+save(helper.make_graph(
+    [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv",
+                      auto_pad="SAME_UPPER", strides=[2, 2]),
+     helper.make_node("BatchNormalization", ["c", "g", "beta", "mu", "var"],
+                      ["n"], name="bn", epsilon=1e-3),
+     helper.make_node("MaxPool", ["n"], ["p"], name="pool", kernel_shape=[2, 2],
+                      dilations=[2, 2], pads=[1, 1, 1, 1]),
+     helper.make_node("GlobalAveragePool", ["p"], ["y"], name="gap"),
+     helper.make_node("Conv", ["x1", "w1"], ["y1"], name="conv1d",
+                      pads=[1, 1]),
+     helper.make_node("Conv", ["x3", "w3"], ["y3"], name="conv3d", group=2)],
+    "conv", [vi("x", F, [1, 3, 8, 8]), vi("x1", F, [1, 2, 10]),
+             vi("x3", F, [1, 4, 5, 5, 5])],
+    [vi("y", F, [1, 4, 1, 1]), vi("y1", F, [1, 3, 10]),
+     vi("y3", F, [1, 2, 3, 3, 3])],
+    [init("w", f32(4, 3, 3, 3)), init("b", f32(4)), init("g", f32(4)),
+     init("beta", f32(4)), init("mu", f32(4)),
+     init("var", np.abs(f32(4)) + 0.5), init("w1", f32(3, 2, 3)),
+     init("w3", f32(2, 2, 3, 3, 3))]), "conv.onnx")
+
+# Einsum (explicit and implicit output, ellipsis) and ConvTranspose.
+save(helper.make_graph(
+    [helper.make_node("Einsum", ["a", "b"], ["ab"], name="bmm",
+                      equation="bij,bjk->bik"),
+     helper.make_node("Einsum", ["t"], ["tt"], name="swap",
+                      equation="...ij->...ji"),
+     helper.make_node("Einsum", ["u", "v"], ["uv"], name="outer",
+                      equation="i,j"),
+     helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up",
+                      strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])],
+    "contract", [vi("a", F, [2, 3, 4]), vi("b", F, [2, 4, 5]),
+                 vi("t", F, [2, 3, 4]), vi("u", F, [3]), vi("v", F, [4]),
+                 vi("x", F, [1, 2, 3, 3])],
+    [vi("ab", F, [2, 3, 5]), vi("tt", F, [2, 4, 3]), vi("uv", F, [3, 4]),
+     vi("y", F, [1, 1, 6, 6])],
+    [init("w", f32(2, 1, 3, 3))]), "contract.onnx")
+
+# An opset-9 model: Slice takes starts/ends as attributes there; the
+# version converter turns them into inputs.
+save(helper.make_graph(
+    [helper.make_node("Slice", ["x"], ["y"], name="crop", starts=[1, 0],
+                      ends=[3, 2], axes=[0, 1])],
+    "old", [vi("x", F, [4, 4])], [vi("y", F, [2, 2])]), "opset9.onnx",
+    opset=9, ir_version=4)
+
+# A large weight (kept out of the IR text as a dense resource).
+save(helper.make_graph(
+    [helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")],
+    "large", [vi("x", F, [1, 64])], [vi("y", F, [1, 64])],
+    [init("w", f32(64, 64))]), "large_weight.onnx")
+
+# Errors.
+save(helper.make_graph(
+    [helper.make_node("NonZero", ["x"], ["nz"], name="find"),
+     helper.make_node("Unique", ["x"], ["u"], name="dedup"),
+     helper.make_node("MaxPool", ["img"], ["p", "idx"], name="pool",
+                      kernel_shape=[2, 2]),
+     helper.make_node("Relu", ["img"], ["r"], name="fine")],
+    "unsupported", [vi("x", F, [6]), vi("img", F, [1, 1, 4, 4])],
+    [vi("nz", TensorProto.INT64, [1, "n"]), vi("u", F, ["m"]),
+     vi("idx", TensorProto.INT64, [1, 1, 3, 3]), vi("r", F, [1, 1, 4, 4])]),
+    "unsupported.onnx")
+
+save(helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="act")],
+    "dynamic", [vi("x", F, ["N", 4])], [vi("y", F, ["N", 4])]),
+    "dynamic.onnx")
+
+save(helper.make_graph(
+    [helper.make_node("Add", ["x", "x"], ["y"], name="twice")],
+    "bytes", [vi("x", TensorProto.UINT8, [4])],
+    [vi("y", TensorProto.UINT8, [4])]), "uint8.onnx")
+
+save(helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="act")],
+    "empty", [vi("x", F, [0, 4])], [vi("y", F, [0, 4])]), "empty.onnx")
+
+# Fails the checker: a node reads a value nothing defines.
+save(helper.make_graph(
+    [helper.make_node("Add", ["x", "ghost"], ["y"], name="haunted")],
+    "broken", [vi("x", F, [2])], [vi("y", F, [2])]), "checker.onnx",
+    check=False)
+
+save(helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="act")],
+    "future", [vi("x", F, [2])], [vi("y", F, [2])]), "opset18.onnx",
+    opset=18, check=False)
+
+with open("not-onnx.onnx", "w") as f:
+    f.write("hello, I am not a model\n")
