@@ -19,6 +19,9 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler libmetis-dev libgtest-dev
   # references for end-to-end tests
   python3 python3-numpy
+  # ONNX import (libonnx, protobuf) and ONNX's backend test cases; python3-onnx
+  # regenerates the import tests' small models
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
 )
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(python3-torch python3-onnx python3-venv python3-pip libbenchmark-dev)

@@ -285,8 +285,6 @@ LogicalResult importActivation(NodeImporter &n) {
     Value above = n.compare(ComparePredicate::gt, x, c(lambd));
     r = n.select(below, n.addScalar(x, bias),
                  n.select(above, n.addScalar(x, -bias), zero));
-  } else if (op == "Mish") {
-    r = n.mul(x, n.unary<TanhOp>(n.unary<SoftplusOp>(x)));
   } else {
     return n.unsupported("unknown activation");
   }
@@ -371,8 +369,7 @@ void registerElementwiseOps(HandlerMap &map) {
   for (const char *op : {"And", "Or", "Xor"})
     map[op] = importLogical;
   for (const char *op : {"LeakyRelu", "Elu", "Selu", "Celu", "HardSigmoid",
-                         "HardSwish", "Softsign", "ThresholdedRelu", "Shrink",
-                         "Mish"})
+                         "HardSwish", "Softsign", "ThresholdedRelu", "Shrink"})
     map[op] = importActivation;
   map["Pow"] = importPow;
   map["Mod"] = importMod;
