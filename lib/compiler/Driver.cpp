@@ -130,8 +130,7 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
     break;
   }
   output = writeModuleFile(*schedule, {"elf-so", artifacts.sharedObject},
-                           {"cpu", artifacts.triple, artifacts.cpu,
-                            artifacts.features});
+                           {"cpu", artifacts.triple, artifacts.cpu});
   return success();
 }
 
