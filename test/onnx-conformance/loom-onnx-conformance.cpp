@@ -226,89 +226,26 @@ bool loomDType(om::DType t, loom_dtype_t &out) {
   }
 }
 
-float halfBitsToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f,
-           mant = h & 0x3ffu, bits;
-  if (exp == 0) {
-    if (mant == 0) {
-      bits = sign;
-    } else {
-      exp = 113;
-      while (!(mant & 0x400u)) {
-        mant <<= 1;
-        --exp;
-      }
-      bits = sign | (exp << 23) | ((mant & 0x3ffu) << 13);
-    }
-  } else if (exp == 0x1f) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp + 112) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
-/// Element i of raw data of loom dtype `t`, as double.
-double elementAsDouble(loom_dtype_t t, const char *data, size_t i) {
+/// The ONNX element type with the storage layout of a runtime dtype.
+om::DType onnxDType(loom_dtype_t t) {
   switch (t) {
-  case LOOM_DTYPE_F32: {
-    float v;
-    std::memcpy(&v, data + 4 * i, 4);
-    return v;
-  }
-  case LOOM_DTYPE_F64: {
-    double v;
-    std::memcpy(&v, data + 8 * i, 8);
-    return v;
-  }
-  case LOOM_DTYPE_F16: {
-    uint16_t h;
-    std::memcpy(&h, data + 2 * i, 2);
-    return halfBitsToFloat(h);
-  }
-  case LOOM_DTYPE_BF16: {
-    uint16_t h;
-    std::memcpy(&h, data + 2 * i, 2);
-    uint32_t bits = static_cast<uint32_t>(h) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  }
-  case LOOM_DTYPE_I32: {
-    int32_t v;
-    std::memcpy(&v, data + 4 * i, 4);
-    return v;
-  }
-  case LOOM_DTYPE_I64: {
-    int64_t v;
-    std::memcpy(&v, data + 8 * i, 8);
-    return static_cast<double>(v);
-  }
-  case LOOM_DTYPE_I1: case LOOM_DTYPE_I8:
-    return static_cast<double>(static_cast<unsigned char>(data[i]));
-  default:
-    return 0;
+  case LOOM_DTYPE_F32: return om::DType::Float;
+  case LOOM_DTYPE_F64: return om::DType::Double;
+  case LOOM_DTYPE_F16: return om::DType::Float16;
+  case LOOM_DTYPE_BF16: return om::DType::BFloat16;
+  case LOOM_DTYPE_I32: return om::DType::Int32;
+  case LOOM_DTYPE_I64: return om::DType::Int64;
+  case LOOM_DTYPE_I1: return om::DType::Bool;
+  case LOOM_DTYPE_I8: return om::DType::Int8;
+  default: return om::DType::Undefined;
   }
 }
 
-/// Element i of an ONNX tensor as double (numeric types the runner feeds
-/// or compares).
+/// Element i of an expected ONNX tensor. ONNX's test data stores bfloat16
+/// values as uint16 bits.
 double onnxElement(const om::Tensor &t, size_t i) {
-  const char *d = t.data.data();
-  switch (t.dtype) {
-  case om::DType::Float: return elementAsDouble(LOOM_DTYPE_F32, d, i);
-  case om::DType::Double: return elementAsDouble(LOOM_DTYPE_F64, d, i);
-  case om::DType::Float16: return elementAsDouble(LOOM_DTYPE_F16, d, i);
-  case om::DType::BFloat16: return elementAsDouble(LOOM_DTYPE_BF16, d, i);
-  case om::DType::Int32: return elementAsDouble(LOOM_DTYPE_I32, d, i);
-  case om::DType::Int64: return elementAsDouble(LOOM_DTYPE_I64, d, i);
-  case om::DType::Bool: return elementAsDouble(LOOM_DTYPE_I1, d, i);
-  // ONNX's test data stores bfloat16 values as uint16 bits.
-  case om::DType::UInt16: return elementAsDouble(LOOM_DTYPE_BF16, d, i);
-  default: return 0;
-  }
+  om::DType dtype = t.dtype == om::DType::UInt16 ? om::DType::BFloat16 : t.dtype;
+  return om::elementAsDouble(dtype, t.data.data(), i);
 }
 
 std::string formatShape(const int64_t *shape, size_t rank) {
@@ -479,7 +416,7 @@ bool runDataSet(const loom_function_t *fn, const DataSet &set,
     size_t mismatches = 0, first = 0;
     double worstA = 0, worstE = 0;
     for (size_t i = 0, n = loom_tensor_element_count(actual); i < n; ++i) {
-      double a = elementAsDouble(dtype, data, i);
+      double a = om::elementAsDouble(onnxDType(dtype), data, i);
       double e = onnxElement(expected, i);
       bool good;
       if (exact)

@@ -52,6 +52,10 @@ const char *dtypeName(DType dtype);
 /// Bytes per element in `Tensor::data`; 0 for string/undefined.
 int64_t dtypeSize(DType dtype);
 
+/// Element `i` of `data`, elements of `dtype` in the layout of
+/// Tensor::data, as a double (0 for string/complex/undefined).
+double elementAsDouble(DType dtype, const char *data, int64_t i);
+
 /// A tensor's value: row-major, little-endian, `dtypeSize` bytes per
 /// element (bool: one byte holding 0 or 1; float16/bfloat16: their 16 bits).
 struct Tensor {

@@ -26,31 +26,6 @@ using llvm::ArrayRef;
 
 namespace {
 
-float halfToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f,
-           mant = h & 0x3ffu;
-  uint32_t bits;
-  if (exp == 0) {
-    if (mant == 0) {
-      bits = sign;
-    } else { // subnormal
-      exp = 127 - 15 + 1;
-      while (!(mant & 0x400u)) {
-        mant <<= 1;
-        --exp;
-      }
-      bits = sign | (exp << 23) | ((mant & 0x3ffu) << 13);
-    }
-  } else if (exp == 0x1f) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp - 15 + 127) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
 template <typename T> T load(const Tensor &t, int64_t i) {
   T v;
   std::memcpy(&v, t.data.data() + i * sizeof(T), sizeof(T));
@@ -79,26 +54,7 @@ bool isFloatDType(DType dtype) {
 }
 
 double hostDouble(const Tensor &t, int64_t i) {
-  switch (t.dtype) {
-  case DType::Float: return load<float>(t, i);
-  case DType::Double: return load<double>(t, i);
-  case DType::Float16: return halfToFloat(load<uint16_t>(t, i));
-  case DType::BFloat16: {
-    uint32_t bits = static_cast<uint32_t>(load<uint16_t>(t, i)) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  }
-  case DType::Int8: return load<int8_t>(t, i);
-  case DType::UInt8: case DType::Bool: return load<uint8_t>(t, i);
-  case DType::Int16: return load<int16_t>(t, i);
-  case DType::UInt16: return load<uint16_t>(t, i);
-  case DType::Int32: return load<int32_t>(t, i);
-  case DType::UInt32: return load<uint32_t>(t, i);
-  case DType::Int64: return static_cast<double>(load<int64_t>(t, i));
-  case DType::UInt64: return static_cast<double>(load<uint64_t>(t, i));
-  default: return 0;
-  }
+  return onnx_model::elementAsDouble(t.dtype, t.data.data(), i);
 }
 
 int64_t hostInt(const Tensor &t, int64_t i) {

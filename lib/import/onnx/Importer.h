@@ -186,6 +186,10 @@ public:
                                 std::vector<int64_t> dflt = {}) const;
   std::vector<float> attrFloats(llvm::StringRef name) const;
   const Tensor *attrTensor(llvm::StringRef name) const;
+  /// Integer attribute `name` as an axis of a rank-`rank` tensor (negative
+  /// values count from the end); records why and fails if out of range.
+  mlir::FailureOr<int64_t> axisAttr(llvm::StringRef name, int64_t dflt,
+                                    int64_t rank);
 
   /// The loom element type of an ONNX dtype (null if unsupported).
   mlir::Type elementType(DType dtype);

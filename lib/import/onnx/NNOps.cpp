@@ -619,9 +619,9 @@ LogicalResult importLayerNorm(NodeImporter &n) {
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), rank);
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", -1, rank);
+  if (failed(axis))
+    return failure();
   double eps = n.attrFloat("epsilon", 1e-5f);
   Value scale = n.input(1);
   Value bias = n.hasInput(2) ? n.input(2) : Value();
@@ -696,9 +696,9 @@ LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(requireFloatInput(n, 0)))
     return failure();
   Value x = n.input(0);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), rankOf(x));
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", -1, rankOf(x));
+  if (failed(axis))
+    return failure();
   auto type = tensorTypeOf(x);
   auto axisAttr = n.b.getI64IntegerAttr(*axis);
   if (n.node.opType == "Softmax")
@@ -725,9 +725,9 @@ LogicalResult importArgMax(NodeImporter &n) {
   Value x = n.input(0);
   if (elementTypeOf(x).isInteger(1))
     return n.unsupported("bool input is not supported");
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rankOf(x));
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", 0, rankOf(x));
+  if (failed(axis))
+    return failure();
   bool keep = n.attrInt("keepdims", 1) != 0;
   bool last = n.attrInt("select_last_index", 0) != 0;
   if (n.node.opType == "ArgMin")
@@ -753,9 +753,9 @@ LogicalResult importTopK(NodeImporter &n) {
   if (elementTypeOf(x).isInteger(1))
     return n.unsupported("bool input is not supported");
   int64_t rank = rankOf(x);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), rank);
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", -1, rank);
+  if (failed(axis))
+    return failure();
   int64_t len = shapeOf(x)[*axis];
   if (k < 1 || k > len)
     return n.unsupported("k = " + std::to_string(k) + " is not in [1, " +
@@ -786,9 +786,9 @@ LogicalResult importHardmax(NodeImporter &n) {
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), rank);
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", -1, rank);
+  if (failed(axis))
+    return failure();
   Value idx = argmax(n, x, *axis, true);
   Value hot = n.compare(ComparePredicate::eq, idx,
                         n.iota(n.b.getI64Type(), shapeOf(x)[*axis], *axis,

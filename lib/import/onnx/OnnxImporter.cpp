@@ -272,6 +272,15 @@ const Tensor *NodeImporter::attrTensor(StringRef name) const {
   return &it->second.t;
 }
 
+FailureOr<int64_t> NodeImporter::axisAttr(StringRef name, int64_t dflt,
+                                          int64_t rank) {
+  int64_t value = attrInt(name, dflt);
+  if (std::optional<int64_t> axis = normalizeDim(value, rank))
+    return *axis;
+  return unsupported(name + " = " + Twine(value) +
+                     " is out of range for a tensor of rank " + Twine(rank));
+}
+
 Type NodeImporter::elementType(DType dtype) {
   return graph.elementType(dtype);
 }

@@ -60,6 +60,64 @@ int64_t dtypeSize(DType dtype) {
   return 0;
 }
 
+namespace {
+
+template <typename T> T loadAt(const char *data, int64_t i) {
+  T v;
+  std::memcpy(&v, data + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f,
+           mant = h & 0x3ffu;
+  uint32_t bits;
+  if (exp == 0) {
+    if (mant == 0) {
+      bits = sign;
+    } else { // subnormal: normalize
+      exp = 127 - 15 + 1;
+      while (!(mant & 0x400u)) {
+        mant <<= 1;
+        --exp;
+      }
+      bits = sign | (exp << 23) | ((mant & 0x3ffu) << 13);
+    }
+  } else if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (mant << 13);
+  } else {
+    bits = sign | ((exp - 15 + 127) << 23) | (mant << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+} // namespace
+
+double elementAsDouble(DType dtype, const char *data, int64_t i) {
+  switch (dtype) {
+  case DType::Float: return loadAt<float>(data, i);
+  case DType::Double: return loadAt<double>(data, i);
+  case DType::Float16: return halfToFloat(loadAt<uint16_t>(data, i));
+  case DType::BFloat16: {
+    uint32_t bits = static_cast<uint32_t>(loadAt<uint16_t>(data, i)) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }
+  case DType::Int8: return loadAt<int8_t>(data, i);
+  case DType::UInt8: case DType::Bool: return loadAt<uint8_t>(data, i);
+  case DType::Int16: return loadAt<int16_t>(data, i);
+  case DType::UInt16: return loadAt<uint16_t>(data, i);
+  case DType::Int32: return loadAt<int32_t>(data, i);
+  case DType::UInt32: return loadAt<uint32_t>(data, i);
+  case DType::Int64: return static_cast<double>(loadAt<int64_t>(data, i));
+  case DType::UInt64: return static_cast<double>(loadAt<uint64_t>(data, i));
+  default: return 0;
+  }
+}
+
 int64_t Tensor::numElements() const {
   int64_t n = 1;
   for (int64_t d : shape)

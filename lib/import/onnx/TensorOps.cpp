@@ -173,9 +173,9 @@ LogicalResult importExpand(NodeImporter &n) {
 
 LogicalResult importConcat(NodeImporter &n) {
   int64_t rank = n.inputRank(0);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rank);
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", 0, rank);
+  if (failed(axis))
+    return failure();
   SmallVector<Value> inputs;
   for (size_t i = 0; i < n.numInputs(); ++i)
     if (n.hasInput(i) && n.inputShape(i)[*axis] > 0)
@@ -188,9 +188,9 @@ LogicalResult importConcat(NodeImporter &n) {
 
 LogicalResult importSplit(NodeImporter &n) {
   ArrayRef<int64_t> in = n.inputShape(0);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), in.size());
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", 0, in.size());
+  if (failed(axis))
+    return failure();
   std::vector<int64_t> sizes;
   if (n.hasAttr("split")) {
     sizes = n.attrInts("split");
@@ -260,9 +260,9 @@ LogicalResult importSlice(NodeImporter &n) {
 
 LogicalResult importGather(NodeImporter &n) {
   int64_t rank = n.inputRank(0);
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", 0), rank);
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", 0, rank);
+  if (failed(axis))
+    return failure();
   n.setOutput(0, n.gather(n.input(0), n.input(1), *axis));
   return success();
 }
@@ -305,10 +305,9 @@ Value elementsFlatIndex(LoomBuilder &b, Value idx, ArrayRef<int64_t> data,
 
 LogicalResult importGatherElements(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0);
-  std::optional<int64_t> axis =
-      normalizeDim(n.attrInt("axis", 0), data.size());
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", 0, data.size());
+  if (failed(axis))
+    return failure();
   Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
   Value flatData = n.reshape(n.input(0), {numElementsOf(data)});
   n.setOutput(0, n.gather(flatData, flatIdx, 0));
@@ -355,10 +354,9 @@ FailureOr<Value> scatterFlat(NodeImporter &n, Value data, Value flatIdx,
 
 LogicalResult importScatterElements(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0);
-  std::optional<int64_t> axis =
-      normalizeDim(n.attrInt("axis", 0), data.size());
-  if (!axis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> axis = n.axisAttr("axis", 0, data.size());
+  if (failed(axis))
+    return failure();
   Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
   FailureOr<Value> r = scatterFlat(n, n.input(0), flatIdx, n.input(2));
   if (failed(r))
@@ -443,9 +441,9 @@ LogicalResult importCompress(NodeImporter &n) {
   Value x = n.input(0);
   int64_t axis = 0;
   if (n.hasAttr("axis")) {
-    std::optional<int64_t> a = normalizeDim(n.attrInt("axis", 0), rankOf(x));
-    if (!a)
-      return n.unsupported("axis out of range");
+    FailureOr<int64_t> a = n.axisAttr("axis", 0, rankOf(x));
+    if (failed(a))
+      return failure();
     axis = *a;
   } else {
     x = n.reshape(x, {numElementsOf(shapeOf(x))});
@@ -469,11 +467,10 @@ LogicalResult importReverseSequence(NodeImporter &n) {
                          "time");
   ArrayRef<int64_t> shape = n.inputShape(0);
   int64_t rank = shape.size();
-  std::optional<int64_t> timeAxis = normalizeDim(n.attrInt("time_axis", 0), rank);
-  std::optional<int64_t> batchAxis =
-      normalizeDim(n.attrInt("batch_axis", 1), rank);
-  if (!timeAxis || !batchAxis)
-    return n.unsupported("axis out of range");
+  FailureOr<int64_t> timeAxis = n.axisAttr("time_axis", 0, rank);
+  FailureOr<int64_t> batchAxis = n.axisAttr("batch_axis", 1, rank);
+  if (failed(timeAxis) || failed(batchAxis))
+    return failure();
   std::vector<int64_t> lens = hostInts(*lensT);
   SmallVector<int64_t> strides = stridesOf(shape);
   std::vector<int64_t> source(numElementsOf(shape));
@@ -734,9 +731,12 @@ LogicalResult importOneHot(NodeImporter &n) {
   int64_t depth = hostInt(*n.constInput(1), 0);
   ArrayRef<int64_t> in = n.inputShape(0);
   int64_t outRank = in.size() + 1;
-  std::optional<int64_t> axis = normalizeDim(n.attrInt("axis", -1), outRank);
-  if (!axis || depth < 1)
-    return n.unsupported("invalid axis or depth");
+  FailureOr<int64_t> axis = n.axisAttr("axis", -1, outRank);
+  if (failed(axis))
+    return failure();
+  if (depth < 1)
+    return n.unsupported("depth must be positive, got " +
+                         std::to_string(depth));
   Value idx = n.input(0);
   Type i64 = n.b.getI64Type();
   idx = n.cast(idx, i64);
