@@ -390,8 +390,16 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
             "ModelProto";
     return false;
   }
+  // The checker resolves external data relative to the model's folder only
+  // when it reads the file itself.
+  bool externalData = false;
+  for (const auto &init : model.graph().initializer())
+    externalData |= init.data_location() == TensorProto::EXTERNAL;
   try {
-    onnx::checker::check_model(model);
+    if (externalData)
+      onnx::checker::check_model(path);
+    else
+      onnx::checker::check_model(model);
   } catch (const std::exception &e) {
     error = std::string("the model fails the ONNX checker: ") + e.what();
     return false;

@@ -111,6 +111,17 @@ save(helper.make_graph(
     "large", [vi("x", F, [1, 64])], [vi("y", F, [1, 64])],
     [init("w", f32(64, 64))]), "large_weight.onnx")
 
+# The same weight stored as external data next to the model.
+model = helper.make_model(helper.make_graph(
+    [helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")],
+    "external", [vi("x", F, [1, 64])], [vi("y", F, [1, 64])],
+    [init("w", np.arange(64 * 64, dtype=np.float32).reshape(64, 64))]),
+    producer_name="loom-tests", opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+onnx.save(model, "external_weight.onnx", save_as_external_data=True,
+          all_tensors_to_one_file=True, location="external_weight.data",
+          size_threshold=1024)
+
 # Errors.
 save(helper.make_graph(
     [helper.make_node("NonZero", ["x"], ["nz"], name="find"),
