@@ -39,29 +39,6 @@ const char *loom::contraction::objectiveName(Objective objective) {
   return "flops";
 }
 
-double CostObjective::score(const Cost &c) const {
-  switch (kind) {
-  case Objective::Flops:
-    return c.flops;
-  case Objective::Size:
-    return c.largestIntermediate;
-  case Objective::Write:
-    return c.totalWrite;
-  case Objective::Combo:
-    return c.flops + comboAlpha * c.totalWrite;
-  }
-  return c.flops;
-}
-
-bool CostObjective::better(const Cost &a, const Cost &b) const {
-  double sa = score(a), sb = score(b);
-  if (sa != sb)
-    return sa < sb;
-  if (a.flops != b.flops)
-    return a.flops < b.flops;
-  return a.largestIntermediate < b.largestIntermediate;
-}
-
 std::vector<IndexId> loom::contraction::effectiveIndices(const Network &network,
                                                         size_t tensor) {
   Problem p = buildNetworkProblem(network);

@@ -17,10 +17,6 @@
 using namespace loom::contraction;
 using namespace loom::contraction::detail;
 
-namespace {
-int popcount64(uint64_t x) { return __builtin_popcountll(x); }
-} // namespace
-
 Result<Solution> detail::solveExhaustive(const Problem &p,
                                          const CostObjective &objective,
                                          const ExactOptions &options) {
@@ -88,43 +84,48 @@ Result<Solution> detail::solveExhaustive(const Problem &p,
     legSize[s] = size;
     if (size > options.sizeLimit)
       continue;
-    int keptBits = 0;
-    for (size_t q = 0; q < w; ++q)
-      keptBits += popcount64(out[q]);
 
     bool have = false;
     Cost best;
     uint32_t bestSplit = 0;
-    // Submasks containing the lowest piece: each unordered split once.
-    for (size_t s1 = (s - 1) & s; s1 > 0; s1 = (s1 - 1) & s) {
-      if (!(s1 & low))
+    // Splits whose first half holds the lowest piece: each unordered split
+    // once (sub runs over the proper submasks of `rest`, including 0).
+    for (size_t sub = (rest - 1) & rest;; sub = (sub - 1) & rest) {
+      size_t s1 = low | sub, s2 = s ^ s1;
+      bool last = sub == 0;
+      if (!valid[s1] || !valid[s2]) {
+        if (last)
+          break;
         continue;
-      size_t s2 = s ^ s1;
-      if (!valid[s1] || !valid[s2])
-        continue;
+      }
       const uint64_t *b1 = &bits[s1 * w], *b2 = &bits[s2 * w];
       double shared = 1;
-      int unionCount = 0;
+      bool sums = false; // legs(s) is a subset of the union
       bool connected = false;
       for (size_t q = 0; q < w; ++q) {
         uint64_t both = b1[q] & b2[q];
-        unionCount += popcount64(b1[q] | b2[q]);
+        sums |= ((b1[q] | b2[q]) & ~out[q]) != 0;
         connected |= both != 0;
         while (both) {
           shared *= p.size[q * 64 + __builtin_ctzll(both)];
           both &= both - 1;
         }
       }
-      if (!connected && !options.outerProducts)
+      if (!connected && !options.outerProducts) {
+        if (last)
+          break;
         continue;
+      }
       double volume = legSize[s1] * legSize[s2] / shared;
       Cost c = combineCost(cost[s1], cost[s2],
-                           stepFlops(volume, unionCount > keptBits), size);
+                           stepFlops(volume, sums), size);
       if (!have || objective.better(c, best)) {
         have = true;
         best = c;
         bestSplit = static_cast<uint32_t>(s1);
       }
+      if (last)
+        break;
     }
     if (have) {
       valid[s] = 1;

@@ -8,14 +8,16 @@
 // ties broken by node ids. Scores can change when a hyper-index loses holders,
 // so a popped candidate is re-scored and pushed back if it got worse.
 // Tensors connected only through output indices, and disconnected parts,
-// are combined at the end, smallest first. The randomised variant samples
-// among the best few candidates (Boltzmann weights) with a modified score.
+// are combined at the end, smallest first. The randomised variant (as
+// cotengra's) weights the two terms of the score differently and perturbs
+// its logarithm with Gumbel noise, which samples pairs softmax-like.
 //
 //===----------------------------------------------------------------------===//
 #include "Greedy.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 
 using namespace loom::contraction;
@@ -45,12 +47,15 @@ public:
   bool run(Solution &out);
 
 private:
-  double score(int a, int b) const {
-    double s = mergedSize(p_, legs_[a], legs_[b]);
-    return s - params_.alpha * (size_[a] + size_[b]);
+  double score(int a, int b) {
+    double s = mergedSize(p_, legs_[a], legs_[b]) / params_.costmod -
+               params_.costmod * (size_[a] + size_[b]);
+    if (params_.temperature <= 0)
+      return s;
+    double logScore = s > 0 ? std::log(s) : s < 0 ? -std::log(-s) : 0.0;
+    double u = uniform_(*params_.rng);
+    return logScore + params_.temperature * std::log(-std::log(u));
   }
-  /// Pushes candidates (node, other) for live `other` sharing a non-external
-  /// index; with `onlyLater`, only others with a larger id (initial pass).
   void pushNeighbours(int node, bool onlyLater);
   bool contract(int a, int b);
   bool pick(Candidate &chosen);
@@ -68,6 +73,9 @@ private:
   SsaSteps steps_;
   Cost running_; ///< cost of the steps so far (forest)
   Merge merge_;
+  /// U(0,1) excluding 0, for Gumbel noise: -log(-log(u)).
+  std::uniform_real_distribution<double> uniform_{
+      std::numeric_limits<double>::min(), 1.0};
 };
 
 } // namespace
@@ -115,55 +123,22 @@ bool GreedyRun::contract(int a, int b) {
 }
 
 bool GreedyRun::pick(Candidate &chosen) {
-  if (params_.temperature <= 0) {
-    while (!heap_.empty()) {
-      Candidate top = heap_.top();
-      heap_.pop();
-      if (!alive_[top.a] || !alive_[top.b])
-        continue;
+  while (!heap_.empty()) {
+    Candidate top = heap_.top();
+    heap_.pop();
+    if (!alive_[top.a] || !alive_[top.b])
+      continue;
+    if (params_.temperature <= 0) {
       double s = score(top.a, top.b);
       if (s > top.score) { // worse than when pushed: re-queue
         heap_.push({s, top.a, top.b});
         continue;
       }
-      chosen = top;
-      return true;
     }
-    return false;
+    chosen = top;
+    return true;
   }
-  std::vector<Candidate> options;
-  while (!heap_.empty() && options.size() < params_.branches) {
-    Candidate top = heap_.top();
-    heap_.pop();
-    if (!alive_[top.a] || !alive_[top.b])
-      continue;
-    top.score = score(top.a, top.b);
-    options.push_back(top);
-  }
-  if (options.empty())
-    return false;
-  std::sort(options.begin(), options.end(),
-            [](const Candidate &x, const Candidate &y) { return y > x; });
-  double best = options[0].score;
-  double t = params_.temperature * std::max(1.0, std::fabs(best));
-  std::vector<double> weight(options.size());
-  double totalWeight = 0;
-  for (size_t i = 0; i < options.size(); ++i) {
-    weight[i] = std::exp(-(options[i].score - best) / t);
-    totalWeight += weight[i];
-  }
-  std::uniform_real_distribution<double> uniform(0.0, totalWeight);
-  double r = uniform(*params_.rng);
-  size_t pickIndex = 0;
-  while (pickIndex + 1 < options.size() && r > weight[pickIndex]) {
-    r -= weight[pickIndex];
-    ++pickIndex;
-  }
-  chosen = options[pickIndex];
-  for (size_t i = 0; i < options.size(); ++i)
-    if (i != pickIndex)
-      heap_.push(options[i]);
-  return true;
+  return false;
 }
 
 bool GreedyRun::run(Solution &out) {

@@ -17,13 +17,13 @@ namespace contraction {
 namespace detail {
 
 struct GreedyParams {
-  /// Candidate score: size(result) - alpha * (size(a) + size(b)).
-  double alpha = 1.0;
-  /// 0: always take the best candidate. Otherwise sample among the best
-  /// `branches` candidates with weights exp(-(score - best) / T), where
-  /// T = temperature * max(1, |best|).
+  /// Candidate score: size(result) / costmod - costmod * (size(a) + size(b));
+  /// costmod = 1 is opt_einsum's "memory removed".
+  double costmod = 1.0;
+  /// 0: deterministic. Otherwise, as cotengra's randomised greedy, the score
+  /// s becomes sign(s) * log(|s|) - temperature * g with g ~ Gumbel(0, 1),
+  /// drawn once per candidate (needs `rng`).
   double temperature = 0;
-  unsigned branches = 8;
   std::mt19937_64 *rng = nullptr;
   /// Abort (return false) once the partial cost's score exceeds this.
   double cutoff = std::numeric_limits<double>::infinity();
@@ -31,7 +31,8 @@ struct GreedyParams {
 };
 
 /// Greedy tree over all pieces of `p`: pairs sharing a non-external index by
-/// best score first (lazily re-scored when popped), then the remaining
+/// best score first (deterministic scores are re-checked when popped, since a
+/// hyper-index losing holders can change them), then the remaining
 /// pieces by outer products, smallest first. O(E log E) heap operations for
 /// E candidate pairs. Returns false only when params.cutoff is exceeded.
 bool greedySolve(const Problem &p, const GreedyParams &params, Solution &out);

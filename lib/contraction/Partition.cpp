@@ -4,11 +4,12 @@
 //
 // The tensors of a part are the vertices of a graph whose edges join tensors
 // sharing an index (a hyper-index becomes a clique), weighted by
-// log2(bond size) so that METIS's minimum cut is the cheapest set of bonds to
-// leave open between the halves. Parts are bisected until they have at most
-// `leafSize` tensors; those are solved exactly and the two halves of every
-// bisection are contracted last. One tree costs O(n log n) METIS work plus
-// the exact solves of the parts.
+// log2(bond size) (or 1, a trial parameter) so that METIS's minimum cut is
+// the cheapest set of bonds to leave open between the groups. A part is split
+// into `parts` groups (recursive bisection inside METIS) until it has at most
+// `leafSize` tensors; those are solved exactly, and the group results of every
+// split are combined in the best order by the exact search (O(3^parts)).
+// One tree costs O(n log n) METIS work plus the exact solves.
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"
@@ -38,9 +39,11 @@ public:
 
 private:
   int build(const std::vector<int> &part);
-  int solveLeafPart(const std::vector<int> &part);
-  void bisect(const std::vector<int> &part, std::vector<int> &a,
-              std::vector<int> &b);
+  /// Solves `pieces` (nodes of the tree being built) exactly and appends the
+  /// steps; returns the root node.
+  int solveNodes(const std::vector<int> &nodes);
+  void split(const std::vector<int> &part, int parts,
+             std::vector<std::vector<int>> &groups);
 
   const Problem &p_;
   const CostObjective &objective_;
@@ -49,17 +52,19 @@ private:
   std::vector<std::vector<int>> holders_;
   std::vector<int> where_; ///< scratch: position of a piece in the part
   SsaSteps steps_;
-  int next_ = 0;
+  std::vector<Legs> nodeLegs_; ///< legs of every node built so far
+  std::vector<Cost> nodeCost_;
+  Merge merge_;
 };
 
 } // namespace
 
-int Bisector::solveLeafPart(const std::vector<int> &part) {
+int Bisector::solveNodes(const std::vector<int> &nodes) {
   std::vector<Legs> legs;
   std::vector<Cost> costs;
-  for (int j : part) {
-    legs.push_back(p_.pieces[j]);
-    costs.push_back(p_.pieceCost[j]);
+  for (int j : nodes) {
+    legs.push_back(nodeLegs_[j]);
+    costs.push_back(nodeCost_[j]);
   }
   Problem sub = buildSubProblem(p_, legs, costs);
   ExactOptions exact;
@@ -68,11 +73,21 @@ int Bisector::solveLeafPart(const std::vector<int> &part) {
   exact.maxEntries = size_t(1) << 18;
   Result<Solution> sol = solveExact(sub, objective_, exact);
   SsaSteps steps = sol ? sol->steps : greedyTree(sub).steps;
-  return appendSteps(steps_, next_, part, steps);
+  std::vector<int> node = nodes;
+  for (const NodePair &s : steps) {
+    int a = node[s.first], b = node[s.second];
+    mergeLegs(p_, nodeLegs_[a], nodeLegs_[b], merge_);
+    nodeCost_.push_back(combineCost(nodeCost_[a], nodeCost_[b],
+                                    merge_.flops(), merge_.size));
+    nodeLegs_.push_back(merge_.legs);
+    steps_.push_back({a, b});
+    node.push_back(static_cast<int>(nodeLegs_.size()) - 1);
+  }
+  return node.back();
 }
 
-void Bisector::bisect(const std::vector<int> &part, std::vector<int> &a,
-                      std::vector<int> &b) {
+void Bisector::split(const std::vector<int> &part, int parts,
+                     std::vector<std::vector<int>> &groups) {
   idx_t n = static_cast<idx_t>(part.size());
   for (size_t i = 0; i < part.size(); ++i)
     where_[part[i]] = static_cast<int>(i);
@@ -90,7 +105,7 @@ void Bisector::bisect(const std::vector<int> &part, std::vector<int> &a,
           in.push_back(o);
       if (in.size() < 2 || in[0] != j)
         continue; // visit each index once: from its first holder here
-      double w = std::log2(p_.size[l.idx]) * 16.0;
+      double w = params_.unitWeights ? 16.0 : std::log2(p_.size[l.idx]) * 16.0;
       if (params_.jitter > 0)
         w *= noise(rng_);
       idx_t weight = std::max<idx_t>(1, static_cast<idx_t>(std::lround(w)));
@@ -116,8 +131,9 @@ void Bisector::bisect(const std::vector<int> &part, std::vector<int> &a,
   }
   std::vector<idx_t> side(part.size(), 0);
   bool ok = false;
-  if (!adjncy.empty()) {
-    idx_t ncon = 1, nparts = 2, cut = 0;
+  idx_t nparts = std::min<idx_t>(parts, n);
+  if (!adjncy.empty() && nparts >= 2) {
+    idx_t ncon = 1, cut = 0;
     real_t ub = static_cast<real_t>(1.0 + params_.imbalance);
     idx_t options[METIS_NOPTIONS];
     METIS_SetDefaultOptions(options);
@@ -129,14 +145,19 @@ void Bisector::bisect(const std::vector<int> &part, std::vector<int> &a,
                                           side.data());
     ok = status == METIS_OK;
   }
-  a.clear();
-  b.clear();
+  groups.assign(static_cast<size_t>(std::max<idx_t>(nparts, 2)), {});
   if (ok)
     for (size_t i = 0; i < part.size(); ++i)
-      (side[i] == 0 ? a : b).push_back(part[i]);
-  if (a.empty() || b.empty()) { // no edges or a degenerate cut: halve
-    a.assign(part.begin(), part.begin() + part.size() / 2);
-    b.assign(part.begin() + part.size() / 2, part.end());
+      groups[side[i]].push_back(part[i]);
+  groups.erase(std::remove_if(groups.begin(), groups.end(),
+                              [](const std::vector<int> &g) {
+                                return g.empty();
+                              }),
+               groups.end());
+  if (groups.size() < 2) { // no edges or a degenerate cut: halve
+    groups.assign(2, {});
+    groups[0].assign(part.begin(), part.begin() + part.size() / 2);
+    groups[1].assign(part.begin() + part.size() / 2, part.end());
   }
   for (int j : part)
     where_[j] = -1;
@@ -146,24 +167,28 @@ int Bisector::build(const std::vector<int> &part) {
   if (part.size() == 1)
     return part[0];
   if (part.size() <= params_.leafSize)
-    return solveLeafPart(part);
-  std::vector<int> a, b;
-  bisect(part, a, b);
-  int left = build(a);
-  int right = build(b);
-  steps_.push_back({left, right});
-  return next_++;
+    return solveNodes(part);
+  std::vector<std::vector<int>> groups;
+  int parts = part.size() >= 4 * static_cast<size_t>(params_.parts)
+                  ? params_.parts
+                  : 2;
+  split(part, parts, groups);
+  std::vector<int> roots;
+  for (const std::vector<int> &g : groups)
+    roots.push_back(build(g));
+  return solveNodes(roots);
 }
 
 Solution Bisector::run() {
-  next_ = static_cast<int>(p_.numPieces());
+  nodeLegs_ = p_.pieces;
+  nodeCost_ = p_.pieceCost;
   std::vector<int> all(p_.numPieces());
   for (size_t j = 0; j < all.size(); ++j)
     all[j] = static_cast<int>(j);
   build(all);
   Solution sol;
   sol.steps = std::move(steps_);
-  sol.cost = evaluateSteps(p_, sol.steps);
+  sol.cost = sol.steps.empty() ? p_.pieceCost[0] : nodeCost_.back();
   return sol;
 }
 
@@ -181,6 +206,7 @@ Solution detail::partitionSearch(const Problem &p,
   std::uniform_real_distribution<double> imbalance(0.01, 0.6);
   std::uniform_int_distribution<unsigned> leaves(std::min(4u, leafSize),
                                                  leafSize);
+  std::uniform_int_distribution<int> partsDist(2, 5);
   Solution best;
   bool have = false;
   for (unsigned trial = 0; !have || !deadline.expired(); ++trial) {
@@ -188,6 +214,8 @@ Solution detail::partitionSearch(const Problem &p,
     params.leafSize = trial == 0 ? leafSize : leaves(rng);
     params.imbalance = trial == 0 ? 0.1 : imbalance(rng);
     params.jitter = trial == 0 ? 0.0 : 0.3;
+    params.parts = trial == 0 ? 2 : partsDist(rng);
+    params.unitWeights = trial > 0 && (rng() & 3) == 0;
     params.seed = static_cast<int>(rng() & 0x7fffffff);
     params.deadline = deadline;
     Solution sol = partitionTree(p, objective, params, rng);

@@ -168,17 +168,18 @@ void autoSearch(const Problem &p, const PathOptions &options,
     double left = budget * fraction - secondsSince(start);
     return Deadline::budget(left);
   };
-  out.offer(greedyTree(p), "greedy");
   size_t k = p.numPieces();
-  if (k < 3)
-    return;
   ExactOptions exact;
   if (k <= exact.exhaustiveMax) {
     Result<Solution> sol = solveExact(p, objective, exact);
-    if (sol)
+    if (sol) {
       out.offer(sol.take(), "optimal");
-    return;
+      return;
+    }
   }
+  out.offer(greedyTree(p), "greedy");
+  if (k < 3)
+    return;
   if (k <= kAutoExactMax) {
     exact.deadline = at(0.3);
     exact.maxEntries = size_t(1) << 20;
@@ -188,38 +189,51 @@ void autoSearch(const Problem &p, const PathOptions &options,
       return;
     }
   }
+  // Exploration: randomised partition and random-greedy trees, each polished
+  // by a quick reconfiguration (raw partition trees are poor until their
+  // seams are re-solved), then the best ones get a wider window.
   std::mt19937_64 rng(options.seed);
-  Deadline explore = at(0.5);
+  Deadline explore = at(0.7);
+  // Longer budgets afford wider windows (a window of k costs O(3^k)).
+  bool longRun = budget >= 2.0;
   ReconfigureOptions quick;
-  quick.window = 6;
-  quick.maxPasses = 2;
+  quick.window = std::min(longRun ? 8u : 6u, options.reconfigureWindow);
+  quick.maxPasses = 4;
+  std::uniform_real_distribution<double> imbalance(0.01, 0.6);
+  std::uniform_int_distribution<unsigned> leaves(
+      std::min(4u, options.partitionLeafSize), options.partitionLeafSize);
   for (unsigned trial = 0; !explore.expired(); ++trial) {
-    if (trial % 2 == 0) {
+    Solution sol;
+    std::string method;
+    if (trial % 4 != 3) {
       PartitionParams params;
-      std::uniform_real_distribution<double> imbalance(0.01, 0.6);
-      std::uniform_int_distribution<unsigned> leaves(
-          std::min(4u, options.partitionLeafSize), options.partitionLeafSize);
       params.leafSize = trial == 0 ? options.partitionLeafSize : leaves(rng);
       params.imbalance = trial == 0 ? 0.1 : imbalance(rng);
       params.jitter = trial == 0 ? 0.0 : 0.3;
+      params.parts = trial == 0 ? 2 : 2 + static_cast<int>(rng() % 2);
+      params.unitWeights = trial > 0 && (rng() & 3) == 0;
       params.seed = static_cast<int>(rng() & 0x7fffffff);
       params.deadline = explore;
-      out.offer(partitionTree(p, objective, params, rng), "partition");
+      sol = partitionTree(p, objective, params, rng);
+      method = "partition";
     } else {
-      Solution sol;
-      double cutoff = objective.score(out.list().back().first.cost);
-      if (randomGreedyTrial(p, objective, rng, cutoff, sol))
-        out.offer(std::move(sol), "random-greedy");
+      if (!randomGreedyTrial(p, objective, rng,
+                             std::numeric_limits<double>::infinity(), sol))
+        continue;
+      method = "random-greedy";
     }
+    quick.deadline = explore;
+    out.offer(reconfigure(p, sol, objective, quick),
+              method + "+reconfigure");
   }
   ReconfigureOptions full;
-  full.window = options.reconfigureWindow;
+  full.window = longRun ? std::max(10u, options.reconfigureWindow)
+                        : options.reconfigureWindow;
+  full.deadline = at(1.0);
   for (auto &c : out.list()) {
-    full.deadline = at(1.0);
     if (full.deadline.expired())
       break;
     c.first = reconfigure(p, c.first, objective, full);
-    c.second += "+reconfigure";
   }
   std::stable_sort(out.list().begin(), out.list().end(),
                    [&](auto &a, auto &b) {

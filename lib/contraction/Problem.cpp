@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 using namespace loom::contraction;
 using namespace loom::contraction::detail;
@@ -117,34 +116,38 @@ Problem detail::buildSubProblem(const Problem &parent,
                                 const std::vector<Legs> &pieces,
                                 const std::vector<Cost> &costs) {
   Problem p;
-  std::unordered_map<uint32_t, uint32_t> local;
-  local.reserve(pieces.size() * 8);
-  // Relabel in order of first occurrence; count holders.
+  // Local ids: the distinct parent ids in increasing order, so relabelled
+  // legs stay sorted. Pieces are small; sorting beats hashing here.
+  std::vector<uint32_t> ids;
   for (const Legs &legs : pieces)
-    for (const Leg &l : legs) {
-      auto it = local.find(l.idx);
-      if (it == local.end()) {
-        local.emplace(l.idx, static_cast<uint32_t>(p.size.size()));
-        p.size.push_back(parent.size[l.idx]);
-        p.total.push_back(l.count);
-        p.global.push_back(parent.global[l.idx]);
-        p.external.push_back(parent.external[l.idx]);
-      } else {
-        p.total[it->second] += l.count;
-      }
-    }
-  for (const auto &kv : local)
-    if (p.total[kv.second] < parent.total[kv.first])
-      p.external[kv.second] = 1;
+    for (const Leg &l : legs)
+      ids.push_back(l.idx);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  size_t m = ids.size();
+  p.size.resize(m);
+  p.total.assign(m, 0);
+  p.global.resize(m);
+  p.external.resize(m);
+  for (size_t i = 0; i < m; ++i) {
+    p.size[i] = parent.size[ids[i]];
+    p.global[i] = parent.global[ids[i]];
+    p.external[i] = parent.external[ids[i]];
+  }
   p.pieces.resize(pieces.size());
   for (size_t j = 0; j < pieces.size(); ++j) {
     Legs &out = p.pieces[j];
     out.reserve(pieces[j].size());
-    for (const Leg &l : pieces[j])
-      out.push_back({local[l.idx], l.count});
-    std::sort(out.begin(), out.end(),
-              [](const Leg &x, const Leg &y) { return x.idx < y.idx; });
+    for (const Leg &l : pieces[j]) {
+      uint32_t local = static_cast<uint32_t>(
+          std::lower_bound(ids.begin(), ids.end(), l.idx) - ids.begin());
+      out.push_back({local, l.count});
+      p.total[local] += l.count;
+    }
   }
+  for (size_t i = 0; i < m; ++i)
+    if (p.total[i] < parent.total[ids[i]])
+      p.external[i] = 1;
   p.pieceCost = costs;
   return p;
 }

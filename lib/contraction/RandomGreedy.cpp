@@ -38,10 +38,10 @@ Solution detail::randomGreedySearch(const Problem &p,
 bool detail::randomGreedyTrial(const Problem &p, const CostObjective &objective,
                                std::mt19937_64 &rng, double cutoff,
                                Solution &out) {
-  std::uniform_real_distribution<double> alphaDist(0.0, 2.0);
+  std::uniform_real_distribution<double> costmodDist(0.1, 4.0);
   std::uniform_real_distribution<double> logTempDist(std::log(1e-3), 0.0);
   GreedyParams params;
-  params.alpha = alphaDist(rng);
+  params.costmod = costmodDist(rng);
   params.temperature = std::exp(logTempDist(rng));
   params.rng = &rng;
   params.objective = &objective;

@@ -9,7 +9,10 @@
 // is then found exactly (all-subsets DP, O(3^window)); if it beats the
 // current subtree, the window's internal nodes are rewired in place. Legs of
 // v do not change (they depend only on v's leaf set), so only the costs of
-// v's ancestors need updating. Passes repeat until none improves.
+// v's ancestors need updating. Passes repeat until none improves. A window
+// depends only on the subtree under v, so v is skipped while that subtree is
+// unchanged since its last unsuccessful attempt (per-node versions), which
+// makes every pass after the first cheap.
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"
@@ -48,6 +51,9 @@ private:
   std::vector<Legs> legs_;
   std::vector<Cost> cost_;
   std::vector<double> stepFlops_, size_;
+  /// version_[v] changes whenever the subtree under v changes; tried_[v] is
+  /// the version of v's last unsuccessful window.
+  std::vector<uint32_t> version_, tried_;
   Merge merge_;
 };
 
@@ -63,6 +69,9 @@ void Reconfigurer::computeNode(int v) {
 }
 
 bool Reconfigurer::improveAt(int v) {
+  if (tried_[v] == version_[v])
+    return false;
+  tried_[v] = version_[v];
   std::vector<int> frontier{left_[v], right_[v]}, removed{v};
   while (frontier.size() < options_.window) {
     int best = -1;
@@ -106,11 +115,14 @@ bool Reconfigurer::improveAt(int v) {
     right_[slot] = b;
     parent_[a] = parent_[b] = slot;
     computeNode(slot);
+    ++version_[slot];
     node.push_back(slot);
   }
-  for (int u = parent_[v]; u >= 0; u = parent_[u])
+  for (int u = parent_[v]; u >= 0; u = parent_[u]) {
     cost_[u] = combineCost(cost_[left_[u]], cost_[right_[u]], stepFlops_[u],
                            size_[u]);
+    ++version_[u];
+  }
   return true;
 }
 
@@ -141,6 +153,8 @@ Solution Reconfigurer::run(const Solution &start) {
   cost_.assign(n, Cost());
   stepFlops_.assign(n, 0);
   size_.assign(n, 0);
+  version_.assign(n, 0);
+  tried_.assign(n, ~uint32_t(0));
   for (size_t j = 0; j < k_; ++j) {
     legs_[j] = p_.pieces[j];
     cost_[j] = p_.pieceCost[j];

@@ -21,14 +21,14 @@ namespace detail {
 Solution greedyTree(const Problem &p);
 
 /// Random-greedy trials until `deadline` or `maxTrials` (0 = unlimited); the
-/// first trial is the deterministic greedy. Each later trial draws the
-/// candidate weight alpha in [0, 2] and the temperature log-uniformly in
-/// [0.001, 1] and stops as soon as it is worse than the best so far.
+/// first trial is the deterministic greedy. Each later trial draws costmod
+/// uniformly in [0.1, 4] and the temperature log-uniformly in [0.001, 1]
+/// (cotengra's ranges) and stops as soon as it is worse than the best so far.
 Solution randomGreedySearch(const Problem &p, const CostObjective &objective,
                             Deadline deadline, std::mt19937_64 &rng,
                             unsigned maxTrials);
 
-/// One randomised greedy trial (random alpha and temperature as above);
+/// One randomised greedy trial (random costmod and temperature as above);
 /// false when its partial cost exceeds `cutoff`.
 bool randomGreedyTrial(const Problem &p, const CostObjective &objective,
                        std::mt19937_64 &rng, double cutoff, Solution &out);
@@ -37,6 +37,8 @@ struct PartitionParams {
   unsigned leafSize = 12;  ///< parts this small are solved exactly
   double imbalance = 0.1;  ///< METIS ubvec - 1 (allowed part imbalance)
   double jitter = 0;       ///< relative noise on edge weights
+  int parts = 2;           ///< groups per split (2..8)
+  bool unitWeights = false; ///< edge weight 1 instead of log2(bond size)
   int seed = 0;            ///< METIS seed
   Deadline deadline;
 };

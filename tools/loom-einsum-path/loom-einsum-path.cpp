@@ -53,13 +53,14 @@ int fail(const std::string &message) {
   return 1;
 }
 
-/// Exact integer text for integral values below 2^53, else %.6e.
-std::string number(double v) {
+/// Exact integer text for integral values below 2^53, else %.6e (text) or
+/// the shortest round-tripping %.17g (JSON).
+std::string number(double v, bool exact = false) {
   char buf[64];
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9007199254740992.0)
     std::snprintf(buf, sizeof buf, "%.0f", v);
   else if (std::isfinite(v))
-    std::snprintf(buf, sizeof buf, "%.6e", v);
+    std::snprintf(buf, sizeof buf, exact ? "%.17g" : "%.6e", v);
   else
     return "1e999"; // +inf, still a JSON number (parsed as infinity)
   return buf;
@@ -218,6 +219,8 @@ Result<Network> loadNetwork(const Args &args) {
 void printText(const Network &net, const ContractionResult &r,
                const Args &args) {
   std::vector<NodePair> path = r.tree.toLinearPath();
+  if (args.haveSpec)
+    std::printf("Spec: %s\n", toEinsumSpec(net).c_str());
   std::printf("Network: %zu tensors, %zu indices\n", net.numTensors(),
               net.numIndices());
   std::printf("Optimizer: %s (result from %s)\n",
@@ -251,17 +254,18 @@ void printJson(const Network &net, const ContractionResult &r,
   for (size_t i = 0; i < path.size(); ++i)
     s += (i ? ", [" : "[") + std::to_string(path[i].first) + ", " +
          std::to_string(path[i].second) + "]";
-  s += "], \"flops\": " + number(r.cost.flops);
+  s += "], \"flops\": " + number(r.cost.flops, true);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6f",
                 r.cost.flops > 0 ? std::log10(r.cost.flops) : 0.0);
   s += std::string(", \"log10_flops\": ") + buf;
-  s += ", \"largest_intermediate\": " + number(r.cost.largestIntermediate);
-  s += ", \"total_write\": " + number(r.cost.totalWrite);
+  s += ", \"largest_intermediate\": " +
+       number(r.cost.largestIntermediate, true);
+  s += ", \"total_write\": " + number(r.cost.totalWrite, true);
   s += ", \"sliced\": [";
   for (size_t i = 0; i < r.sliced.size(); ++i)
     s += (i ? ", " : "") + jsonString(net.indexName(r.sliced[i]));
-  s += "], \"num_slices\": " + number(r.numSlices);
+  s += "], \"num_slices\": " + number(r.numSlices, true);
   std::snprintf(buf, sizeof buf, "%.6f", r.seconds);
   s += std::string(", \"seconds\": ") + buf;
   s += ", \"optimizer\": " +

@@ -102,10 +102,29 @@ struct CostObjective {
   double comboAlpha = 64.0;
 
   /// The scalar minimised (before tie-breaking).
-  double score(const Cost &c) const;
+  double score(const Cost &c) const {
+    switch (kind) {
+    case Objective::Flops:
+      return c.flops;
+    case Objective::Size:
+      return c.largestIntermediate;
+    case Objective::Write:
+      return c.totalWrite;
+    case Objective::Combo:
+      return c.flops + comboAlpha * c.totalWrite;
+    }
+    return c.flops;
+  }
   /// True when `a` is strictly better than `b`: lower score, then lower
   /// flops, then lower largest intermediate.
-  bool better(const Cost &a, const Cost &b) const;
+  bool better(const Cost &a, const Cost &b) const {
+    double sa = score(a), sb = score(b);
+    if (sa != sb)
+      return sa < sb;
+    if (a.flops != b.flops)
+      return a.flops < b.flops;
+    return a.largestIntermediate < b.largestIntermediate;
+  }
 };
 
 /// The indices of input `tensor` after pre-reduction (distinct, sorted):

@@ -17,9 +17,12 @@
 //                   contract the pair sharing an index that minimises
 //                   size(result) - size(a) - size(b); outer products of what
 //                   is left last, smallest first. O(n d log(n d)) for degree d.
-//  * random-greedy  greedy with Boltzmann sampling among the best candidates
-//                   and a randomised cost weight, repeated under a time budget;
-//                   the first trial is plain greedy, so it is never worse.
+//  * random-greedy  greedy with randomised scores (as cotengra's: the two
+//                   terms weighted by a random costmod, the log-score
+//                   perturbed by Gumbel noise of random temperature),
+//                   repeated under a time budget, each trial cut off once
+//                   worse than the best; the first trial is plain greedy, so
+//                   it is never worse.
 //  * partition      recursive bisection of the tensor graph with METIS (edge
 //                   weight ~ log2 of the shared bond size), parts of at most
 //                   `partitionLeafSize` tensors solved exactly; several
