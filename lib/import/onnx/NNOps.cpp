@@ -433,12 +433,90 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   return success();
 }
 
+/// MaxPool with its Indices output: the window taps are strided slices of
+/// the (-inf) padded input, and a running maximum keeps the flat input index
+/// of the first maximal tap (row-major, or column-major over the spatial
+/// dims with storage_order = 1).
+void maxPoolWithIndices(NodeImporter &n, Value x, const Window &w) {
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t sp = w.kernel.size(), batch = xs[0], channels = xs[1];
+  ArrayRef<int64_t> spatial = xs.drop_front(2);
+  bool columnMajor = n.attrInt("storage_order", 0) != 0;
+  SmallVector<int64_t> low = {0, 0}, high = {0, 0};
+  low.append(w.lo);
+  high.append(w.hi);
+  Value padded = n.pad(x, low, high, -std::numeric_limits<double>::infinity());
+  Type i64 = n.b.getI64Type();
+  // Strides of the spatial dims in the flat index.
+  SmallVector<int64_t> flatStride(sp, 1);
+  if (columnMajor)
+    for (int64_t d = 1; d < sp; ++d)
+      flatStride[d] = flatStride[d - 1] * spatial[d - 1];
+  else
+    for (int64_t d = sp - 2; d >= 0; --d)
+      flatStride[d] = flatStride[d + 1] * spatial[d + 1];
+  int64_t plane = numElementsOf(spatial);
+  std::vector<int64_t> planes(batch * channels);
+  for (int64_t i = 0; i < batch * channels; ++i)
+    planes[i] = i * plane;
+  SmallVector<int64_t> baseShape(sp + 2, 1), posShape(sp + 2, 1);
+  baseShape[0] = batch;
+  baseShape[1] = channels;
+  for (int64_t d = 0; d < sp; ++d)
+    posShape[2 + d] = w.out[d];
+  Value base = n.constantInts(i64, baseShape, planes);
+  Value best, bestIdx;
+  SmallVector<int64_t> tap(sp, 0);
+  int64_t outCount = numElementsOf(w.out);
+  for (int64_t t = 0, taps = numElementsOf(w.kernel); t < taps; ++t) {
+    SmallVector<int64_t> starts = {0, 0}, limits = {batch, channels},
+                         strides = {1, 1};
+    for (int64_t d = 0; d < sp; ++d) {
+      starts.push_back(tap[d] * w.dilations[d]);
+      limits.push_back(starts.back() + (w.out[d] - 1) * w.strides[d] + 1);
+      strides.push_back(w.strides[d]);
+    }
+    Value v = n.slice(padded, starts, limits, strides);
+    // Flat input index of this tap at every output position (clamped where
+    // the tap lies in the padding: it never wins there).
+    std::vector<int64_t> pos(outCount);
+    SmallVector<int64_t> o(sp, 0);
+    for (int64_t i = 0; i < outCount; ++i) {
+      int64_t flat = 0;
+      for (int64_t d = 0; d < sp; ++d) {
+        int64_t c = o[d] * w.strides[d] + tap[d] * w.dilations[d] - w.lo[d];
+        flat += std::clamp<int64_t>(c, 0, spatial[d] - 1) * flatStride[d];
+      }
+      pos[i] = flat;
+      for (int64_t d = sp - 1; d >= 0; --d) {
+        if (++o[d] < w.out[d])
+          break;
+        o[d] = 0;
+      }
+    }
+    Value idx = n.add(base, n.constantInts(i64, posShape, pos));
+    if (!best) {
+      best = v;
+      bestIdx = n.broadcastTo(idx, shapeOf(v));
+    } else {
+      Value better = n.compare(ComparePredicate::gt, v, best);
+      best = n.select(better, v, best);
+      bestIdx = n.select(better, idx, bestIdx);
+    }
+    for (int64_t d = sp - 1; d >= 0; --d) {
+      if (++tap[d] < w.kernel[d])
+        break;
+      tap[d] = 0;
+    }
+  }
+  n.setOutput(0, best);
+  n.setOutput(1, bestIdx);
+}
+
 LogicalResult importPool(NodeImporter &n) {
   bool isMax = n.node.opType == "MaxPool";
   if (failed(requireFloatInput(n, 0)))
     return failure();
-  if (n.hasOutput(1))
-    return n.unsupported("the Indices output is not supported");
   Value x = n.input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
   int64_t sp = xs.size() - 2;
@@ -454,6 +532,10 @@ LogicalResult importPool(NodeImporter &n) {
   Window w;
   if (failed(windowOf(n, xs.drop_front(2), kernel, ceilMode, w)))
     return failure();
+  if (isMax && n.hasOutput(1)) {
+    maxPoolWithIndices(n, x, w);
+    return success();
+  }
   bool includePad = !isMax && n.attrInt("count_include_pad", 0) != 0;
   std::vector<int64_t> pads = n.attrInts("pads");
   if (includePad && n.attrString("auto_pad", "NOTSET") == "NOTSET")

@@ -365,6 +365,56 @@ LogicalResult importScatterElements(NodeImporter &n) {
   return success();
 }
 
+/// MaxUnpool: the values go back to the flat positions MaxPool's Indices
+/// recorded, in a zero tensor of the unpooled shape.
+LogicalResult importMaxUnpool(NodeImporter &n) {
+  Value x = n.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t sp = xs.size() - 2;
+  std::vector<int64_t> kernel = n.attrInts("kernel_shape"),
+                       strides = n.attrInts("strides"),
+                       pads = n.attrInts("pads");
+  if (strides.empty())
+    strides.assign(sp, 1);
+  if (pads.empty())
+    pads.assign(2 * sp, 0);
+  if (static_cast<int64_t>(kernel.size()) != sp ||
+      static_cast<int64_t>(strides.size()) != sp ||
+      static_cast<int64_t>(pads.size()) != 2 * sp)
+    return n.unsupported("kernel_shape, strides and pads must match the " +
+                         std::to_string(sp) + " spatial dimensions");
+  // The indices address the default unpooled shape; a larger output_shape
+  // extends it at the end of each spatial dim (as ONNX's reference does).
+  std::vector<int64_t> shape = {xs[0], xs[1]};
+  for (int64_t d = 0; d < sp; ++d)
+    shape.push_back((xs[2 + d] - 1) * strides[d] + kernel[d] - pads[d] -
+                    pads[sp + d]);
+  Value zeros = n.splat(elementTypeOf(x), 0, shape);
+  FailureOr<Value> r = scatterFlat(n, zeros, n.input(1), x);
+  if (failed(r))
+    return failure();
+  Value y = *r;
+  if (n.hasInput(2)) {
+    if (failed(requireConst(n, 2, "output_shape")))
+      return failure();
+    std::vector<int64_t> outShape = n.constInts(2);
+    if (outShape.size() != shape.size())
+      return n.unsupported("output_shape must have rank " +
+                           std::to_string(shape.size()));
+    SmallVector<int64_t> low(shape.size(), 0), high(shape.size(), 0);
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (outShape[d] < shape[d])
+        return n.unsupported("output_shape " + formatInts(outShape) +
+                             " is smaller than the unpooled shape " +
+                             formatInts(shape));
+      high[d] = outShape[d] - shape[d];
+    }
+    y = n.pad(y, low, high, 0.0);
+  }
+  n.setOutput(0, y);
+  return success();
+}
+
 /// Flat offsets into `data` of the index tuples in the last dim of `idx`
 /// (GatherND/ScatterND with `b` batch dims): shape idx.shape[:-1].
 Value ndFlatIndex(LoomBuilder &lb, Value idx, ArrayRef<int64_t> data,
@@ -824,6 +874,7 @@ void registerTensorOps(HandlerMap &map) {
   map["GatherND"] = importGatherND;
   map["ScatterElements"] = importScatterElements;
   map["ScatterND"] = importScatterND;
+  map["MaxUnpool"] = importMaxUnpool;
   map["Compress"] = importCompress;
   map["ReverseSequence"] = importReverseSequence;
   map["HannWindow"] = importWindow;

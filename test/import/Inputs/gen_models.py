@@ -5,6 +5,8 @@ Run with Debian's python3-onnx from this directory:
     /usr/bin/python3 gen_models.py
 The .onnx files are checked in; rerun after changing this script.
 """
+import os
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
@@ -111,7 +113,10 @@ save(helper.make_graph(
     "large", [vi("x", F, [1, 64])], [vi("y", F, [1, 64])],
     [init("w", f32(64, 64))]), "large_weight.onnx")
 
-# The same weight stored as external data next to the model.
+# The same weight stored as external data next to the model (onnx.save
+# appends to an existing data file: start afresh).
+if os.path.exists("external_weight.data"):
+    os.remove("external_weight.data")
 model = helper.make_model(helper.make_graph(
     [helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")],
     "external", [vi("x", F, [1, 64])], [vi("y", F, [1, 64])],
@@ -126,12 +131,15 @@ onnx.save(model, "external_weight.onnx", save_as_external_data=True,
 save(helper.make_graph(
     [helper.make_node("NonZero", ["x"], ["nz"], name="find"),
      helper.make_node("Unique", ["x"], ["u"], name="dedup"),
-     helper.make_node("MaxPool", ["img"], ["p", "idx"], name="pool",
-                      kernel_shape=[2, 2]),
-     helper.make_node("Relu", ["img"], ["r"], name="fine")],
+     helper.make_node("Dropout", ["img", "ratio", "train"], ["d"],
+                      name="drop"),
+     helper.make_node("Relu", ["d"], ["r"], name="after_drop"),
+     helper.make_node("Relu", ["img"], ["fine"], name="fine")],
     "unsupported", [vi("x", F, [6]), vi("img", F, [1, 1, 4, 4])],
     [vi("nz", TensorProto.INT64, [1, "n"]), vi("u", F, ["m"]),
-     vi("idx", TensorProto.INT64, [1, 1, 3, 3]), vi("r", F, [1, 1, 4, 4])]),
+     vi("r", F, [1, 1, 4, 4]), vi("fine", F, [1, 1, 4, 4])],
+    [init("ratio", np.array(0.5, np.float32)),
+     init("train", np.array(True))]),
     "unsupported.onnx")
 
 save(helper.make_graph(
