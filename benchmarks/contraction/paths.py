@@ -32,8 +32,11 @@ or timed out):
   oe-auto, oe-dp, oe-rg128, oe-autohq   opt_einsum presets 'auto', 'dp',
               'random-greedy-128', 'auto-hq'
   ctg-auto, ctg-autohq   cotengra's AutoOptimizer / AutoHQOptimizer presets
-              with minimize='flops' (their default objective is 'combo')
-  loom        loom-einsum-path --optimize=auto
+              with minimize='flops' (their default objective is 'combo') and
+              parallel=False (one core, as Loom)
+  loom        loom-einsum-path --optimize=auto (default 0.3 s budget)
+  loom-eq     the same with --time-budget equal to the time ctg-auto took
+              (at least 0.3 s): Loom and cotengra at an equal time budget
 
 Every path is costed by the same function (cost_of_path below), which is
 opt_einsum's convention: a step over the indices I costs prod(sizes of I)
@@ -288,8 +291,10 @@ def run_opt_einsum(preset, inputs, output, sizes):
 
 def run_cotengra(preset, inputs, output, sizes):
     import cotengra as ctg
+    # parallel=False: one core, as Loom (and no process pool outliving a
+    # timed-out child).
     opt = (ctg.AutoHQOptimizer if preset == "auto-hq" else
-           ctg.AutoOptimizer)(minimize="flops")
+           ctg.AutoOptimizer)(minimize="flops", parallel=False)
     return ctg.array_contract_path(inputs, output, size_dict=sizes,
                                    optimize=opt)
 
@@ -376,7 +381,7 @@ def main():
         ("ctg-autohq", lambda i, o, s: run_cotengra("auto-hq", i, o, s),
          None),
     ]
-    names = [f[0] for f in finders] + ["loom"]
+    names = [f[0] for f in finders] + ["loom", "loom-eq"]
     header = f"{'instance':22s} {'N':>4s} " + " ".join(
         f"{n:>10s}" for n in names)
     print("\nlog10 FLOPs (opt_einsum convention), seconds in brackets")
@@ -406,6 +411,11 @@ def main():
         row["seconds"]["loom"] = res["seconds"]
         row["loom_wall"] = wall
         row["loom_method"] = res["method"]
+        budget = max(0.3, row["seconds"].get("ctg-auto", 0.3))
+        path, res, _ = run_loom(args.loom, inputs, output, sizes,
+                                [f"--time-budget={budget:.3f}"])
+        row["flops"]["loom-eq"] = cost_of_path(inputs, output, sizes, path)
+        row["seconds"]["loom-eq"] = res["seconds"]
         rows.append(row)
 
         def cell(n):
@@ -453,6 +463,9 @@ def main():
             for other in ("oe-autohq", "ctg-autohq", "ctg-auto"):
                 if other in f:
                     msg += f", Loom/{other} = {f['loom'] / f[other]:.3g}"
+            if "ctg-auto" in f:
+                msg += (f", at ctg-auto's time: Loom/ctg-auto = "
+                        f"{f['loom-eq'] / f['ctg-auto']:.3g}")
             print(msg)
     slowest = max(r["seconds"]["loom"] for r in rows)
     print(f"  slowest Loom auto search: {slowest:.3f} s "

@@ -125,6 +125,15 @@ void ConnectedSearch::tryPair(int e1, int e2, size_t n, double cap) {
   }
   double volume = a.size * b.size / shared;
   double size = volume / removed;
+  if (!std::isfinite(volume) || !std::isfinite(size)) { // overflow: multiply
+    volume = size = 1;
+    for (size_t q = 0; q < w_; ++q) {
+      for (uint64_t it = la[q] | lb[q]; it; it &= it - 1)
+        volume *= p_.size[q * 64 + __builtin_ctzll(it)];
+      for (uint64_t it = scratch_[q]; it; it &= it - 1)
+        size *= p_.size[q * 64 + __builtin_ctzll(it)];
+    }
+  }
   if (size > options_.sizeLimit)
     return;
   Cost c = combineCost(a.cost, b.cost, stepFlops(volume, sums), size);

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "Exact.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace loom::contraction;
@@ -117,6 +118,12 @@ Result<Solution> detail::solveExhaustive(const Problem &p,
         continue;
       }
       double volume = legSize[s1] * legSize[s2] / shared;
+      if (!std::isfinite(volume)) { // overflow (inf / inf): multiply out
+        volume = 1;
+        for (size_t q = 0; q < w; ++q)
+          for (uint64_t it = b1[q] | b2[q]; it; it &= it - 1)
+            volume *= p.size[q * 64 + __builtin_ctzll(it)];
+      }
       Cost c = combineCost(cost[s1], cost[s2],
                            stepFlops(volume, sums), size);
       if (!have || objective.better(c, best)) {

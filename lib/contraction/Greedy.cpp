@@ -50,6 +50,8 @@ private:
   double score(int a, int b) {
     double s = mergedSize(p_, legs_[a], legs_[b]) / params_.costmod -
                params_.costmod * (size_[a] + size_[b]);
+    if (std::isnan(s)) // inf - inf after overflow: no information
+      s = 0;
     if (params_.temperature <= 0)
       return s;
     double logScore = s > 0 ? std::log(s) : s < 0 ? -std::log(-s) : 0.0;

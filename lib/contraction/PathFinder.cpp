@@ -159,6 +159,68 @@ private:
 /// Largest network (in tensors) for which auto tries the capped exact search.
 constexpr size_t kAutoExactMax = 26;
 
+/// Share of a search round spent on exploration (the rest refines).
+constexpr double kExploreShare = 0.3;
+
+/// One round of the heuristic search: randomised partition and random-greedy
+/// trees, each polished by a quick reconfiguration (raw partition trees are
+/// poor until their seams are re-solved) until `explore`; then randomised
+/// reconfiguration of the round's best tree until `end` (deterministic
+/// windows get stuck in local minima; random ones keep finding moves).
+void searchRound(const Problem &p, const PathOptions &options,
+                 std::mt19937_64 &rng, bool first, Deadline explore,
+                 Deadline end, Candidates &out) {
+  const CostObjective &objective = options.objective;
+  bool wide = end.remaining() >= 1.0; // windows of k cost O(3^k)
+  ReconfigureOptions quick;
+  quick.window = std::min(wide ? 8u : 6u, options.reconfigureWindow);
+  quick.maxPasses = 4;
+  quick.deadline = explore;
+  std::uniform_real_distribution<double> imbalance(0.01, 0.6);
+  std::uniform_int_distribution<unsigned> leaves(
+      std::min(4u, options.partitionLeafSize), options.partitionLeafSize);
+  Solution best;
+  std::string bestMethod;
+  bool have = false;
+  for (unsigned trial = 0; !have || !explore.expired(); ++trial) {
+    Solution sol;
+    std::string method;
+    bool plain = first && trial == 0; // default parameters first
+    if (trial % 4 != 3) {
+      PartitionParams params;
+      params.leafSize = plain ? options.partitionLeafSize : leaves(rng);
+      params.imbalance = plain ? 0.1 : imbalance(rng);
+      params.jitter = plain ? 0.0 : 0.3;
+      params.parts = plain ? 2 : 2 + static_cast<int>(rng() % 2);
+      params.unitWeights = false;
+      params.seed = static_cast<int>(rng() & 0x7fffffff);
+      params.deadline = explore;
+      sol = partitionTree(p, objective, params, rng);
+      method = "partition";
+    } else {
+      if (!randomGreedyTrial(p, objective, rng,
+                             std::numeric_limits<double>::infinity(), sol))
+        continue;
+      method = "random-greedy";
+    }
+    sol = reconfigure(p, sol, objective, quick);
+    if (!have || objective.better(sol.cost, best.cost)) {
+      best = sol;
+      bestMethod = method;
+      have = true;
+    }
+    out.offer(std::move(sol), method + "+reconfigure");
+  }
+  ReconfigureOptions refine;
+  refine.window = std::max(wide ? 10u : 8u, options.reconfigureWindow);
+  refine.deadline = end;
+  best = reconfigure(p, best, objective, refine);
+  refine.rng = &rng;
+  refine.maxPasses = ~0u;
+  out.offer(reconfigure(p, best, objective, refine),
+            bestMethod + "+reconfigure");
+}
+
 void autoSearch(const Problem &p, const PathOptions &options,
                 Candidates &out) {
   const CostObjective &objective = options.objective;
@@ -178,7 +240,7 @@ void autoSearch(const Problem &p, const PathOptions &options,
     }
   }
   out.offer(greedyTree(p), "greedy");
-  if (k < 3)
+  if (k < 3 || budget <= 0)
     return;
   if (k <= kAutoExactMax) {
     exact.deadline = at(0.3);
@@ -189,56 +251,19 @@ void autoSearch(const Problem &p, const PathOptions &options,
       return;
     }
   }
-  // Exploration: randomised partition and random-greedy trees, each polished
-  // by a quick reconfiguration (raw partition trees are poor until their
-  // seams are re-solved), then the best ones get a wider window.
+  // Rounds of ~0.3 s (at most 20): independent restarts are what longer
+  // budgets buy, since one round's search plateaus quickly.
   std::mt19937_64 rng(options.seed);
-  Deadline explore = at(0.7);
-  // Longer budgets afford wider windows (a window of k costs O(3^k)).
-  bool longRun = budget >= 2.0;
-  ReconfigureOptions quick;
-  quick.window = std::min(longRun ? 8u : 6u, options.reconfigureWindow);
-  quick.maxPasses = 4;
-  std::uniform_real_distribution<double> imbalance(0.01, 0.6);
-  std::uniform_int_distribution<unsigned> leaves(
-      std::min(4u, options.partitionLeafSize), options.partitionLeafSize);
-  for (unsigned trial = 0; !explore.expired(); ++trial) {
-    Solution sol;
-    std::string method;
-    if (trial % 4 != 3) {
-      PartitionParams params;
-      params.leafSize = trial == 0 ? options.partitionLeafSize : leaves(rng);
-      params.imbalance = trial == 0 ? 0.1 : imbalance(rng);
-      params.jitter = trial == 0 ? 0.0 : 0.3;
-      params.parts = trial == 0 ? 2 : 2 + static_cast<int>(rng() % 2);
-      params.unitWeights = trial > 0 && (rng() & 3) == 0;
-      params.seed = static_cast<int>(rng() & 0x7fffffff);
-      params.deadline = explore;
-      sol = partitionTree(p, objective, params, rng);
-      method = "partition";
-    } else {
-      if (!randomGreedyTrial(p, objective, rng,
-                             std::numeric_limits<double>::infinity(), sol))
-        continue;
-      method = "random-greedy";
-    }
-    quick.deadline = explore;
-    out.offer(reconfigure(p, sol, objective, quick),
-              method + "+reconfigure");
+  double left = at(1.0).remaining();
+  unsigned rounds = static_cast<unsigned>(
+      std::min(20.0, std::max(1.0, std::floor(left / 0.3))));
+  for (unsigned r = 0; r < rounds; ++r) {
+    double end = static_cast<double>(r + 1) / rounds;
+    double roundStart = secondsSince(start) / budget;
+    searchRound(p, options, rng, r == 0,
+                at(roundStart + kExploreShare * (end - roundStart)), at(end),
+                out);
   }
-  ReconfigureOptions full;
-  full.window = longRun ? std::max(10u, options.reconfigureWindow)
-                        : options.reconfigureWindow;
-  full.deadline = at(1.0);
-  for (auto &c : out.list()) {
-    if (full.deadline.expired())
-      break;
-    c.first = reconfigure(p, c.first, objective, full);
-  }
-  std::stable_sort(out.list().begin(), out.list().end(),
-                   [&](auto &a, auto &b) {
-                     return objective.better(a.first.cost, b.first.cost);
-                   });
 }
 
 } // namespace

@@ -69,21 +69,27 @@ void Reconfigurer::computeNode(int v) {
 }
 
 bool Reconfigurer::improveAt(int v) {
-  if (tried_[v] == version_[v])
+  std::mt19937_64 *rng = options_.rng;
+  if (!rng && tried_[v] == version_[v])
     return false;
   tried_[v] = version_[v];
   std::vector<int> frontier{left_[v], right_[v]}, removed{v};
+  std::vector<int> internal;
   while (frontier.size() < options_.window) {
     int best = -1;
+    internal.clear();
     for (size_t i = 0; i < frontier.size(); ++i) {
       int u = frontier[i];
       if (static_cast<size_t>(u) < k_)
         continue;
+      internal.push_back(static_cast<int>(i));
       if (best < 0 || stepScore(u) > stepScore(frontier[best]))
         best = static_cast<int>(i);
     }
     if (best < 0)
       break;
+    if (rng && ((*rng)() & 1))
+      best = internal[(*rng)() % internal.size()];
     int u = frontier[best];
     frontier[best] = left_[u];
     frontier.push_back(right_[u]);
@@ -133,6 +139,8 @@ bool Reconfigurer::pass() {
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return stepScore(a) > stepScore(b);
   });
+  if (options_.rng)
+    std::shuffle(order.begin(), order.end(), *options_.rng);
   bool improved = false;
   for (int v : order) {
     if (options_.deadline.expired())
@@ -171,7 +179,7 @@ Solution Reconfigurer::run(const Solution &start) {
   Cost before = cost_[root];
   for (unsigned i = 0; i < options_.maxPasses && !options_.deadline.expired();
        ++i)
-    if (!pass())
+    if (!pass() && !options_.rng)
       break;
   if (!clearlyBetter(objective_, cost_[root], before))
     return start;

@@ -58,6 +58,11 @@ struct ReconfigureOptions {
   double sizeLimit = std::numeric_limits<double>::infinity();
   Deadline deadline;
   unsigned maxPasses = 32;
+  /// When set, windows grow by a random frontier node half of the time
+  /// (instead of always the most expensive one), so that repeated passes
+  /// explore different windows; passes then run until `deadline` or
+  /// maxPasses.
+  std::mt19937_64 *rng = nullptr;
 };
 
 /// Subtree reconfiguration of `start` (see PathFinder.h); never worse.

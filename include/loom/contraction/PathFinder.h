@@ -30,11 +30,17 @@
 //  * reconfigure    subtree reconfiguration: for every node of a tree, the
 //                   subtree cut at a window of k frontier subtrees is re-solved
 //                   exactly (O(3^k) per window) and replaced when better;
-//                   repeated until no window improves or time runs out.
-//  * auto           optimal when n <= 12, or when the capped search finishes
-//                   within a share of the budget; otherwise greedy, then
-//                   random-greedy and partition trials, the best candidates
-//                   reconfigured; keeps the best, so never worse than greedy.
+//                   repeated until no window improves or time runs out (only
+//                   windows whose subtree changed are re-solved).
+//  * auto           n <= 12: optimal. n <= 26: optimal if the capped search
+//                   finishes within 30% of the budget. Otherwise greedy, then
+//                   rounds of ~0.3 s (restarts; at most 20): partition and
+//                   random-greedy trials, each polished by reconfiguration
+//                   with windows of 6, for 30% of the round, then the round's
+//                   best refined by reconfiguration with randomised windows
+//                   (which escape the local minima of the deterministic one).
+//                   Keeps the best, so never worse than greedy. Default
+//                   budget 0.3 s; the result is returned when it runs out.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOOM_CONTRACTION_PATHFINDER_H
@@ -64,7 +70,10 @@ struct PathOptions {
   /// Largest intermediate allowed, in elements; 0 = no limit. When set, the
   /// tree is sliced (see Slicing.h) and an unreachable limit is an error.
   double memoryLimit = 0;
-  /// Seconds for auto, random-greedy and partition (wall clock, best effort).
+  /// Seconds for auto, random-greedy and partition (wall clock; the search
+  /// stops when it runs out, so results vary with machine load). 0 = the
+  /// minimum: auto returns optimal (n <= 12) or greedy, the randomised
+  /// finders run a single trial.
   double timeBudget = 0.3;
   /// Seconds the `optimal` finder may run before giving up with an error;
   /// 0 = no limit.

@@ -85,3 +85,38 @@ TEST(SpecialCases, DanglingIndicesAreSummedFirst) {
     EXPECT_EQ(std::count(s.rhsIndices.begin(), s.rhsIndices.end(), 1), 0);
   }
 }
+
+TEST(SpecialCases, OverflowingCostsDoNotBreakTheFinders) {
+  // 2^53-sized indices on rings of 12 and 20 tensors with two open legs each:
+  // the output alone has more than 2^1024 elements, so costs overflow double
+  // (to +inf) and every finder must still return a valid tree.
+  for (int n : {12, 20}) {
+    Network net;
+    std::vector<IndexId> bond;
+    for (int i = 0; i < n; ++i)
+      bond.push_back(net.addIndex(int64_t(1) << 53));
+    for (int i = 0; i < n; ++i) {
+      IndexId a = net.addIndex(int64_t(1) << 53),
+              b = net.addIndex(int64_t(1) << 53);
+      net.addInput({bond[i], bond[(i + 1) % n], a, b});
+      net.output.push_back(a);
+      net.output.push_back(b);
+    }
+    for (Optimizer opt : {Optimizer::Auto, Optimizer::Greedy,
+                          Optimizer::RandomGreedy, Optimizer::Partition,
+                          Optimizer::Optimal}) {
+      PathOptions options;
+      options.optimizer = opt;
+      options.timeBudget = 0.02;
+      options.optimalTimeLimit = 1;
+      ContractionResult r = optimizeContraction(net, options);
+      if (opt == Optimizer::Optimal && !r.ok()) {
+        EXPECT_NE(r.error.find("time limit"), std::string::npos) << r.error;
+        continue;
+      }
+      ASSERT_TRUE(r.ok()) << optimizerName(opt) << ": " << r.error;
+      EXPECT_EQ(r.tree.numLeaves(), static_cast<size_t>(n));
+      EXPECT_TRUE(std::isinf(r.cost.flops)) << r.cost.flops;
+    }
+  }
+}
