@@ -18,14 +18,6 @@ namespace {
 
 bool isFloat(Value v) { return isa<FloatType>(elementTypeOf(v)); }
 
-LogicalResult requireFloat(NodeImporter &n, Value v, StringRef what = "input") {
-  if (isFloat(v))
-    return success();
-  return n.unsupported(what + " of element type " +
-                       onnx_model::dtypeName(n.inputDType(0)) +
-                       " is not supported (float types only)");
-}
-
 /// Registers a handler building `OpTy` on input 0 for `name`.
 template <typename OpTy>
 void addUnary(HandlerMap &map, StringRef name) {
@@ -33,26 +25,19 @@ void addUnary(HandlerMap &map, StringRef name) {
     Value x = n.input(0);
     bool intOk = std::is_same_v<OpTy, NegOp> || std::is_same_v<OpTy, AbsOp> ||
                  std::is_same_v<OpTy, ReluOp>;
-    if (!isFloat(x) && !intOk)
-      return requireFloat(n, x);
-    if (elementTypeOf(x).isInteger(1))
-      return n.unsupported("bool input is not supported");
+    if (!intOk && failed(n.requireFloat(0)))
+      return failure();
+    if (failed(n.requireNumeric(0)))
+      return failure();
     n.setOutput(0, n.unary<OpTy>(x));
     return success();
   };
 }
 
-/// The loom element type of the node's input 0 must be numeric (not bool).
-LogicalResult requireNumeric(NodeImporter &n, Value v) {
-  if (!elementTypeOf(v).isInteger(1))
-    return success();
-  return n.unsupported("bool operands are not supported");
-}
-
 template <typename OpTy> void addBinary(HandlerMap &map, StringRef name) {
   map[name] = [](NodeImporter &n) -> LogicalResult {
     Value a = n.input(0), b = n.input(1);
-    if (failed(requireNumeric(n, a)))
+    if (failed(n.requireNumeric(0)))
       return failure();
     n.setOutput(0, n.binary<OpTy>(a, b));
     return success();
@@ -80,7 +65,7 @@ LogicalResult importCompare(NodeImporter &n) {
 LogicalResult importVariadic(NodeImporter &n) {
   const std::string &op = n.node.opType;
   Value acc = n.input(0);
-  if (failed(requireNumeric(n, acc)))
+  if (failed(n.requireNumeric(0)))
     return failure();
   for (size_t i = 1; i < n.numInputs(); ++i) {
     Value v = n.input(i);
@@ -92,8 +77,8 @@ LogicalResult importVariadic(NodeImporter &n) {
       acc = n.min(acc, v);
   }
   if (op == "Mean") {
-    if (!isFloat(acc))
-      return requireFloat(n, acc);
+    if (failed(n.requireFloat(0)))
+      return failure();
     acc = n.mulScalar(acc, 1.0 / static_cast<double>(n.numInputs()));
   }
   n.setOutput(0, acc);
@@ -102,7 +87,7 @@ LogicalResult importVariadic(NodeImporter &n) {
 
 LogicalResult importPow(NodeImporter &n) {
   Value base = n.input(0), exponent = n.input(1);
-  if (failed(requireNumeric(n, base)) || failed(requireNumeric(n, exponent)))
+  if (failed(n.requireNumeric(0)) || failed(n.requireNumeric(1)))
     return failure();
   Type et = elementTypeOf(base);
   if (isa<FloatType>(et)) {
@@ -121,7 +106,7 @@ LogicalResult importPow(NodeImporter &n) {
 /// of the dividend (fmod = 1, C's fmod; required for floats).
 LogicalResult importMod(NodeImporter &n) {
   Value a = n.input(0), b = n.input(1);
-  if (failed(requireNumeric(n, a)))
+  if (failed(n.requireNumeric(0)))
     return failure();
   bool fmod = n.attrInt("fmod", 0) != 0;
   if (isFloat(a)) {
@@ -192,7 +177,7 @@ LogicalResult importIdentity(NodeImporter &n) {
 
 LogicalResult importReciprocal(NodeImporter &n) {
   Value x = n.input(0);
-  if (failed(requireFloat(n, x)))
+  if (failed(n.requireFloat(0)))
     return failure();
   n.setOutput(0, n.div(n.splat(elementTypeOf(x), 1.0), x));
   return success();
@@ -200,7 +185,7 @@ LogicalResult importReciprocal(NodeImporter &n) {
 
 LogicalResult importSign(NodeImporter &n) {
   Value x = n.input(0);
-  if (failed(requireNumeric(n, x)))
+  if (failed(n.requireNumeric(0)))
     return failure();
   Type et = elementTypeOf(x);
   Value zero = n.splat(et, 0);
@@ -212,7 +197,7 @@ LogicalResult importSign(NodeImporter &n) {
 
 LogicalResult importIsNaN(NodeImporter &n) {
   Value x = n.input(0);
-  if (failed(requireFloat(n, x)))
+  if (failed(n.requireFloat(0)))
     return failure();
   n.setOutput(0, n.compare(ComparePredicate::ne, x, x));
   return success();
@@ -220,7 +205,7 @@ LogicalResult importIsNaN(NodeImporter &n) {
 
 LogicalResult importIsInf(NodeImporter &n) {
   Value x = n.input(0);
-  if (failed(requireFloat(n, x)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Type et = elementTypeOf(x);
   double inf = std::numeric_limits<double>::infinity();
@@ -242,7 +227,7 @@ LogicalResult importIsInf(NodeImporter &n) {
 LogicalResult importActivation(NodeImporter &n) {
   Value x = n.input(0);
   const std::string &op = n.node.opType;
-  if (failed(requireFloat(n, x)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Type et = elementTypeOf(x);
   auto c = [&](double v) { return n.splat(et, v); };
@@ -294,7 +279,7 @@ LogicalResult importActivation(NodeImporter &n) {
 
 LogicalResult importPRelu(NodeImporter &n) {
   Value x = n.input(0), slope = n.input(1);
-  if (failed(requireNumeric(n, x)))
+  if (failed(n.requireNumeric(0)))
     return failure();
   // Old exporters give a per-channel slope [C] for x [N, C, ...]: it
   // broadcasts along dim 1.
@@ -314,7 +299,7 @@ LogicalResult importPRelu(NodeImporter &n) {
 
 LogicalResult importClip(NodeImporter &n) {
   Value x = n.input(0);
-  if (failed(requireNumeric(n, x)))
+  if (failed(n.requireNumeric(0)))
     return failure();
   Value r = x;
   if (n.hasInput(1))

@@ -54,6 +54,9 @@ Tensor makeHostTensor(DType dtype, llvm::ArrayRef<int64_t> shape,
 Tensor makeHostTensorInts(DType dtype, llvm::ArrayRef<int64_t> shape,
                           llvm::ArrayRef<int64_t> values);
 
+/// "[1, 2, 3]", for diagnostics.
+std::string formatInts(llvm::ArrayRef<int64_t> values);
+
 /// Row-major strides of `shape`, in elements.
 llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 int64_t numElementsOf(llvm::ArrayRef<int64_t> shape);
@@ -196,6 +199,13 @@ public:
 
   /// Records why this node cannot be imported; returns failure().
   mlir::LogicalResult unsupported(const llvm::Twine &why);
+  /// Fails (recording why) unless input `i` is known at import time;
+  /// `what` names the operand ("the target shape").
+  mlir::LogicalResult requireConst(size_t i, llvm::StringRef what);
+  /// Fails (recording why) unless input `i` is a float tensor.
+  mlir::LogicalResult requireFloat(size_t i);
+  /// Fails (recording why) if input `i` is a bool tensor.
+  mlir::LogicalResult requireNumeric(size_t i);
   std::string failureReason;
 };
 

@@ -19,6 +19,13 @@ ArrayRef<int64_t> shapeOf(Value v) { return tensorTypeOf(v).getShape(); }
 int64_t rankOf(Value v) { return tensorTypeOf(v).getRank(); }
 Type elementTypeOf(Value v) { return tensorTypeOf(v).getElementType(); }
 
+std::string formatInts(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(values[i]);
+  return s + "]";
+}
+
 SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)

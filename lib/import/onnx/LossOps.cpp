@@ -71,8 +71,8 @@ FailureOr<Value> nllLoss(NodeImporter &n, Value logProb, Value target,
 
 LogicalResult importNLL(NodeImporter &n) {
   Value input = n.input(0);
-  if (!isa<FloatType>(elementTypeOf(input)))
-    return n.unsupported("the input must be a float tensor");
+  if (failed(n.requireFloat(0)))
+    return failure();
   FailureOr<Value> loss =
       nllLoss(n, input, n.input(1), n.hasInput(2) ? n.input(2) : Value());
   if (failed(loss))
@@ -83,8 +83,8 @@ LogicalResult importNLL(NodeImporter &n) {
 
 LogicalResult importSoftmaxCrossEntropy(NodeImporter &n) {
   Value scores = n.input(0);
-  if (!isa<FloatType>(elementTypeOf(scores)))
-    return n.unsupported("the scores must be a float tensor");
+  if (failed(n.requireFloat(0)))
+    return failure();
   if (rankOf(scores) < 2)
     return n.unsupported("expects scores N x C x ...");
   Value logProb = LogSoftmaxOp::create(n.b, n.loc, tensorTypeOf(scores),

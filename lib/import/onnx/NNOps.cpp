@@ -19,21 +19,6 @@ namespace {
 
 using Reduction = LoomBuilder::Reduction;
 
-LogicalResult requireFloatInput(NodeImporter &n, size_t i) {
-  if (isa<FloatType>(n.inputType(i).getElementType()))
-    return success();
-  return n.unsupported(std::string("input ") + std::to_string(i) + " of type " +
-                       onnx_model::dtypeName(n.inputDType(i)) +
-                       " is not supported (float types only)");
-}
-
-std::string formatInts(ArrayRef<int64_t> v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
 //===----------------------------------------------------------------------===//
 // Matrix products
 //===----------------------------------------------------------------------===//
@@ -47,7 +32,7 @@ LogicalResult importMatMul(NodeImporter &n) {
 }
 
 LogicalResult importGemm(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value a = n.input(0), b = n.input(1);
   if (n.attrInt("transA", 0))
@@ -291,7 +276,7 @@ LogicalResult checkKernelShape(NodeImporter &n, ArrayRef<int64_t> kernel) {
 }
 
 LogicalResult importConv(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0), weight = n.input(1);
   int64_t sp = rankOf(x) - 2;
@@ -313,7 +298,7 @@ LogicalResult importConv(NodeImporter &n) {
 /// (zeros inserted), padded by dilation * (kernel - 1) - pad, and convolved
 /// with the spatially flipped kernel whose in/out channels are swapped.
 LogicalResult importConvTranspose(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0), weight = n.input(1);
   ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(weight);
@@ -515,7 +500,7 @@ void maxPoolWithIndices(NodeImporter &n, Value x, const Window &w) {
 
 LogicalResult importPool(NodeImporter &n) {
   bool isMax = n.node.opType == "MaxPool";
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   ArrayRef<int64_t> xs = shapeOf(x);
@@ -583,7 +568,7 @@ LogicalResult importPool(NodeImporter &n) {
 }
 
 LogicalResult importGlobalPool(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   SmallVector<int64_t> dims;
@@ -623,7 +608,7 @@ Value normalize(NodeImporter &n, Value x, ArrayRef<int64_t> dims, double eps,
 }
 
 LogicalResult importBatchNorm(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
@@ -682,7 +667,7 @@ LogicalResult importBatchNorm(NodeImporter &n) {
 }
 
 LogicalResult importInstanceNorm(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
@@ -697,7 +682,7 @@ LogicalResult importInstanceNorm(NodeImporter &n) {
 }
 
 LogicalResult importLayerNorm(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
@@ -732,7 +717,7 @@ LogicalResult importLayerNorm(NodeImporter &n) {
 }
 
 LogicalResult importLRN(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x), channels = shapeOf(x)[1];
@@ -755,7 +740,7 @@ LogicalResult importLRN(NodeImporter &n) {
 }
 
 LogicalResult importMVN(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   std::optional<std::vector<int64_t>> axes =
@@ -775,7 +760,7 @@ LogicalResult importMVN(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult importSoftmax(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   FailureOr<int64_t> axis = n.axisAttr("axis", -1, rankOf(x));
@@ -864,7 +849,7 @@ LogicalResult importTopK(NodeImporter &n) {
 }
 
 LogicalResult importHardmax(NodeImporter &n) {
-  if (failed(requireFloatInput(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
@@ -909,8 +894,8 @@ LogicalResult importReduce(NodeImporter &n) {
   bool isFloat = isa<FloatType>(elementTypeOf(x));
   bool needsFloat = op == "ReduceMean" || op == "ReduceL2" ||
                     op == "ReduceLogSum" || op == "ReduceLogSumExp";
-  if (needsFloat && !isFloat)
-    return n.unsupported("integer input is not supported");
+  if (needsFloat && failed(n.requireFloat(0)))
+    return failure();
   Value r;
   if (op == "ReduceSum")
     r = n.reduce(Reduction::Sum, x, *dims, keep);

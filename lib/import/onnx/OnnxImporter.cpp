@@ -290,6 +290,28 @@ LogicalResult NodeImporter::unsupported(const Twine &why) {
   return failure();
 }
 
+LogicalResult NodeImporter::requireConst(size_t i, StringRef what) {
+  if (constInput(i))
+    return success();
+  return unsupported(what + " (input " + Twine(i) +
+                     ") must be known at import time");
+}
+
+LogicalResult NodeImporter::requireFloat(size_t i) {
+  if (isa<FloatType>(inputType(i).getElementType()))
+    return success();
+  return unsupported("input " + Twine(i) + " has element type " +
+                     onnx_model::dtypeName(inputDType(i)) +
+                     "; only float types are supported");
+}
+
+LogicalResult NodeImporter::requireNumeric(size_t i) {
+  if (!inputType(i).getElementType().isInteger(1))
+    return success();
+  return unsupported("input " + Twine(i) + " is bool; bool operands are not "
+                     "supported");
+}
+
 //===----------------------------------------------------------------------===//
 // The walk
 //===----------------------------------------------------------------------===//

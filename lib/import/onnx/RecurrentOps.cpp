@@ -99,8 +99,8 @@ LogicalResult importRecurrent(NodeImporter &n) {
                                        : Cell::LSTM;
   int64_t gates = cell == Cell::RNN ? 1 : cell == Cell::GRU ? 3 : 4;
   Value x = n.input(0);
-  if (!isa<FloatType>(elementTypeOf(x)))
-    return n.unsupported("the input must be a float tensor");
+  if (failed(n.requireFloat(0)))
+    return failure();
   Type et = elementTypeOf(x);
   bool batchFirst = n.attrInt("layout", 0) != 0;
   if (batchFirst)

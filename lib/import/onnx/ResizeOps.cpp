@@ -84,8 +84,8 @@ int64_t nearestIndex(const ResizeParams &p, double x, int64_t in) {
 
 LogicalResult importResize(NodeImporter &n) {
   Value x = n.input(0);
-  if (!isa<FloatType>(elementTypeOf(x)))
-    return n.unsupported("the input must be a float tensor");
+  if (failed(n.requireFloat(0)))
+    return failure();
   ResizeParams p;
   p.mode = n.attrString("mode", "nearest");
   p.transform = n.attrString("coordinate_transformation_mode", "half_pixel");
@@ -295,8 +295,8 @@ struct GridSampler {
 
 LogicalResult importGridSample(NodeImporter &n) {
   Value x = n.input(0), grid = n.input(1);
-  if (!isa<FloatType>(elementTypeOf(x)))
-    return n.unsupported("the input must be a float tensor");
+  if (failed(n.requireFloat(0)))
+    return failure();
   ArrayRef<int64_t> xs = shapeOf(x), gs = shapeOf(grid);
   if (xs.size() != 4 || gs.size() != 4 || gs[3] != 2)
     return n.unsupported("expects X N x C x H x W and grid N x Ho x Wo x 2");

@@ -16,21 +16,6 @@ namespace onnx_import {
 
 namespace {
 
-/// Fails unless input `i` is a known constant (named `what` in the error).
-LogicalResult requireConst(NodeImporter &n, size_t i, StringRef what) {
-  if (n.constInput(i))
-    return success();
-  return n.unsupported(what + " (input " + std::to_string(i) +
-                       ") must be known at import time");
-}
-
-std::string formatInts(ArrayRef<int64_t> v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
 LogicalResult importConstant(NodeImporter &n) {
   Tensor t;
   if (const Tensor *value = n.attrTensor("value")) {
@@ -77,7 +62,7 @@ LogicalResult importSize(NodeImporter &n) {
 }
 
 LogicalResult importReshape(NodeImporter &n) {
-  if (failed(requireConst(n, 1, "the target shape")))
+  if (failed(n.requireConst(1, "the target shape")))
     return failure();
   std::vector<int64_t> spec = n.constInts(1);
   std::optional<std::vector<int64_t>> shape =
@@ -118,7 +103,7 @@ FailureOr<std::vector<int64_t>> axesOperand(NodeImporter &n, size_t index) {
     return n.attrInts("axes");
   if (!n.hasInput(index))
     return std::vector<int64_t>{};
-  if (failed(requireConst(n, index, "axes")))
+  if (failed(n.requireConst(index, "axes")))
     return failure();
   return n.constInts(index);
 }
@@ -159,7 +144,7 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
 }
 
 LogicalResult importExpand(NodeImporter &n) {
-  if (failed(requireConst(n, 1, "the target shape")))
+  if (failed(n.requireConst(1, "the target shape")))
     return failure();
   std::vector<int64_t> target = n.constInts(1);
   std::optional<SmallVector<int64_t>> shape =
@@ -195,7 +180,7 @@ LogicalResult importSplit(NodeImporter &n) {
   if (n.hasAttr("split")) {
     sizes = n.attrInts("split");
   } else if (n.hasInput(1)) {
-    if (failed(requireConst(n, 1, "split")))
+    if (failed(n.requireConst(1, "split")))
       return failure();
     sizes = n.constInts(1);
   } else {
@@ -221,7 +206,7 @@ LogicalResult importSplit(NodeImporter &n) {
 
 LogicalResult importSlice(NodeImporter &n) {
   for (size_t i = 1; i < n.numInputs(); ++i)
-    if (n.hasInput(i) && failed(requireConst(n, i, "slice parameters")))
+    if (n.hasInput(i) && failed(n.requireConst(i, "slice parameters")))
       return failure();
   std::vector<int64_t> starts = n.constInts(1), ends = n.constInts(2);
   std::vector<int64_t> axes = n.hasInput(3) ? n.constInts(3)
@@ -395,7 +380,7 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
     return failure();
   Value y = *r;
   if (n.hasInput(2)) {
-    if (failed(requireConst(n, 2, "output_shape")))
+    if (failed(n.requireConst(2, "output_shape")))
       return failure();
     std::vector<int64_t> outShape = n.constInts(2);
     if (outShape.size() != shape.size())
@@ -597,14 +582,14 @@ LogicalResult importPad(NodeImporter &n) {
   std::string mode = n.attrString("mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return n.unsupported("mode '" + mode + "' is not supported");
-  if (failed(requireConst(n, 1, "pads")))
+  if (failed(n.requireConst(1, "pads")))
     return failure();
   ArrayRef<int64_t> in = n.inputShape(0);
   int64_t rank = in.size();
   std::vector<int64_t> pads = n.constInts(1);
   std::vector<int64_t> axes;
   if (n.hasInput(3)) {
-    if (failed(requireConst(n, 3, "axes")))
+    if (failed(n.requireConst(3, "axes")))
       return failure();
     std::optional<std::vector<int64_t>> norm =
         normalizeAxes(n.constInts(3), rank);
@@ -642,7 +627,7 @@ LogicalResult importPad(NodeImporter &n) {
   if (mode == "constant") {
     double value = 0;
     if (n.hasInput(2)) {
-      if (failed(requireConst(n, 2, "constant_value")))
+      if (failed(n.requireConst(2, "constant_value")))
         return failure();
       value = hostDouble(*n.constInput(2), 0);
     }
@@ -662,7 +647,7 @@ LogicalResult importPad(NodeImporter &n) {
 }
 
 LogicalResult importTile(NodeImporter &n) {
-  if (failed(requireConst(n, 1, "repeats")))
+  if (failed(n.requireConst(1, "repeats")))
     return failure();
   std::vector<int64_t> reps = n.constInts(1);
   ArrayRef<int64_t> in = n.inputShape(0);
@@ -714,7 +699,7 @@ LogicalResult importSpaceToDepth(NodeImporter &n) {
 }
 
 LogicalResult importConstantOfShape(NodeImporter &n) {
-  if (failed(requireConst(n, 0, "the shape")))
+  if (failed(n.requireConst(0, "the shape")))
     return failure();
   std::vector<int64_t> shape = n.constInts(0);
   if (numElementsOf(shape) == 0)
@@ -759,7 +744,7 @@ LogicalResult importTrilu(NodeImporter &n) {
     return n.unsupported("expects a tensor of rank >= 2");
   int64_t k = 0;
   if (n.hasInput(1)) {
-    if (failed(requireConst(n, 1, "k")))
+    if (failed(n.requireConst(1, "k")))
       return failure();
     k = n.constInts(1)[0];
   }
@@ -776,7 +761,7 @@ LogicalResult importTrilu(NodeImporter &n) {
 }
 
 LogicalResult importOneHot(NodeImporter &n) {
-  if (failed(requireConst(n, 1, "depth")))
+  if (failed(n.requireConst(1, "depth")))
     return failure();
   int64_t depth = hostInt(*n.constInput(1), 0);
   ArrayRef<int64_t> in = n.inputShape(0);
@@ -804,7 +789,7 @@ LogicalResult importOneHot(NodeImporter &n) {
 }
 
 LogicalResult importCumSum(NodeImporter &n) {
-  if (failed(requireConst(n, 1, "axis")))
+  if (failed(n.requireConst(1, "axis")))
     return failure();
   ArrayRef<int64_t> in = n.inputShape(0);
   int64_t rank = in.size();
