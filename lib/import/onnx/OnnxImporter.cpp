@@ -345,10 +345,11 @@ std::string signatureProblem(const onnx_model::ValueInfo &info,
   if (llvm::is_contained(type.dims, 0))
     return "is empty (a dimension of size 0); Loom does not support empty "
            "tensors";
+  std::string hint = "; Loom needs static shapes: bind it with loom-import "
+                     "MODEL.onnx --input-shape=" +
+                     info.name + ":DIMS -o MODEL.mlir, then compile MODEL.mlir";
   if (!type.hasShape)
-    return "has no shape; Loom needs static shapes (give the input shape "
-           "when importing, e.g. loom-import --input-shape=" +
-           info.name + ":2x3)";
+    return "has no shape" + hint;
   for (size_t d = 0; d < type.dims.size(); ++d) {
     if (type.dims[d] >= 0)
       continue;
@@ -356,10 +357,7 @@ std::string signatureProblem(const onnx_model::ValueInfo &info,
                           ? std::string("?")
                           : "'" + type.dimParams[d] + "'";
     return "has a dynamic dimension " + dim + " (dimension " +
-           std::to_string(d) +
-           "); Loom needs static shapes (give the input shape when "
-           "importing, e.g. loom-import --input-shape=" +
-           info.name + ":...)";
+           std::to_string(d) + ")" + hint;
   }
   return "";
 }
