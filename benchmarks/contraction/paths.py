@@ -306,6 +306,7 @@ def timed_child(fn, args, timeout):
     parent, child = ctx.Pipe(duplex=False)
 
     def target():
+        os.setpgrp()  # own process group: killed with everything it spawns
         try:
             t0 = time.perf_counter()
             res = fn(*args)
@@ -319,7 +320,10 @@ def timed_child(fn, args, timeout):
     result = None
     if parent.poll(timeout):
         result = parent.recv()
-    proc.kill()
+    try:
+        os.killpg(proc.pid, 9)  # the child and any pool it started
+    except ProcessLookupError:
+        pass
     proc.join()
     if result is None or result[0] == "error":
         if result is not None:
@@ -464,8 +468,12 @@ def main():
                 if other in f:
                     msg += f", Loom/{other} = {f['loom'] / f[other]:.3g}"
             if "ctg-auto" in f:
-                msg += (f", at ctg-auto's time: Loom/ctg-auto = "
-                        f"{f['loom-eq'] / f['ctg-auto']:.3g}")
+                msg += (f"; Loom at ctg-auto's time "
+                        f"({r['seconds']['loom-eq']:.2g} s): "
+                        f"Loom/ctg-auto = {f['loom-eq'] / f['ctg-auto']:.3g}")
+                if "ctg-autohq" in f:
+                    msg += (f", Loom/ctg-autohq = "
+                            f"{f['loom-eq'] / f['ctg-autohq']:.3g}")
             print(msg)
     slowest = max(r["seconds"]["loom"] for r in rows)
     print(f"  slowest Loom auto search: {slowest:.3f} s "

@@ -177,8 +177,11 @@ Solution Reconfigurer::run(const Solution &start) {
   }
   int root = static_cast<int>(n) - 1;
   Cost before = cost_[root];
-  for (unsigned i = 0; i < options_.maxPasses && !options_.deadline.expired();
-       ++i)
+  // Randomised passes never "converge": without a deadline, bound them.
+  unsigned passes = options_.maxPasses;
+  if (options_.rng && !options_.deadline.limited())
+    passes = std::min(passes, 64u);
+  for (unsigned i = 0; i < passes && !options_.deadline.expired(); ++i)
     if (!pass() && !options_.rng)
       break;
   if (!clearlyBetter(objective_, cost_[root], before))
