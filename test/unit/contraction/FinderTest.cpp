@@ -84,8 +84,9 @@ TEST(Partition, BeatsGreedyOnLattices) {
   // order than greedy (which sweeps the lattice inefficiently).
   Network net = lattice(8, 8, 4);
   double greedy = flopsOf(net, findGreedyTree(net));
+  // Budget 0: exactly one (deterministic) trial.
   double partition =
-      flopsOf(net, findPartitionTree(net, CostObjective(), 0.2, 42));
+      flopsOf(net, findPartitionTree(net, CostObjective(), 0.0, 42));
   EXPECT_LT(partition, greedy);
   Result<ContractionTree> bad =
       findPartitionTree(net, CostObjective(), 0.1, 1, 1);
@@ -170,7 +171,7 @@ TEST(Auto, NeverWorseThanGreedyAndWithinBudget) {
                       std::chrono::steady_clock::now() - start)
                       .count();
     ASSERT_TRUE(r.ok()) << r.error;
-    EXPECT_LT(wall, 1.0);
+    EXPECT_LT(wall, 1.5); // budget 0.2 s; slack for loaded machines
     EXPECT_LE(r.seconds, wall);
     double greedy = flopsOf(net, findGreedyTree(net));
     EXPECT_LE(r.cost.flops, greedy * (1 + 1e-12)) << r.method;

@@ -143,15 +143,21 @@ TEST(Slicing, CloseToTheBestSubsetForAFixedTree) {
 
 TEST(Slicing, HalvingMemoryOnALatticeCostsLittle) {
   // 6x6 lattice, bond 2 (its width cannot go below ~2^6): halving the
-  // largest intermediate must cost well under the 4x of recomputing
-  // everything for two sliced bonds.
+  // largest intermediate of a good tree must cost well under the 4x of
+  // recomputing everything for two sliced bonds.
   Network net = lattice(6, 6, 2);
   ContractionResult free = optimizeContraction(net);
   ASSERT_TRUE(free.ok()) << free.error;
-  PathOptions o;
+  SliceOptions o;
   o.memoryLimit = free.cost.largestIntermediate / 2;
-  ContractionResult sliced = optimizeContraction(net, o);
+  SliceResult sliced = sliceTree(net, free.tree, o);
   ASSERT_TRUE(sliced.ok()) << sliced.error;
   EXPECT_LE(sliced.cost.largestIntermediate, o.memoryLimit);
   EXPECT_LT(sliced.cost.flops, 3 * free.cost.flops);
+  // Through optimizeContraction too.
+  PathOptions po;
+  po.memoryLimit = o.memoryLimit;
+  ContractionResult viaApi = optimizeContraction(net, po);
+  ASSERT_TRUE(viaApi.ok()) << viaApi.error;
+  EXPECT_LE(viaApi.cost.largestIntermediate, po.memoryLimit);
 }
