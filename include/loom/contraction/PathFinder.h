@@ -11,22 +11,30 @@
 //                   O(3^n). Larger: per connected component, dynamic
 //                   programming over connected subsets with cost capping
 //                   (Pfeifer, Haegeman, Verstraete, PRE 90, 033315 (2014)),
-//                   components combined by outer products last; worst case
-//                   exponential, at most 64 tensors per component.
+//                   components combined by outer products last; optimal
+//                   among trees without outer products inside a component
+//                   (as opt_einsum's 'dp'); worst case exponential, at most
+//                   64 tensors per component.
 //  * greedy         the "memory removed" heuristic of opt_einsum: repeatedly
 //                   contract the pair sharing an index that minimises
 //                   size(result) - size(a) - size(b); outer products of what
 //                   is left last, smallest first. O(n d log(n d)) for degree d.
-//  * random-greedy  greedy with randomised scores (as cotengra's: the two
-//                   terms weighted by a random costmod, the log-score
-//                   perturbed by Gumbel noise of random temperature),
-//                   repeated under a time budget, each trial cut off once
-//                   worse than the best; the first trial is plain greedy, so
-//                   it is never worse.
-//  * partition      recursive bisection of the tensor graph with METIS (edge
-//                   weight ~ log2 of the shared bond size), parts of at most
-//                   `partitionLeafSize` tensors solved exactly; several
-//                   randomised trials under the time budget.
+//  * random-greedy  greedy with randomised choices, as cotengra's: the score
+//                   size(result)/c - c*(size(a)+size(b)) with a random c,
+//                   and Gumbel noise of random temperature T added to its
+//                   log, which (Gumbel-max trick) is Boltzmann sampling over
+//                   the candidates' log-scores at temperature T. Repeated
+//                   under a time budget, each trial cut off once worse than
+//                   the best; the first trial is plain greedy, so it is never
+//                   worse. O(n d log(n d)) per trial.
+//  * partition      recursive partitioning of the tensor graph with METIS
+//                   into 2 (or 3) groups per level (edge weight ~ log2 of
+//                   the shared bond size), the groups of each level combined
+//                   in the exactly best order, parts of at most
+//                   `partitionLeafSize` tensors solved exactly; randomised
+//                   trials (imbalance, part size, weight noise) under the
+//                   time budget. O(n log n) METIS work per trial plus the
+//                   exact solves.
 //  * reconfigure    subtree reconfiguration: for every node of a tree, the
 //                   subtree cut at a window of k frontier subtrees is re-solved
 //                   exactly (O(3^k) per window) and replaced when better;
