@@ -130,7 +130,8 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
     break;
   }
   output = writeModuleFile(*schedule, {"elf-so", artifacts.sharedObject},
-                           {"cpu", artifacts.triple, artifacts.cpu});
+                           {"cpu", artifacts.triple, artifacts.cpu,
+                            artifacts.features});
   return success();
 }
 

@@ -1,8 +1,9 @@
 //===- ModuleWriter.cpp - serialize a .loom module file -------------------===//
 #include "loom/module/ModuleWriter.h"
 
+#include "loom/checksum.h"
 #include "loom/module_format.h"
-#include "module_generated.h"
+#include "loom/schema/module_generated.h"
 
 namespace loom {
 
@@ -44,7 +45,9 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
       reinterpret_cast<const uint8_t *>(library.data.data()),
       library.data.size());
   std::vector<flatbuffers::Offset<fb::KernelLibrary>> libraries = {
-      fb::CreateKernelLibrary(b, b.CreateString(library.format), libData)};
+      fb::CreateKernelLibrary(
+          b, b.CreateString(library.format), libData,
+          loom_fnv1a64(library.data.data(), library.data.size()))};
 
   std::vector<flatbuffers::Offset<fb::Function>> functions;
   for (const FunctionSchedule &f : schedule.functions) {
@@ -66,12 +69,12 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
                                     b.CreateVector(std::vector<uint32_t>{}),
                                     b.CreateVector(grid));
         commands.push_back(fb::CreateCommandEntry(
-            b, fb::Command_Dispatch, d.Union()));
+            b, fb::Command::Dispatch, d.Union()));
       } else {
         fb::BufferRef src = toFb(c.src), dst = toFb(c.dst);
         auto copy = fb::CreateCopy(b, &src, &dst);
         commands.push_back(
-            fb::CreateCommandEntry(b, fb::Command_Copy, copy.Union()));
+            fb::CreateCommandEntry(b, fb::Command::Copy, copy.Union()));
       }
     }
     functions.push_back(fb::CreateFunction(
@@ -85,7 +88,7 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
       b.CreateString(target.triple), b.CreateString(target.cpu),
       b.CreateString("loom-compile 0.1.0"), b.CreateVector(kernels),
       b.CreateVector(libraries), b.CreateVector(constants),
-      b.CreateVector(functions));
+      b.CreateVector(functions), b.CreateString(target.features));
   b.Finish(module, fb::ModuleIdentifier());
   return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()),
                      b.GetSize());

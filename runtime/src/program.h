@@ -69,6 +69,7 @@ struct KernelLibraryView {
   std::string format;                  // "elf-so" for the CPU
   const unsigned char *data = nullptr; // inside the module's bytes
   size_t size = 0;
+  uint64_t checksum = 0;               // FNV-1a 64 of data; 0: not recorded
 };
 
 } // namespace loom::rt
@@ -91,7 +92,7 @@ namespace loom::rt {
 
 struct Program {
   uint32_t formatVersion = 0;
-  std::string target, targetTriple, targetCpu, producer;
+  std::string target, targetTriple, targetCpu, targetFeatures, producer;
   std::vector<KernelInfo> kernels;
   std::vector<KernelLibraryView> libraries;
   std::vector<ConstantView> constants;

@@ -1,6 +1,7 @@
 #include "program_builder.h"
 
 #include "aligned_memory.h"
+#include "loom/checksum.h"
 #include "loom/schema/module_generated.h"
 #include "tensor_type.h"
 
@@ -323,6 +324,11 @@ Status buildLibraries(const fb::Module &module, Program *program) {
       view.data = lib->data()->data();
       view.size = lib->data()->size();
     }
+    view.checksum = lib->checksum();
+    if (view.checksum != 0 &&
+        loom_fnv1a64(view.data, view.size) != view.checksum)
+      return invalid(cat("kernel library ", i),
+                     "checksum mismatch: the code in the file is corrupt");
     program->libraries.push_back(std::move(view));
   }
   return okStatus();
@@ -335,6 +341,7 @@ Status buildProgram(const fb::Module &module, Program *program) {
   program->target = str(module.target());
   program->targetTriple = str(module.target_triple());
   program->targetCpu = str(module.target_cpu());
+  program->targetFeatures = str(module.target_features());
   program->producer = str(module.producer());
   LOOM_RETURN_IF_ERROR(buildKernels(module, program));
   LOOM_RETURN_IF_ERROR(buildConstants(module, program));

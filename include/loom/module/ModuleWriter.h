@@ -16,6 +16,7 @@ struct KernelLibraryBlob {
 struct ModuleTargetInfo {
   std::string target = "cpu";  // cpu | vulkan | cuda
   std::string triple, cpu;
+  std::string features;  // CPU features the kernels use: "avx2,fma"
 };
 
 /// The bytes of a .loom file (FlatBuffers, runtime/schema/module.fbs).

@@ -18,6 +18,7 @@ struct CpuTargetOptions {
 /// What the CPU target produced for one kernel module.
 struct CpuArtifacts {
   std::string triple, cpu;
+  std::string features;      // enabled CPU features, "avx2,fma,..."
   std::string llvmIR;        // optimized LLVM IR (when requested)
   std::string object;        // ELF relocatable object
   std::string sharedObject;  // ELF shared object (when requested)

@@ -13,6 +13,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "lld/Common/Driver.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -185,6 +186,27 @@ LogicalResult buildCpuArtifacts(ModuleOp kernels,
   optimize(*module, tm.get(), options.optLevel);
   artifacts.triple = tripleName;
   artifacts.cpu = cpu;
+  // What the kernels may use: the CPU's own features plus explicit ones.
+  {
+    llvm::StringMap<bool> enabled;
+    if (native && options.cpu.empty())
+      enabled = llvm::sys::getHostCPUFeatures();
+    llvm::SmallVector<llvm::StringRef> explicitFeatures;
+    llvm::StringRef(options.features).split(explicitFeatures, ',', -1, false);
+    for (llvm::StringRef f : explicitFeatures) {
+      f = f.trim();
+      if (f.consume_front("+"))
+        enabled[f] = true;
+      else if (f.consume_front("-"))
+        enabled[f] = false;
+    }
+    std::vector<std::string> names;
+    for (auto &f : enabled)
+      if (f.second)
+        names.push_back(f.first().str());
+    std::sort(names.begin(), names.end());
+    artifacts.features = llvm::join(names, ",");
+  }
 
   if (kind == CpuArtifactKind::LLVMIR) {
     llvm::raw_string_ostream os(artifacts.llvmIR);

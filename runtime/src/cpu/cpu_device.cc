@@ -1,6 +1,7 @@
 #include "cpu/cpu_device.h"
 
 #include "cpu/cpu_executable.h"
+#include "cpu/cpu_features.h"
 #include "cpu/kernel_library.h"
 #include "cpu/thread_pool.h"
 
@@ -39,6 +40,8 @@ public:
   Status prepare(const Program &program,
                  std::unique_ptr<Executable> *out) override {
     LOOM_RETURN_IF_ERROR(checkTriple(program.targetTriple));
+    LOOM_RETURN_IF_ERROR(
+        checkHostCpuFeatures(program.targetFeatures, program.targetCpu));
     std::unique_ptr<KernelLibrary> library;
     if (!program.kernels.empty() || !program.libraries.empty()) {
       if (program.libraries.size() != 1)

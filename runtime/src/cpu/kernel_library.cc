@@ -55,8 +55,12 @@ Status writeAll(int fd, const unsigned char *bytes, size_t size,
 }
 
 // dlopen()s the bytes via an anonymous memfd, or a temporary file that is
-// unlinked right after loading.
-Status dlopenBytes(const unsigned char *bytes, size_t size, void **handle) {
+// unlinked right after loading. The memfd stays open (`*keepFd`) for as long
+// as the library is loaded: glibc recognizes an already loaded library by
+// its path, so "/proc/self/fd/N" must not be reused by another library while
+// this one is alive.
+Status dlopenBytes(const unsigned char *bytes, size_t size, void **handle,
+                   int *keepFd) {
   int fd = ::memfd_create("loom-kernels", MFD_CLOEXEC);
   std::string tempPath;
   if (fd < 0) {
@@ -83,7 +87,11 @@ Status dlopenBytes(const unsigned char *bytes, size_t size, void **handle) {
                      " bytes): ", why ? why : "dlopen failed");
     }
   }
-  ::close(fd);
+  if (status.ok() && tempPath.empty()) {
+    *keepFd = fd;
+  } else {
+    ::close(fd);
+  }
   if (!tempPath.empty())
     ::unlink(tempPath.c_str());
   return status;
@@ -161,6 +169,8 @@ Status checkElfForHost(const unsigned char *bytes, size_t size) {
 KernelLibrary::~KernelLibrary() {
   if (handle_)
     ::dlclose(handle_);
+  if (fd_ >= 0)
+    ::close(fd_);
 }
 
 Status KernelLibrary::load(const KernelLibraryView &library,
@@ -172,7 +182,7 @@ Status KernelLibrary::load(const KernelLibraryView &library,
                                  "'elf-so')");
   LOOM_RETURN_IF_ERROR(checkElfForHost(library.data, library.size));
   std::unique_ptr<KernelLibrary> lib(new KernelLibrary());
-  LOOM_RETURN_IF_ERROR(dlopenBytes(library.data, library.size, &lib->handle_));
+  LOOM_RETURN_IF_ERROR(dlopenBytes(library.data, library.size, &lib->handle_, &lib->fd_));
 
   const auto *abiVersion = static_cast<const uint32_t *>(
       findOwnSymbol(lib->handle_, LOOM_KERNEL_ABI_VERSION_SYMBOL));

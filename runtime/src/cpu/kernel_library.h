@@ -31,6 +31,7 @@ public:
 private:
   KernelLibrary() = default;
   void *handle_ = nullptr;
+  int fd_ = -1; // the memfd the library was loaded from
   std::vector<loom_cpu_kernel_fn_t> kernels_;
 };
 
