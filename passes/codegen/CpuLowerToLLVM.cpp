@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -100,6 +101,7 @@ struct LoomCpuLowerToLLVMPass
     // Fast, vectorizable approximations of transcendental functions.
     RewritePatternSet patterns(ctx);
     populateMathPolynomialApproximationPatterns(patterns);
+    vector::populateVectorGatherLoweringPatterns(patterns);
     if (failed(applyPatternsGreedily(kernels, std::move(patterns))))
       return signalPassFailure();
 

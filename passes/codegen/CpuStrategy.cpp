@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 
@@ -106,6 +107,14 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
     return std::nullopt;
   // Convolutions and pooling are vectorized only as 1-D forms; not yet.
   if (isa<linalg::ConvolutionOpInterface>(op))
+    return std::nullopt;
+  // i1 tensors are stored one byte per element, but vector<Nxi1> loads and
+  // stores are bit-packed: such ops stay scalar.
+  auto isBool = [](Type t) {
+    return getElementTypeOrSelf(t).isInteger(1);
+  };
+  if (llvm::any_of(op->getOperandTypes(), isBool) ||
+      llvm::any_of(op->getResultTypes(), isBool))
     return std::nullopt;
 
   VectorPlan plan;

@@ -34,9 +34,11 @@ bool isView(Operation *op) {
   return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
 }
 
-/// Ops that are cheaper to recompute in every region than to pass in.
+/// Ops that are cheaper to recompute in every region than to pass in:
+/// constants, empty tensors, fills, and slices (views: the region reads the
+/// sliced tensor directly).
 bool isCloneable(Operation *op) {
-  if (isa<tensor::EmptyOp>(op))
+  if (isa<tensor::EmptyOp, tensor::ExtractSliceOp>(op))
     return true;
   if (auto c = dyn_cast<arith::ConstantOp>(op)) {
     if (!isa<ShapedType>(c.getType()))
@@ -66,22 +68,29 @@ bool isRoot(Operation *op) {
 /// operands.
 void collectRegionContents(Operation *op, llvm::SetVector<Operation *> &clones,
                            llvm::SetVector<Value> &inputs) {
-  SmallVector<Value> operands(op->getOperands());
   llvm::SetVector<Value> captured;
   for (Region &r : op->getRegions())
     getUsedValuesDefinedAbove(r, captured);
-  operands.append(captured.begin(), captured.end());
-  for (Value v : operands) {
+  auto visit = [&](Value v, bool isCaptured) {
     Operation *def = v.getDefiningOp();
-    if (def && isCloneable(def)) {
-      if (!clones.contains(def)) {
-        collectRegionContents(def, clones, inputs);
-        clones.insert(def);
-      }
-      continue;
+    // A tensor read element by element from inside a body (a gather's
+    // table) is passed in whole: a strided view of it cannot be gathered
+    // from with vector instructions.
+    bool cloneable = def && isCloneable(def) &&
+                     !(isCaptured && isa<tensor::ExtractSliceOp>(def));
+    if (!cloneable) {
+      inputs.insert(v);
+      return;
     }
-    inputs.insert(v);
-  }
+    if (!clones.contains(def)) {
+      collectRegionContents(def, clones, inputs);
+      clones.insert(def);
+    }
+  };
+  for (Value v : op->getOperands())
+    visit(v, /*isCaptured=*/false);
+  for (Value v : captured)
+    visit(v, /*isCaptured=*/true);
 }
 
 void formRegion(OpBuilder &builder, Operation *root) {
@@ -134,6 +143,15 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
     OpBuilder builder(ctx);
     for (Operation *root : roots)
       formRegion(builder, root);
+    // A slice that is still used outside a region (returned, say) must be
+    // materialized by a kernel of its own.
+    SmallVector<Operation *> views;
+    fn.walk([&](tensor::ExtractSliceOp op) {
+      if (!op->getParentOfType<DispatchOp>() && !op->use_empty())
+        views.push_back(op);
+    });
+    for (Operation *view : views)
+      formRegion(builder, view);
 
     // Producers that were cloned into every region are now dead on the host.
     for (Operation &op : llvm::make_early_inc_range(

@@ -308,31 +308,28 @@ struct ConcatToTensor : OpConversionPattern<ConcatOp> {
   }
 };
 
-/// Strided slice as a generic whose input map is d * stride + start.
+/// A strided slice is a tensor.extract_slice (a view, fused into the
+/// consumer's dispatch region) materialized by an elementwise copy.
 struct SliceToLinalg : OpConversionPattern<SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    MLIRContext *ctx = rewriter.getContext();
     RankedTensorType type = op.getType();
-    int64_t rank = type.getRank();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < rank; ++d)
-      exprs.push_back(getAffineDimExpr(d, ctx) * op.getStrides()[d] +
-                      op.getStarts()[d]);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(rank, 0, exprs, ctx),
-        AffineMap::getMultiDimIdentityMap(rank, ctx)};
-    Value init = emptyTensor(rewriter, op.getLoc(), type.getShape(),
-                             type.getElementType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), TypeRange{type}, adaptor.getInput(), init, maps,
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          linalg::YieldOp::create(b, loc, args[0]);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      offsets.push_back(rewriter.getIndexAttr(op.getStarts()[d]));
+      sizes.push_back(rewriter.getIndexAttr(type.getShape()[d]));
+      strides.push_back(rewriter.getIndexAttr(op.getStrides()[d]));
+    }
+    Value view = tensor::ExtractSliceOp::create(
+        rewriter, op.getLoc(), type, adaptor.getInput(), offsets, sizes,
+        strides);
+    rewriter.replaceOp(op, elementwiseGeneric(
+                               rewriter, op.getLoc(), type, view,
+                               [](OpBuilder &, Location, ValueRange a) {
+                                 return a[0];
+                               }));
     return success();
   }
 };

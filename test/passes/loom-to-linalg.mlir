@@ -171,12 +171,16 @@ func.func @shapes(%x: tensor<2x3xf32>) -> (tensor<6xf32>, tensor<3x2xf32>, tenso
 
 // -----
 
-// CHECK-DAG: #[[STRIDED:.*]] = affine_map<(d0, d1) -> (d0 * 2 + 1, d1 * 3)>
+// A slice is a strided view copied out; a prefix slice keeps its own size.
 // CHECK-LABEL: func @slice
-// CHECK: linalg.generic {indexing_maps = [#[[STRIDED]], {{.*}}]
-func.func @slice(%x: tensor<10x4xf32>) -> tensor<5x2xf32> {
+// CHECK: %[[V:.*]] = tensor.extract_slice %arg0[1, 0] [5, 2] [2, 3] : tensor<10x4xf32> to tensor<5x2xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[V]] : tensor<5x2xf32>) outs(%{{.*}} : tensor<5x2xf32>)
+// CHECK: %[[P:.*]] = tensor.extract_slice %arg0[0, 0] [3, 4] [1, 1] : tensor<10x4xf32> to tensor<3x4xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[P]] : tensor<3x4xf32>) outs(%{{.*}} : tensor<3x4xf32>)
+func.func @slice(%x: tensor<10x4xf32>) -> (tensor<5x2xf32>, tensor<3x4xf32>) {
   %0 = loom.slice %x starts = [1, 0] limits = [10, 4] strides = [2, 3] : tensor<10x4xf32> -> tensor<5x2xf32>
-  return %0 : tensor<5x2xf32>
+  %1 = loom.slice %x starts = [0, 0] limits = [3, 4] strides = [1, 1] : tensor<10x4xf32> -> tensor<3x4xf32>
+  return %0, %1 : tensor<5x2xf32>, tensor<3x4xf32>
 }
 
 // -----

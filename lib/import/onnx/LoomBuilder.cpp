@@ -208,26 +208,9 @@ Value LoomBuilder::slice(Value x, ArrayRef<int64_t> starts,
   }
   if (whole)
     return x;
-  // Work around --loom-to-linalg lowering a slice that keeps a prefix of a
-  // dimension (start 0, stride 1, limit < size) to a linalg.generic whose
-  // loop bound is taken from the input: such dimensions are shifted by one
-  // element of padding. TODO: drop once the lowering is fixed.
-  SmallVector<int64_t> low(in.size(), 0), noHigh(in.size(), 0);
-  SmallVector<int64_t> s(starts), l(limits);
-  bool shift = false;
-  for (size_t d = 0; d < in.size(); ++d) {
-    if (starts[d] == 0 && strides[d] == 1 && limits[d] < in[d]) {
-      low[d] = 1;
-      ++s[d];
-      ++l[d];
-      shift = true;
-    }
-  }
-  if (shift)
-    x = pad(x, low, noHigh, 0.0);
   auto type = RankedTensorType::get(shape, elementTypeOf(x));
-  return SliceOp::create(b, loc, type, x, b.getDenseI64ArrayAttr(s),
-                         b.getDenseI64ArrayAttr(l),
+  return SliceOp::create(b, loc, type, x, b.getDenseI64ArrayAttr(starts),
+                         b.getDenseI64ArrayAttr(limits),
                          b.getDenseI64ArrayAttr(strides))
       .getResult();
 }
