@@ -38,6 +38,58 @@ def LoomToLinalg : Pass<"loom-to-linalg", "mlir::func::FuncOp"> {
 }
 
 //===----------------------------------------------------------------------===//
+// contraction/
+//===----------------------------------------------------------------------===//
+
+def LoomContractOrder : Pass<"loom-contract-order", "mlir::func::FuncOp"> {
+  let summary = "Splits each N-ary loom.contract into a tree of pairwise ones";
+  let description = [{
+    Every `loom.contract` with more than two operands is a tensor network.
+    The path finder (lib/contraction) chooses the pairwise order; each step
+    becomes a binary `loom.contract` whose result keeps its indices in the
+    order a batched GEMM produces them (batch, lhs-free, rhs-free), and the
+    last step produces the original output order. Indices that occur in one
+    operand only are summed out of it first. With `memory-limit`, indices
+    are sliced so that no intermediate exceeds the limit: the contraction
+    of each slice is emitted in turn (an unrolled loop) and the partial
+    results are accumulated; a limit that cannot be met is an error.
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"auto\"",
+           "auto | optimal | greedy | random-greedy | partition">,
+    Option<"minimize", "minimize", "std::string", /*default=*/"\"flops\"",
+           "flops | size | write | combo">,
+    Option<"memoryLimit", "memory-limit", "double", /*default=*/"0",
+           "Largest intermediate, in elements (0: no limit)">,
+    Option<"timeBudget", "time-budget", "double", /*default=*/"0.3",
+           "Seconds the path finder may spend per contraction">,
+    Option<"maxSlices", "max-slices", "int64_t", /*default=*/"256",
+           "Most slices a memory limit may ask for">
+  ];
+  let dependentDialects = ["loom::LoomDialect"];
+}
+
+def LoomContractLowering : Pass<"loom-contract-lowering", "mlir::func::FuncOp"> {
+  let summary = "Lowers pairwise loom.contract to transposes, reshapes and matmul";
+  let description = [{
+    Each binary contraction classifies its indices as batch, lhs-free,
+    rhs-free and contracted, permutes the operands to [batch, free,
+    contracted] / [batch, contracted, free] (choosing orders that avoid
+    transposes where it can; transposes of constants fold away), reshapes
+    them to 3-D and multiplies them with `loom.matmul`. Indices of one
+    operand that are not in the result are summed first. Outer products,
+    dot products, diagonals and contractions of fewer than `min-gemm-flops`
+    FLOPs stay as `loom.contract`, which --loom-to-linalg lowers to one
+    linalg.generic.
+  }];
+  let options = [
+    Option<"minGemmFlops", "min-gemm-flops", "int64_t", /*default=*/"2048",
+           "Smaller contractions stay a direct loop nest">
+  ];
+  let dependentDialects = ["loom::LoomDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // fusion/
 //===----------------------------------------------------------------------===//
 

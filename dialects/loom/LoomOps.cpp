@@ -15,6 +15,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace loom;
@@ -283,12 +284,13 @@ LogicalResult ContractOp::verify() {
   if (failed(verifySameElementTypes(*this, llvm::to_vector(getInputs()), names)))
     return failure();
 
-  llvm::DenseMap<char, std::pair<int64_t, unsigned>> sizes;
+  llvm::StringMap<std::pair<int64_t, unsigned>> sizes;
   for (auto [i, operand] : llvm::enumerate(getInputs())) {
-    const std::string &term = spec->inputs[i];
+    const EinsumSpec::Term &term = spec->inputs[i];
+    std::string termText = EinsumSpec::termString(term);
     ArrayRef<int64_t> shape = shapeOf(operand);
     if (term.size() != shape.size())
-      return emitOpError() << "term '" << term << "' of operand #" << i
+      return emitOpError() << "term '" << termText << "' of operand #" << i
                            << " has " << term.size()
                            << " labels but the operand is "
                            << formatShape(shape);
@@ -304,7 +306,7 @@ LogicalResult ContractOp::verify() {
     }
   }
   SmallVector<int64_t> out;
-  for (char label : spec->output) {
+  for (const std::string &label : spec->output) {
     auto it = sizes.find(label);
     if (it == sizes.end())
       return emitOpError() << "output label '" << label

@@ -79,8 +79,15 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
            << "' is not available in this build of loom-compile (built "
               "targets: cpu)";
 
-  if (failed(runPipeline(module, buildLoomCpuKernelPipeline)))
-    return failure();
+  {
+    PassManager pm(module.getContext());
+    PipelineOptions pipeline;
+    pipeline.contractionOptimizer = options.compile.contractionOptimizer;
+    pipeline.contractionMemoryLimit = options.compile.contractionMemoryLimit;
+    buildLoomCpuKernelPipeline(pm, pipeline);
+    if (failed(pm.run(module)))
+      return failure();
+  }
   FailureOr<ModuleSchedule> schedule = buildSchedule(module);
   if (failed(schedule))
     return failure();

@@ -570,24 +570,24 @@ struct ContractToLinalg : OpConversionPattern<ContractOp> {
     Location loc = op.getLoc();
     std::string error;
     EinsumSpec spec = *EinsumSpec::parse(op.getSpec(), error);
-    SmallVector<char> labels(spec.output.begin(), spec.output.end());
-    for (const std::string &term : spec.inputs)
-      for (char c : term)
+    SmallVector<std::string> labels(spec.output.begin(), spec.output.end());
+    for (const EinsumSpec::Term &term : spec.inputs)
+      for (const std::string &c : term)
         if (!llvm::is_contained(labels, c))
           labels.push_back(c);
-    auto dimOf = [&](char c) {
+    auto dimOf = [&](const std::string &c) {
       return getAffineDimExpr(llvm::find(labels, c) - labels.begin(), ctx);
     };
     int64_t numDims = labels.size();
     SmallVector<AffineMap> maps;
-    for (const std::string &term : spec.inputs) {
+    for (const EinsumSpec::Term &term : spec.inputs) {
       SmallVector<AffineExpr> exprs;
-      for (char c : term)
+      for (const std::string &c : term)
         exprs.push_back(dimOf(c));
       maps.push_back(AffineMap::get(numDims, 0, exprs, ctx));
     }
     SmallVector<AffineExpr> outExprs;
-    for (char c : spec.output)
+    for (const std::string &c : spec.output)
       outExprs.push_back(dimOf(c));
     maps.push_back(AffineMap::get(numDims, 0, outExprs, ctx));
     SmallVector<utils::IteratorType> iters;

@@ -10,7 +10,15 @@ using namespace mlir;
 
 namespace loom {
 
-void buildLoomCpuKernelPipeline(OpPassManager &pm) {
+void buildLoomCpuKernelPipeline(OpPassManager &pm,
+                                const PipelineOptions &options) {
+  // Tensor networks: pairwise order, then GEMMs (constant transposes fold).
+  LoomContractOrderOptions order;
+  order.optimizer = options.contractionOptimizer;
+  order.memoryLimit = options.contractionMemoryLimit;
+  pm.addNestedPass<func::FuncOp>(createLoomContractOrder(order));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLoomContractLowering());
   pm.addNestedPass<func::FuncOp>(createLoomToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -27,7 +35,7 @@ void buildLoomCpuLoweringPipeline(OpPassManager &pm) {
 }
 
 void buildLoomCpuPipeline(OpPassManager &pm) {
-  buildLoomCpuKernelPipeline(pm);
+  buildLoomCpuKernelPipeline(pm, PipelineOptions());
   buildLoomCpuLoweringPipeline(pm);
 }
 

@@ -146,8 +146,16 @@ func.func @contract_arrow(%a: tensor<2x3xf32>) {
 // -----
 
 func.func @contract_label(%a: tensor<2x3xf32>) {
-  // expected-error @+1 {{'loom.contract' op spec 'a1->a' has invalid label '1' (labels are letters a-z, A-Z)}}
+  // expected-error @+1 {{'loom.contract' op spec 'a1->a' has invalid label '1' (labels are letters a-z, A-Z, or names in braces)}}
   %0 = loom.contract "a1->a" %a : (tensor<2x3xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @contract_brace_label(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'loom.contract' op spec 'a{b-c}->a' has an invalid label '{b-c}' (a label in braces is letters, digits or '_')}}
+  %0 = loom.contract "a{b-c}->a" %a : (tensor<2x3xf32>) -> tensor<2xf32>
   return
 }
 

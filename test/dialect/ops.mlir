@@ -99,6 +99,10 @@ func.func @linalg(%a: tensor<2x4x8xf32>, %b: tensor<8x3xf32>, %v: tensor<8xf32>,
   // CHECK: loom.contract "aa->" %{{.*}} : (tensor<3x3xf32>) -> tensor<f32>
   %sq = loom.constant dense<1.0> : tensor<3x3xf32>
   %5 = loom.contract "aa->" %sq : (tensor<3x3xf32>) -> tensor<f32>
+  // Labels that are not one letter are written in braces.
+  // CHECK: loom.contract "{site0}{bond_1},{bond_1}c->{site0}c" %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %m = loom.constant dense<1.0> : tensor<3x4xf32>
+  %6 = loom.contract "{site0}{bond_1},{bond_1}c->{site0}c" %x, %m : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
   return
 }
 

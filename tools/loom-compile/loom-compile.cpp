@@ -51,6 +51,16 @@ static cl::opt<std::string>
                 cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                                   cl::Prefix, cl::init(3), cl::cat(category));
+static cl::opt<std::string> contractionOptimizer(
+    "contraction-optimizer",
+    cl::desc("Path finder for tensor networks (loom.contract): auto, "
+             "optimal, greedy, random-greedy, partition"),
+    cl::init("auto"), cl::cat(category));
+static cl::opt<double> contractionMemoryLimit(
+    "contraction-memory-limit",
+    cl::desc("Largest tensor-network intermediate in elements; larger ones "
+             "are sliced (0: no limit)"),
+    cl::init(0), cl::cat(category));
 static cl::opt<bool>
     printMemoryPlan("print-memory-plan",
                     cl::desc("Print each function's intermediate buffers and "
@@ -80,6 +90,8 @@ int main(int argc, char **argv) {
     return fail("unknown optimization level -O" + Twine(optLevel));
   options.compile.optLevel = optLevel;
   options.printMemoryPlan = printMemoryPlan;
+  options.compile.contractionOptimizer = contractionOptimizer;
+  options.compile.contractionMemoryLimit = contractionMemoryLimit;
   std::string defaultExtension;
   if (emit == "module") {
     options.emit = loom::Emission::Module;

@@ -14,6 +14,10 @@ struct CompileOptions {
   std::string cpu;              // --cpu= (empty: host CPU)
   std::string cpuFeatures;      // --cpu-features= (empty: host features)
   int optLevel = 3;
+  // Tensor networks (loom.contract): path finder, and the largest
+  // intermediate allowed in elements (0: no limit; larger ones are sliced).
+  std::string contractionOptimizer = "auto";
+  double contractionMemoryLimit = 0;
 };
 
 // Compiles the model at `path` (.mlir in the loom dialect; .onnx once the
