@@ -204,4 +204,132 @@ def LoomCpuLowerToLLVM : Pass<"loom-cpu-lower-to-llvm", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// codegen/gpu/ (the GPU strategy shared by the Vulkan and CUDA targets)
+//===----------------------------------------------------------------------===//
+
+def LoomGpuDistribute : Pass<"loom-gpu-distribute", "mlir::ModuleOp"> {
+  let summary = "Tiles each kernel into workgroups and invocations (GPU)";
+  let description = [{
+    Runs on the outlined kernels on tensors (after --loom-outline-dispatches)
+    and picks a strategy per kernel from the op that produces its result
+    (passes/codegen/gpu/GpuStrategy.cpp):
+
+    * `simt`: the root's parallel loops are tiled into workgroups
+      (`scf.forall` mapped to `#gpu.block`) and each workgroup tile into one
+      output element per invocation (`scf.forall` mapped to `#gpu.thread`),
+      with the kernel's producers fused into each tile;
+    * `shared-memory-contraction`: matmul, batch matmul, convolutions and
+      other contractions get workgroup tiles of the output, a serial loop
+      over tiles of the reduction, and the operand tiles of each step copied
+      into workgroup (shared) memory by all invocations before they are used;
+    * `tree-reduction`: reductions over many elements into few outputs get
+      one output per workgroup; each invocation reduces a slice into a
+      partial result in shared memory, and the partials are combined in
+      log2(invocations) steps;
+    * `serial`: kernels whose root cannot be tiled run as one invocation.
+
+    Every kernel records its strategy (`loom.gpu_strategy`) and its
+    workgroup size (`loom.workgroup_size`, one dimension).
+  }];
+  let options = [
+    Option<"maxWorkgroupSize", "max-workgroup-size", "int64_t",
+           /*default=*/"128",
+           "Most invocations per workgroup the target allows">,
+    Option<"maxSharedMemory", "max-shared-memory", "int64_t",
+           /*default=*/"16384",
+           "Bytes of workgroup (shared) memory a workgroup may use">,
+    Option<"subgroupSize", "subgroup-size", "int64_t", /*default=*/"32",
+           "Invocations per subgroup (warp)">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
+def LoomGpuBufferize : Pass<"loom-gpu-bufferize", "mlir::ModuleOp"> {
+  let summary = "Bufferizes GPU kernels in place into their bindings";
+  let description = [{
+    One-shot bufferization of the kernel module (after --loom-gpu-distribute).
+    Temporaries a single invocation owns (allocated inside an
+    invocation-mapped `scf.forall`) get the private address space, the
+    others the workgroup address space; they are static and never freed.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::gpu::GPUDialect"];
+}
+
+def LoomGpuMapForall : Pass<"loom-gpu-map-forall", "mlir::ModuleOp"> {
+  let summary = "Maps workgroup and invocation loops onto GPU ids";
+  let description = [{
+    The kernel's `#gpu.block`-mapped `scf.forall` becomes the workgroup grid
+    (its innermost loop is x, the next y, the others are linearized into z),
+    recorded as `loom.workgroup_count`. Every `#gpu.thread`-mapped
+    `scf.forall` is linearized and run by the workgroup's invocations: under
+    `if (id < count)` when it has at most as many iterations as the
+    workgroup has invocations, else as a loop striding by the workgroup
+    size; a `gpu.barrier` follows it. Linalg ops left at workgroup level are
+    spread over the invocations the same way; other writes at workgroup
+    level are done by invocation 0.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
+def LoomGpuCreateKernels : Pass<"loom-gpu-create-kernels", "mlir::ModuleOp"> {
+  let summary = "Turns the kernels into gpu.func kernels of a gpu.module";
+  let description = [{
+    Moves every kernel of `module @kernels` into `gpu.module @kernels` as a
+    `gpu.func` kernel with the same name and bindings (the workgroup id
+    arguments become `gpu.block_id`) and `known_block_size` from
+    `loom.workgroup_size`. Its static temporaries are allocated once, at
+    entry: workgroup memory with `memref.alloc`, private memory with
+    `memref.alloca`.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def LoomGpuToSpirv : Pass<"loom-gpu-to-spirv", "mlir::ModuleOp"> {
+  let summary = "Lowers gpu.module @kernels to a spirv.module (Vulkan)";
+  let description = [{
+    Checks every type and op of the kernels against the target environment
+    (an op that needs a capability the environment lacks is an error naming
+    both), emulates bf16 with 16-bit integers, lowers linalg, memref views,
+    affine and math ops the target has no instruction for, and converts the
+    module to the `spirv` dialect: one `spirv.module` with one GLCompute
+    entry point per kernel, binding i of a kernel is descriptor set 0,
+    binding i (a storage buffer).
+  }];
+  let options = [
+    Option<"targetEnv", "target-env", "std::string", /*default=*/"\"\"",
+           "Target environment: vulkan1.0..1.3 or spirv1.0..1.6, then "
+           "+Capability... and limits (see include/loom/target/VulkanTarget.h)">
+  ];
+  let dependentDialects = ["mlir::spirv::SPIRVDialect"];
+}
+
+def LoomGpuToNvvm : Pass<"loom-gpu-to-nvvm", "mlir::ModuleOp"> {
+  let summary = "Lowers gpu.module @kernels to NVVM (CUDA)";
+  let description = [{
+    Lowers the kernels to the LLVM and NVVM dialects (one pointer per
+    binding) and attaches an `#nvvm.target` for `chip`; the CUDA target
+    (lib/target/cuda) then compiles the module to PTX with LLVM's NVPTX
+    backend. Transcendental functions use polynomial approximations and the
+    other math functions NVPTX instructions, so the PTX needs no libdevice.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "GPU architecture (sm_70, sm_80, sm_90...)">,
+    Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
+           "PTX features (ISA version)">,
+    Option<"optLevel", "opt-level", "int", /*default=*/"3",
+           "LLVM optimization level">
+  ];
+  let dependentDialects = ["mlir::NVVM::NVVMDialect", "mlir::LLVM::LLVMDialect",
+                           "mlir::gpu::GPUDialect"];
+}
+
 #endif // LOOM_PASSES_TD

@@ -11,8 +11,11 @@
 #include "loom/passes/Passes.h"
 #include "loom/passes/Pipelines.h"
 #include "loom/target/CpuTarget.h"
+#include "loom/target/CudaTarget.h"
+#include "loom/target/VulkanTarget.h"
 #include "loom/target/HostEntry.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -68,31 +71,134 @@ LogicalResult runPipeline(ModuleOp module,
   return pm.run(module);
 }
 
+/// Runs a target's kernel pipeline (`build`), then builds the schedule from
+/// the kernels and host functions, printing the memory plan if asked.
+FailureOr<ModuleSchedule> buildKernelsAndSchedule(
+    ModuleOp module, const DriverOptions &options, llvm::raw_ostream &info,
+    function_ref<void(OpPassManager &, const PipelineOptions &)> build) {
+  PassManager pm(module.getContext());
+  PipelineOptions pipeline;
+  pipeline.contractionOptimizer = options.compile.contractionOptimizer;
+  pipeline.contractionMemoryLimit = options.compile.contractionMemoryLimit;
+  build(pm, pipeline);
+  if (failed(pm.run(module)))
+    return failure();
+  FailureOr<ModuleSchedule> schedule = buildSchedule(module);
+  if (succeeded(schedule) && options.printMemoryPlan)
+    printMemoryPlan(*schedule, info);
+  return schedule;
+}
+
 } // namespace
+
+/// --target=vulkan and --target=cuda: the GPU code generation, then SPIR-V
+/// or PTX.
+static LogicalResult compileGpuModule(ModuleOp module,
+                                      const DriverOptions &options,
+                                      std::string &output,
+                                      llvm::raw_ostream &info) {
+  MLIRContext *ctx = module.getContext();
+  const std::string &target = options.compile.target;
+  bool vulkan = target == "vulkan";
+  auto fail = [&](const Twine &message) {
+    return emitError(UnknownLoc::get(ctx)) << message;
+  };
+  if (options.emit == Emission::LLVMIR || options.emit == Emission::Object)
+    return fail("--emit=llvm-ir and --emit=obj are for --target=cpu");
+  if (options.emit == Emission::SPIRV && !vulkan)
+    return fail("--emit=spirv is for --target=vulkan");
+  if (options.emit == Emission::PTX && vulkan)
+    return fail("--emit=ptx is for --target=cuda");
+
+  GpuPipelineOptions gpu;
+  VulkanTargetEnv env;
+  CudaTargetOptions cuda;
+  std::string error;
+  if (vulkan) {
+    if (!parseVulkanTargetEnv(options.compile.vulkanTargetEnv.empty()
+                                  ? "vulkan1.1"
+                                  : options.compile.vulkanTargetEnv,
+                              env, error))
+      return fail("--vulkan-target-env: " + error);
+    gpu.maxWorkgroupSize =
+        std::min(env.maxWorkgroupInvocations, env.maxWorkgroupSize[0]);
+    gpu.maxSharedMemory = env.maxSharedMemoryBytes;
+    gpu.subgroupSize = env.subgroupSize;
+  } else {
+    if (!parseCudaArch(options.compile.cudaArch, cuda, error))
+      return fail("--cuda-arch: " + error);
+    gpu.maxWorkgroupSize = 256;
+    gpu.maxSharedMemory = 48 * 1024;
+    gpu.subgroupSize = 32;
+  }
+  FailureOr<ModuleSchedule> schedule = buildKernelsAndSchedule(
+      module, options, info,
+      [&](OpPassManager &pm, const PipelineOptions &pipeline) {
+        buildLoomGpuKernelPipeline(pm, pipeline, gpu);
+      });
+  if (failed(schedule))
+    return failure();
+  PassManager lowering(ctx);
+  if (options.emit == Emission::MLIR)
+    lowering.addPass(createLoomGpuCreateKernels());
+  else if (vulkan)
+    buildLoomVulkanLoweringPipeline(lowering, env.str());
+  else
+    buildLoomCudaLoweringPipeline(lowering, cuda.arch, cuda.features());
+  if (failed(lowering.run(module)))
+    return failure();
+  if (options.emit == Emission::MLIR) {
+    llvm::raw_string_ostream os(output);
+    for (auto m : module.getOps<gpu::GPUModuleOp>())
+      m.print(os);
+    return success();
+  }
+  if (vulkan) {
+    VulkanArtifacts artifacts;
+    if (failed(buildVulkanArtifacts(module, artifacts)))
+      return failure();
+    if (options.emit == Emission::SPIRV) {
+      output = std::move(artifacts.spirv);
+      return success();
+    }
+    output = writeModuleFile(*schedule, {"spirv", artifacts.spirv},
+                             {"vulkan", "", artifacts.spirvVersion,
+                              artifacts.capabilities});
+    return success();
+  }
+  CudaArtifacts artifacts;
+  if (failed(buildCudaArtifacts(module, artifacts)))
+    return failure();
+  if (options.emit == Emission::PTX) {
+    output = std::move(artifacts.ptx);
+    return success();
+  }
+  output = writeModuleFile(*schedule, {"ptx", artifacts.ptx},
+                           {"cuda", "nvptx64-nvidia-cuda", cuda.arch, ""});
+  return success();
+}
 
 LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
                             std::string &output, llvm::raw_ostream &info) {
   const std::string &target = options.compile.target;
+  if (target == "vulkan" || target == "cuda")
+    return compileGpuModule(module, options, output, info);
   if (target != "cpu")
     return emitError(UnknownLoc::get(module.getContext()))
-           << "target '" << target
-           << "' is not available in this build of loom-compile (built "
-              "targets: cpu)";
+           << "unknown target '" << target
+           << "' (expected cpu, vulkan or cuda)";
+  if (options.emit == Emission::SPIRV || options.emit == Emission::PTX)
+    return emitError(UnknownLoc::get(module.getContext()))
+           << "--emit=spirv and --emit=ptx are for --target=vulkan and "
+              "--target=cuda";
 
-  {
-    PassManager pm(module.getContext());
-    PipelineOptions pipeline;
-    pipeline.contractionOptimizer = options.compile.contractionOptimizer;
-    pipeline.contractionMemoryLimit = options.compile.contractionMemoryLimit;
-    buildLoomCpuKernelPipeline(pm, pipeline);
-    if (failed(pm.run(module)))
-      return failure();
-  }
-  FailureOr<ModuleSchedule> schedule = buildSchedule(module);
+  FailureOr<ModuleSchedule> schedule = buildKernelsAndSchedule(
+      module, options, info,
+      [](OpPassManager &pm, const PipelineOptions &pipeline) {
+        buildLoomCpuKernelPipeline(pm, pipeline);
+      });
   if (failed(schedule))
     return failure();
-  if (options.printMemoryPlan)
-    printMemoryPlan(*schedule, info);
   if (failed(runPipeline(module, buildLoomCpuLoweringPipeline)))
     return failure();
 
@@ -134,6 +240,8 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
     return success();
   case Emission::Module:
   case Emission::MLIR:
+  case Emission::SPIRV:
+  case Emission::PTX:
     break;
   }
   output = writeModuleFile(*schedule, {"elf-so", artifacts.sharedObject},

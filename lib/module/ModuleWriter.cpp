@@ -29,8 +29,9 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
 
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
   for (const KernelInfo &k : schedule.kernels)
-    kernels.push_back(fb::CreateKernel(b, b.CreateString(k.name),
-                                       k.bindingCount, /*push constants*/ 0));
+    kernels.push_back(fb::CreateKernel(
+        b, b.CreateString(k.name), k.bindingCount, /*push constants*/ 0,
+        k.workgroupSize.empty() ? 0 : b.CreateVector(k.workgroupSize)));
 
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
   for (const std::vector<char> &c : schedule.constants) {

@@ -5,6 +5,7 @@
 #include "loom/dialect/LoomOps.h"
 #include "loom/module/MemoryPlanner.h"
 #include "loom/passes/KernelModule.h"
+#include "loom/target/GpuKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -90,7 +91,10 @@ public:
       for (func::FuncOp k : getKernels(kernels)) {
         kernelIndex[k.getName()] = schedule.kernels.size();
         schedule.kernels.push_back(
-            {k.getName().str(), (uint32_t)k.getNumArguments() - 3});
+            {k.getName().str(), (uint32_t)k.getNumArguments() - 3, {}});
+        if (k->hasAttr(kWorkgroupSizeAttrName))
+          for (int64_t size : getWorkgroupSize(k))
+            schedule.kernels.back().workgroupSize.push_back(size);
         grids[k.getName()] = getWorkgroupCount(k);
       }
     }

@@ -10,8 +10,8 @@ using namespace mlir;
 
 namespace loom {
 
-void buildLoomCpuKernelPipeline(OpPassManager &pm,
-                                const PipelineOptions &options) {
+void buildLoomFrontendPipeline(OpPassManager &pm,
+                               const PipelineOptions &options) {
   // Tensor networks: pairwise order, then GEMMs (constant transposes fold).
   LoomContractOrderOptions order;
   order.optimizer = options.contractionOptimizer;
@@ -24,6 +24,11 @@ void buildLoomCpuKernelPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createLoomFuse());
   pm.addPass(createLoomOutlineDispatches());
+}
+
+void buildLoomCpuKernelPipeline(OpPassManager &pm,
+                                const PipelineOptions &options) {
+  buildLoomFrontendPipeline(pm, options);
   pm.addPass(createLoomCpuDistribute());
   pm.addPass(createLoomCpuVectorize());
   pm.addPass(createLoomCpuBufferize());
@@ -39,7 +44,53 @@ void buildLoomCpuPipeline(OpPassManager &pm) {
   buildLoomCpuLoweringPipeline(pm);
 }
 
+void buildLoomGpuKernelPipeline(OpPassManager &pm,
+                                const PipelineOptions &options,
+                                const GpuPipelineOptions &gpu) {
+  buildLoomFrontendPipeline(pm, options);
+  LoomGpuDistributeOptions distribute;
+  distribute.maxWorkgroupSize = gpu.maxWorkgroupSize;
+  distribute.maxSharedMemory = gpu.maxSharedMemory;
+  distribute.subgroupSize = gpu.subgroupSize;
+  pm.addPass(createLoomGpuDistribute(distribute));
+  pm.addPass(createLoomGpuBufferize());
+  pm.addPass(createLoomGpuMapForall());
+}
+
+void buildLoomVulkanLoweringPipeline(OpPassManager &pm,
+                                     const std::string &targetEnv) {
+  pm.addPass(createLoomGpuCreateKernels());
+  LoomGpuToSpirvOptions spirv;
+  spirv.targetEnv = targetEnv;
+  pm.addPass(createLoomGpuToSpirv(spirv));
+}
+
+void buildLoomCudaLoweringPipeline(OpPassManager &pm, const std::string &chip,
+                                   const std::string &features) {
+  pm.addPass(createLoomGpuCreateKernels());
+  LoomGpuToNvvmOptions nvvm;
+  nvvm.chip = chip;
+  nvvm.features = features;
+  pm.addPass(createLoomGpuToNvvm(nvvm));
+}
+
 void registerLoomPipelines() {
+  PassPipelineRegistration<>(
+      "loom-vulkan-pipeline",
+      "From the loom dialect to one spirv.module of kernels for the default "
+      "Vulkan target environment (host functions keep loom.launch ops)",
+      [](OpPassManager &pm) {
+        buildLoomGpuKernelPipeline(pm);
+        buildLoomVulkanLoweringPipeline(pm);
+      });
+  PassPipelineRegistration<>(
+      "loom-cuda-pipeline",
+      "From the loom dialect to a gpu.binary of PTX kernels for sm_80 "
+      "(host functions keep loom.launch ops)",
+      [](OpPassManager &pm) {
+        buildLoomGpuKernelPipeline(pm);
+        buildLoomCudaLoweringPipeline(pm);
+      });
   PassPipelineRegistration<>(
       "loom-cpu-pipeline",
       "From the loom dialect to kernels in the LLVM dialect with the CPU "

@@ -58,6 +58,7 @@ struct KernelInfo {
   std::string name;
   uint32_t bindingCount = 0;
   uint32_t pushConstantCount = 0;
+  uint32_t workgroupSize[3] = {1, 1, 1}; // GPU targets: invocations
 };
 
 struct ConstantView {

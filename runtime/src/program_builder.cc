@@ -289,6 +289,23 @@ Status buildKernels(const fb::Module &module, Program *program) {
       return invalid(cat("kernel #", i), "empty or malformed name");
     info.bindingCount = k->binding_count();
     info.pushConstantCount = k->push_constant_count();
+    if (const auto *size = k->workgroup_size()) {
+      // GPU kernels: invocations per workgroup, 3 entries, each at least 1.
+      if (size->size() != 3)
+        return invalid(cat("kernel #", i, " '", info.name, "'"),
+                       cat("workgroup_size has ", size->size(),
+                           " entries, expected 3"));
+      uint64_t total = 1;
+      for (unsigned d = 0; d < 3; ++d) {
+        info.workgroupSize[d] = size->Get(d);
+        total *= info.workgroupSize[d];
+      }
+      if (total == 0 || total > (1u << 16))
+        return invalid(cat("kernel #", i, " '", info.name, "'"),
+                       cat("workgroup size ", info.workgroupSize[0], "x",
+                           info.workgroupSize[1], "x", info.workgroupSize[2],
+                           " is out of range"));
+    }
     program->kernels.push_back(std::move(info));
   }
   return okStatus();

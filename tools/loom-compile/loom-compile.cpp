@@ -1,7 +1,9 @@
 //===- loom-compile.cpp - model file -> module file -----------------------===//
 //
-//   loom-compile MODEL.mlir [--target=cpu] [--emit=module|mlir|llvm-ir|obj]
-//                [-o OUT] [--cpu=NAME] [--cpu-features=+a,-b] [-O0..3]
+//   loom-compile MODEL.mlir [--target=cpu|vulkan|cuda]
+//                [--emit=module|mlir|llvm-ir|obj|spirv|ptx] [-o OUT]
+//                [--cpu=NAME] [--cpu-features=+a,-b] [-O0..3]
+//                [--vulkan-target-env=ENV] [--cuda-arch=sm_NN]
 //                [--print-memory-plan]
 //
 //===----------------------------------------------------------------------===//
@@ -32,14 +34,16 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     target("target",
            cl::desc("Target: cpu (LLVM, host CPU), vulkan (SPIR-V), cuda "
-                    "(PTX). Built in this version: cpu"),
+                    "(PTX)"),
            cl::init("cpu"), cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: module (a .loom file for loom-run and the "
                   "runtime, default), mlir (the lowered MLIR), llvm-ir "
                   "(optimized LLVM IR of the kernels), obj (an ELF object of "
-                  "the kernels)"),
+                  "the kernels), spirv (the SPIR-V binary of the kernels, "
+                  "--target=vulkan), ptx (the PTX of the kernels, "
+                  "--target=cuda)"),
          cl::init("module"), cl::cat(category));
 static cl::opt<std::string> cpu("cpu",
                                 cl::desc("Target CPU (default: the host's)"),
@@ -49,6 +53,20 @@ static cl::opt<std::string>
                 cl::desc("Target CPU features, e.g. +avx2,-avx512f (default: "
                          "the host's)"),
                 cl::cat(category));
+static cl::opt<std::string> vulkanTargetEnv(
+    "vulkan-target-env",
+    cl::desc("Vulkan target environment: vulkan1.0..vulkan1.3, then "
+             "+Capability (Int64, Float16, Float64, Int8, Int16, "
+             "StorageBuffer8BitAccess, StorageBuffer16BitAccess) and limits "
+             "max-workgroup-invocations=N, max-workgroup-size=XxYxZ, "
+             "max-shared-memory=BYTES, subgroup-size=N, comma separated "
+             "(default: vulkan1.1)"),
+    cl::cat(category));
+static cl::opt<std::string>
+    cudaArch("cuda-arch",
+             cl::desc("CUDA architecture of the PTX: sm_70, sm_80, sm_90... "
+                      "(default: sm_80)"),
+             cl::init("sm_80"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                                   cl::Prefix, cl::init(3), cl::cat(category));
 static cl::opt<std::string> contractionOptimizer(
@@ -92,6 +110,8 @@ int main(int argc, char **argv) {
   options.printMemoryPlan = printMemoryPlan;
   options.compile.contractionOptimizer = contractionOptimizer;
   options.compile.contractionMemoryLimit = contractionMemoryLimit;
+  options.compile.vulkanTargetEnv = vulkanTargetEnv;
+  options.compile.cudaArch = cudaArch;
   std::string defaultExtension;
   if (emit == "module") {
     options.emit = loom::Emission::Module;
@@ -103,9 +123,15 @@ int main(int argc, char **argv) {
   } else if (emit == "obj") {
     options.emit = loom::Emission::Object;
     defaultExtension = ".o";
+  } else if (emit == "spirv") {
+    options.emit = loom::Emission::SPIRV;
+    defaultExtension = ".spv";
+  } else if (emit == "ptx") {
+    options.emit = loom::Emission::PTX;
+    defaultExtension = ".ptx";
   } else {
     return fail("unknown emission '" + emit +
-                "' (expected module, mlir, llvm-ir or obj)");
+                "' (expected module, mlir, llvm-ir, obj, spirv or ptx)");
   }
   if (!sys::fs::exists(input))
     return fail("cannot open '" + input + "': no such file");

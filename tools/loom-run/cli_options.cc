@@ -131,8 +131,9 @@ usage: loom-run MODULE_OR_MODEL [options]
                          builds with the compiler)
 
 options:
-  --device=NAME          device to run on: cpu (default); vulkan and cuda are
-                         not available in this build
+  --device=NAME          device to run on: cpu (default), vulkan or vulkan:N
+                         (the N-th Vulkan device), cuda or cuda:N (the N-th
+                         GPU); the module must be compiled for it
   --function=NAME        function to call (default: the module's only
                          function, else "main")
   --threads=N            CPU threads per dispatch, the calling thread

@@ -19,9 +19,12 @@ namespace loom {
 
 enum class Emission {
   Module,  // a .loom module file (default)
-  MLIR,    // the lowered MLIR (kernels in the LLVM dialect)
+  MLIR,    // the lowered MLIR (CPU: kernels in the LLVM dialect; GPU
+           // targets: gpu.func kernels before the SPIR-V/NVVM lowering)
   LLVMIR,  // optimized LLVM IR of the kernels
   Object,  // an ELF object of the kernels
+  SPIRV,   // the SPIR-V binary of the kernels (--target=vulkan)
+  PTX,     // the PTX of the kernels (--target=cuda)
 };
 
 struct DriverOptions {

@@ -18,6 +18,10 @@ struct CompileOptions {
   // intermediate allowed in elements (0: no limit; larger ones are sliced).
   std::string contractionOptimizer = "auto";
   double contractionMemoryLimit = 0;
+  // GPU targets: the Vulkan target environment (include/loom/target/
+  // VulkanTarget.h; empty: "vulkan1.1") and the CUDA architecture.
+  std::string vulkanTargetEnv;
+  std::string cudaArch = "sm_80";
 };
 
 // Compiles the model at `path` (.mlir in the loom dialect; .onnx once the

@@ -74,6 +74,9 @@ struct FunctionSchedule {
 struct KernelInfo {
   std::string name;
   uint32_t bindingCount = 0;
+  /// GPU targets: invocations per workgroup (loom.workgroup_size); empty on
+  /// the CPU.
+  std::vector<uint32_t> workgroupSize;
 };
 
 struct ModuleSchedule {

@@ -2,6 +2,7 @@
 #ifndef LOOM_PASSES_PIPELINES_H
 #define LOOM_PASSES_PIPELINES_H
 
+#include <cstdint>
 #include <string>
 
 namespace mlir {
@@ -28,7 +29,37 @@ void buildLoomCpuLoweringPipeline(mlir::OpPassManager &pm);
 /// Both of the above: --loom-cpu-pipeline.
 void buildLoomCpuPipeline(mlir::OpPassManager &pm);
 
-/// Registers --loom-cpu-pipeline with the pass registry.
+/// loom -> ... -> outlined kernels (target independent; the first steps of
+/// every target's kernel pipeline).
+void buildLoomFrontendPipeline(mlir::OpPassManager &pm,
+                               const PipelineOptions &options = {});
+
+/// What the GPU strategy may use of a workgroup.
+struct GpuPipelineOptions {
+  int64_t maxWorkgroupSize = 128;
+  int64_t maxSharedMemory = 16384;
+  int64_t subgroupSize = 32;
+};
+
+/// The frontend, then kernels distributed onto workgroups and invocations,
+/// bufferized and mapped onto GPU ids (kernels are still func.func with
+/// loom.workgroup_count / loom.workgroup_size: the schedule is built here).
+void buildLoomGpuKernelPipeline(mlir::OpPassManager &pm,
+                                const PipelineOptions &options = {},
+                                const GpuPipelineOptions &gpu = {});
+
+/// gpu.func kernels, then one spirv.module (target environment text as in
+/// include/loom/target/VulkanTarget.h; empty: the default).
+void buildLoomVulkanLoweringPipeline(mlir::OpPassManager &pm,
+                                     const std::string &targetEnv = "");
+
+/// gpu.func kernels, then NVVM and a gpu.binary holding PTX for `chip`.
+void buildLoomCudaLoweringPipeline(mlir::OpPassManager &pm,
+                                   const std::string &chip = "sm_80",
+                                   const std::string &features = "+ptx80");
+
+/// Registers --loom-cpu-pipeline, --loom-vulkan-pipeline and
+/// --loom-cuda-pipeline with the pass registry.
 void registerLoomPipelines();
 
 } // namespace loom

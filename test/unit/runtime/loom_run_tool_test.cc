@@ -295,8 +295,8 @@ TEST_F(LoomRunTest, ErrorsAreOneLineWithExitStatus1) {
       {{modulePath, "--function=nope"},
        "error: --function=nope: no function named 'nope' in the module (it "
        "has: main, copy_fill, grid)\n"},
-      {{modulePath, "--device=cuda"},
-       "error: --device=cuda: device 'cuda' is not available in this build"},
+      {{modulePath, "--device=tpu"},
+       "error: --device=tpu: unknown device 'tpu' (known devices: cpu, "},
       {{"/nonexistent.loom"},
        "error: cannot open '/nonexistent.loom': No such file or directory\n"},
       {{"model.mlir"}, "cannot compile models (it was built with "

@@ -1,0 +1,242 @@
+//===- GpuToSpirv.cpp - gpu.module @kernels -> spirv.module ---------------===//
+#include "GpuUtils.h"
+
+#include "loom/passes/Passes.h"
+#include "loom/target/VulkanTarget.h"
+
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
+#include "mlir/IR/AttrTypeSubElements.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace loom {
+#define GEN_PASS_DEF_LOOMGPUTOSPIRV
+#include "passes/Passes.h.inc"
+} // namespace loom
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+/// The capability (and what to add to the target environment) a type
+/// needs, or "" when the default environment has it.
+struct Requirement {
+  StringRef what, capabilities;
+};
+
+/// What storing or computing on elements of `type` needs from the target.
+/// bf16 is emulated (16-bit integers, then 32-bit words where the target
+/// lacks 16-bit storage); i1 and i8 likewise as bytes in 32-bit words.
+std::optional<Requirement> requirementOf(Type type, bool inStorageBuffer) {
+  if (type.isInteger(64))
+    return Requirement{"i64", "Int64"};
+  if (type.isF64())
+    return Requirement{"f64", "Float64"};
+  if (type.isF16())
+    return inStorageBuffer
+               ? Requirement{"f16", "Float16,+StorageBuffer16BitAccess"}
+               : Requirement{"f16", "Float16"};
+  return std::nullopt;
+}
+
+bool envHas(const VulkanTargetEnv &env, StringRef capabilities) {
+  SmallVector<StringRef> caps;
+  capabilities.split(caps, ",+");
+  return llvm::all_of(caps, [&](StringRef c) { return env.has(c); });
+}
+
+/// Reports the first op of each kind of value the target cannot hold.
+LogicalResult checkCapabilities(gpu::GPUModuleOp module,
+                                const VulkanTargetEnv &env) {
+  llvm::StringSet<llvm::MallocAllocator> reported;
+  bool ok = true;
+  auto check = [&](Operation *op, Type type) {
+    bool storage = false;
+    if (auto memref = dyn_cast<MemRefType>(type)) {
+      storage = !memref.getMemorySpace();
+      type = memref.getElementType();
+    } else if (auto vector = dyn_cast<VectorType>(type)) {
+      type = vector.getElementType();
+    }
+    std::optional<Requirement> need = requirementOf(type, storage);
+    if (!need || envHas(env, need->capabilities) ||
+        !reported.insert(need->what).second)
+      return;
+    ok = false;
+    op->emitError() << "'" << op->getName() << "' uses " << need->what
+                    << " values, which need the SPIR-V capabilit"
+                    << (need->capabilities.contains(',') ? "ies " : "y ")
+                    << need->capabilities << "; the Vulkan target environment '"
+                    << env.str() << "' lacks "
+                    << (need->capabilities.contains(',') ? "them" : "it")
+                    << " (add +" << need->capabilities
+                    << " to --vulkan-target-env if the device has "
+                    << (need->capabilities.contains(',') ? "them" : "it")
+                    << ")";
+  };
+  module.walk([&](Operation *op) {
+    if (auto fn = dyn_cast<gpu::GPUFuncOp>(op)) {
+      for (Type t : fn.getArgumentTypes())
+        check(op, t);
+      return;
+    }
+    for (Type t : op->getResultTypes())
+      check(op, t);
+    for (Type t : op->getOperandTypes())
+      check(op, t);
+  });
+  return success(ok);
+}
+
+/// Rewrites bf16 buffers as i16 buffers: loads and stores go through
+/// bitcasts, which --arith-expand's bf16 patterns then turn into integer
+/// arithmetic around f32.
+LogicalResult emulateBf16Storage(gpu::GPUModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  IRRewriter rewriter(ctx);
+  auto i16 = IntegerType::get(ctx, 16);
+  auto bf16Type = BFloat16Type::get(ctx);
+  auto retype = [&](Value v) -> LogicalResult {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || !type.getElementType().isBF16())
+      return success();
+    v.setType(MemRefType::get(type.getShape(), i16, type.getLayout(),
+                              type.getMemorySpace()));
+    for (OpOperand &use : llvm::make_early_inc_range(v.getUses())) {
+      Operation *user = use.getOwner();
+      if (auto load = dyn_cast<memref::LoadOp>(user)) {
+        rewriter.setInsertionPointAfter(load);
+        load.getResult().setType(i16);
+        auto cast = arith::BitcastOp::create(rewriter, load.getLoc(), bf16Type,
+                                             load.getResult());
+        rewriter.replaceAllUsesExcept(load.getResult(), cast, cast);
+        continue;
+      }
+      if (auto store = dyn_cast<memref::StoreOp>(user);
+          store && store.getMemRef() == v) {
+        rewriter.setInsertionPoint(store);
+        auto cast = arith::BitcastOp::create(rewriter, store.getLoc(), i16,
+                                             store.getValueToStore());
+        rewriter.modifyOpInPlace(store, [&] {
+          store.getValueMutable().assign(cast);
+        });
+        continue;
+      }
+      return user->emitError()
+             << "bf16 buffers can only be loaded and stored in SPIR-V "
+                "kernels, not used by '"
+             << user->getName() << "'";
+    }
+    return success();
+  };
+  WalkResult walk = module.walk([&](Operation *op) {
+    if (auto fn = dyn_cast<gpu::GPUFuncOp>(op)) {
+      for (BlockArgument arg : fn.getArguments())
+        if (failed(retype(arg)))
+          return WalkResult::interrupt();
+      SmallVector<Type> inputs;
+      for (BlockArgument arg : fn.getArguments())
+        inputs.push_back(arg.getType());
+      fn.setFunctionType(FunctionType::get(ctx, inputs, {}));
+      return WalkResult::advance();
+    }
+    if (isa<memref::AllocOp, memref::AllocaOp>(op) &&
+        failed(retype(op->getResult(0))))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
+/// The GPU address spaces as the Vulkan storage classes they map to.
+void useVulkanStorageClasses(gpu::GPUModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  AttrTypeReplacer replacer;
+  replacer.addReplacement([&](gpu::AddressSpaceAttr space)
+                              -> std::optional<Attribute> {
+    switch (space.getValue()) {
+    case gpu::AddressSpace::Workgroup:
+      return spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);
+    case gpu::AddressSpace::Private:
+      return spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Function);
+    case gpu::AddressSpace::Global:
+      return spirv::StorageClassAttr::get(ctx,
+                                          spirv::StorageClass::StorageBuffer);
+    }
+    return std::nullopt;
+  });
+  replacer.recursivelyReplaceElementsIn(module, /*replaceAttrs=*/true,
+                                        /*replaceLocs=*/false,
+                                        /*replaceTypes=*/true);
+}
+
+struct LoomGpuToSpirvPass
+    : public loom::impl::LoomGpuToSpirvBase<LoomGpuToSpirvPass> {
+  using LoomGpuToSpirvBase::LoomGpuToSpirvBase;
+
+  void runOnOperation() override {
+    ModuleOp top = getOperation();
+    MLIRContext *ctx = &getContext();
+    VulkanTargetEnv env;
+    std::string error;
+    std::string text = targetEnv.empty() ? "vulkan1.1" : targetEnv.getValue();
+    if (!parseVulkanTargetEnv(text, env, error)) {
+      top.emitError() << "invalid Vulkan target environment: " << error;
+      return signalPassFailure();
+    }
+    SmallVector<gpu::GPUModuleOp> modules(top.getOps<gpu::GPUModuleOp>());
+    if (modules.empty())
+      return;
+
+    // Loops, scalar memory accesses, polynomial transcendentals (GLSL's tanh
+    // overflows, erf has no instruction).
+    OpPassManager scalar(ModuleOp::getOperationName());
+    if (failed(parseUpstreamPipeline(kScalarLoweringPipeline, scalar)) ||
+        failed(runPipeline(scalar, top)))
+      return signalPassFailure();
+    RewritePatternSet math(ctx);
+    populatePolynomialApproximateTanhPattern(math);
+    populatePolynomialApproximateErfPattern(math);
+    populatePolynomialApproximateErfcPattern(math);
+    if (failed(applyPatternsGreedily(top, std::move(math))))
+      return signalPassFailure();
+
+    for (gpu::GPUModuleOp module : modules) {
+      if (failed(checkCapabilities(module, env)) ||
+          failed(emulateBf16Storage(module)))
+        return signalPassFailure();
+      useVulkanStorageClasses(module);
+      module->setAttr(spirv::getTargetEnvAttrName(),
+                      getSpirvTargetEnvAttr(ctx, env));
+      for (auto fn : module.getOps<gpu::GPUFuncOp>()) {
+        if (!fn.isKernel())
+          continue;
+        SmallVector<int32_t, 3> wg = {1, 1, 1};
+        if (DenseI32ArrayAttr size = fn.getKnownBlockSizeAttr())
+          wg.assign(size.asArrayRef().begin(), size.asArrayRef().end());
+        fn->setAttr(spirv::getEntryPointABIAttrName(),
+                    spirv::getEntryPointABIAttr(ctx, wg));
+      }
+    }
+
+    OpPassManager pm(ModuleOp::getOperationName());
+    if (failed(parseUpstreamPipeline(
+            "gpu.module(arith-expand{include-bf16=true},canonicalize,cse,"
+            "convert-math-to-spirv),"
+            "convert-gpu-to-spirv,"
+            "spirv.module(spirv-lower-abi-attrs,spirv-update-vce,"
+            "canonicalize,cse)",
+            pm)) ||
+        failed(runPipeline(pm, top)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

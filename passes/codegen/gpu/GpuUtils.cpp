@@ -1,0 +1,74 @@
+//===- GpuUtils.cpp - helpers shared by the GPU codegen passes ------------===//
+#include "GpuUtils.h"
+
+#include "loom/target/GpuKernel.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <mutex>
+
+using namespace mlir;
+
+namespace loom {
+
+SmallVector<Attribute> gpuMapping(MLIRContext *ctx, bool block,
+                                  unsigned numLoops) {
+  SmallVector<Attribute> mapping;
+  for (unsigned i = 0; i < numLoops; ++i) {
+    auto id = static_cast<gpu::MappingId>(
+        static_cast<uint64_t>(gpu::MappingId::LinearDim0) + numLoops - 1 - i);
+    if (block)
+      mapping.push_back(gpu::GPUBlockMappingAttr::get(ctx, id));
+    else
+      mapping.push_back(gpu::GPUThreadMappingAttr::get(ctx, id));
+  }
+  return mapping;
+}
+
+static bool mappedTo(scf::ForallOp forall, bool block) {
+  std::optional<ArrayAttr> mapping = forall.getMapping();
+  if (!mapping || mapping->empty())
+    return false;
+  Attribute first = (*mapping)[0];
+  return block ? isa<gpu::GPUBlockMappingAttr>(first)
+               : isa<gpu::GPUThreadMappingAttr>(first);
+}
+
+bool isBlockMapped(scf::ForallOp forall) { return mappedTo(forall, true); }
+bool isThreadMapped(scf::ForallOp forall) { return mappedTo(forall, false); }
+
+bool isInsideThreadForall(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (auto forall = dyn_cast<scf::ForallOp>(p); forall && isThreadMapped(forall))
+      return true;
+  return false;
+}
+
+bool hasGpuStrategy(func::FuncOp kernel, StringRef name) {
+  auto attr = kernel->getAttrOfType<StringAttr>(kGpuStrategyAttrName);
+  return attr && attr.getValue() == name;
+}
+
+LogicalResult canonicalizeKernels(Operation *root) {
+  MLIRContext *ctx = root->getContext();
+  RewritePatternSet patterns(ctx);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+LogicalResult parseUpstreamPipeline(StringRef pipeline, OpPassManager &pm) {
+  static std::once_flag registerOnce;
+  std::call_once(registerOnce, [] { registerAllPasses(); });
+  return parsePassPipeline(pipeline, pm);
+}
+
+const char *kScalarLoweringPipeline =
+    "gpu.module(convert-linalg-to-loops,fold-memref-alias-ops,"
+    "expand-strided-metadata,lower-affine,canonicalize,cse)";
+
+} // namespace loom
