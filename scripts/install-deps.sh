@@ -22,9 +22,13 @@ PACKAGES=(
   # ONNX import (libonnx, protobuf) and ONNX's backend test cases; python3-onnx
   # regenerates the import tests' small models
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
+  # the benchmarks' peers, run in reduced form by the test suite
+  python3-torch
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  PACKAGES+=(python3-torch python3-onnx python3-venv python3-pip libbenchmark-dev)
+  # numpy through OpenBLAS (the reference BLAS is 30x slower), and a venv
+  # for PyPI's onnxruntime/opt_einsum
+  PACKAGES+=(libopenblas0-pthread python3-venv python3-pip)
 fi
 
 SUDO=""

@@ -19,6 +19,7 @@ config.excludes = ["unit", "Inputs", "CMakeLists.txt", "lit.cfg.py",
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%loom_src", config.loom_src_root))
+config.substitutions.append(("%loom_obj", config.loom_obj_root))
 config.substitutions.append(("%python", config.host_python))
 config.substitutions.append(("%examples", os.path.join(config.loom_src_root,
                                                        "examples")))
@@ -38,7 +39,40 @@ if os.path.exists("/usr/bin/python3"):
     if subprocess.run(["/usr/bin/python3", "-c", "import numpy"],
                       capture_output=True).returncode == 0:
         config.available_features.add("numpy")
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx"],
+                      capture_output=True).returncode == 0:
+        config.available_features.add("torch")
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
 if shutil.which("spirv-val"):
     config.available_features.add("spirv-val")
+
+# GPU targets. %ptxas: the CUDA toolkit's assembler (`ptxas` feature), for
+# checking every emitted PTX file.
+ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+config.substitutions.append(("%ptxas", ptxas))
+# `vulkan`: a Vulkan device the runtime can create (Mesa's lavapipe in CI).
+# loom-run creates the device before it opens the module, so a module that
+# does not exist tells the two apart.
+loom_run = os.path.join(config.loom_tools_dir, "loom-run")
+if os.path.exists(loom_run):
+    import subprocess
+    try:
+        probe = subprocess.run(
+            [loom_run, "/nonexistent/probe.loom", "--device=vulkan"],
+            capture_output=True, text=True, timeout=120)
+        if "--device=vulkan:" not in probe.stderr:
+            config.available_features.add("vulkan")
+    except subprocess.TimeoutExpired:
+        pass
+# `vulkan-validation`: the Khronos validation layer is installed
+# (LOOM_VULKAN_VALIDATION=1 turns it on; its messages fail the call).
+for layers in ["/usr/share/vulkan/explicit_layer.d",
+               "/etc/vulkan/explicit_layer.d"]:
+    if os.path.exists(os.path.join(layers, "VkLayer_khronos_validation.json")):
+        config.available_features.add("vulkan-validation")
+# Vulkan's loader and lavapipe read these; pass them through to the tests.
+for var in ["VK_ICD_FILENAMES", "VK_DRIVER_FILES", "VK_LAYER_PATH",
+            "XDG_RUNTIME_DIR", "HOME"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]

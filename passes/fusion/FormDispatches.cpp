@@ -125,10 +125,18 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
     if (fuseElementwise) {
       RewritePatternSet patterns(ctx);
       // Fuse only into the single consumer: never recompute a producer.
+      // A producer that reads its own init (an accumulation) would be
+      // re-applied at every iteration of the consumer's extra loops.
       linalg::populateElementwiseOpsFusionPatterns(
           patterns, [](OpOperand *operand) {
-            Operation *producer = operand->get().getDefiningOp();
-            return producer && producer->hasOneUse();
+            auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
+            if (!producer || !producer->hasOneUse())
+              return false;
+            return llvm::none_of(producer.getDpsInitsMutable(),
+                                 [&](OpOperand &init) {
+                                   return producer.payloadUsesValueFromOperand(
+                                       &init);
+                                 });
           });
       linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);

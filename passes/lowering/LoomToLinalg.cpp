@@ -597,7 +597,12 @@ struct ContractToLinalg : OpConversionPattern<ContractOp> {
                           : utils::IteratorType::reduction);
     Type et = op.getType().getElementType();
     Type acc = computeType(rewriter, et);
-    Value init = zeroFilled(rewriter, loc, op.getType().getShape(), acc);
+    // Without summed labels (an outer or Hadamard product) the op is purely
+    // elementwise: it must not read its init, so that it fuses like one.
+    bool sums = numDims > (int64_t)spec.output.size();
+    Value init =
+        sums ? zeroFilled(rewriter, loc, op.getType().getShape(), acc)
+             : emptyTensor(rewriter, loc, op.getType().getShape(), acc);
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{init.getType()}, adaptor.getInputs(), init,
@@ -609,6 +614,10 @@ struct ContractToLinalg : OpConversionPattern<ContractOp> {
                 Value w = castScalar(b, nloc, v, acc);
                 p = isFloat ? arith::MulFOp::create(b, nloc, p, w).getResult()
                             : arith::MulIOp::create(b, nloc, p, w).getResult();
+              }
+              if (!sums) {
+                linalg::YieldOp::create(b, nloc, p);
+                return;
               }
               Value s = isFloat
                             ? arith::AddFOp::create(b, nloc, a.back(), p).getResult()

@@ -1,0 +1,389 @@
+#!/usr/bin/python3
+"""Loom's benchmark suite: every workload run by Loom and its peers in the
+same run, with the same thread count; prints one table of median latencies
+and ratios peer/Loom (> 1 means Loom is faster).
+
+    benchmarks/run.sh [--threads N] [--smoke] [--only NAME,...]
+
+(run.sh makes the venv with ONNX Runtime and opt_einsum; this script runs
+with Debian's /usr/bin/python3 + numpy + torch, or that venv's python.)
+
+--smoke: small sizes and few iterations; checks that every benchmark runs
+and that Loom's outputs match the peer's (used by the test suite; no timing
+assertions anywhere).
+"""
+
+import argparse
+import math
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+from common import Resources, tensor_type as T  # noqa: E402
+
+
+def timed(fn, smoke):
+    first = common.median_ms(fn, 1, warmup=1)
+    return common.median_ms(fn, 3 if smoke else common.iterations_for(first))
+
+
+def loom_bench(module, inputs, threads, smoke, probe_ms=None):
+    iters = 5 if smoke else common.iterations_for(
+        probe_ms if probe_ms else common.loom_run(module, inputs, threads, 3))
+    return common.loom_run(module, inputs, threads, iters)
+
+
+def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note=""):
+    """A torch.nn.Module exported to ONNX: Loom compiles the ONNX file; the
+    peers are PyTorch (eager, no_grad) and ONNX Runtime on the same file."""
+    import torch
+    work, threads, smoke = ctx.work, ctx.threads, ctx.smoke
+    model.eval()
+    onnx_path = work.file(name + ".onnx")
+    common.export_onnx(model, [torch.from_numpy(a) for a in inputs], onnx_path)
+    module, kernels = common.compile_model(work, name, onnx_path)
+    in_paths = common.save_inputs(work, name, inputs)
+    with torch.no_grad():
+        t_in = [torch.from_numpy(a) for a in inputs]
+        expected = model(*t_in).numpy()
+        torch_ms = timed(lambda: model(*t_in), smoke)
+    got = common.loom_output(work, module, in_paths, threads)
+    common.check_close(name, got, expected, rtol, atol)
+    sess = common.ort_session(onnx_path, threads)
+    ort_ms = None
+    if sess is not None:
+        feed = {f"in{i}": a for i, a in enumerate(inputs)}
+        ort_ms = timed(lambda: sess.run(None, feed), smoke)
+    loom_ms = loom_bench(module, in_paths, threads, smoke)
+    ctx.table.add(name, loom_ms, kernels, torch=torch_ms, ort=ort_ms, note=note)
+
+
+# --------------------------------------------------------------------------
+# Workloads
+# --------------------------------------------------------------------------
+
+def bench_sgemm(ctx):
+    import torch
+    sizes = [64, 128] if ctx.smoke else [256, 1024, 2048]
+    for n in sizes:
+        rng = np.random.default_rng(n)
+        a = rng.standard_normal((n, n)).astype(np.float32)
+        b = rng.standard_normal((n, n)).astype(np.float32)
+        text = (f"func.func @main(%a: {T((n, n))}, %b: {T((n, n))}) -> {T((n, n))} {{\n"
+                f"  %0 = loom.matmul %a, %b : ({T((n, n))}, {T((n, n))}) -> {T((n, n))}\n"
+                f"  return %0 : {T((n, n))}\n}}\n")
+        name = f"sgemm {n}^3"
+        src = common.write_mlir(ctx.work, f"sgemm{n}", text)
+        module, kernels = common.compile_model(ctx.work, f"sgemm{n}", src)
+        paths = common.save_inputs(ctx.work, f"sgemm{n}", [a, b])
+        got = common.loom_output(ctx.work, module, paths, ctx.threads)
+        common.check_close(name, got, a.astype(np.float64) @ b, 1e-3, 1e-3 * n)
+        numpy_ms = timed(lambda: a @ b, ctx.smoke)
+        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+        torch_ms = timed(lambda: ta @ tb, ctx.smoke)
+        loom_ms = loom_bench(module, paths, ctx.threads, ctx.smoke)
+        gflops = 2 * n ** 3 / (loom_ms * 1e6)
+        ctx.table.add(name, loom_ms, kernels, torch=torch_ms, numpy=numpy_ms,
+                      note=f"{gflops:.1f} GFLOP/s, {numpy_ms / loom_ms:.2f}x OpenBLAS")
+
+
+def bench_mlp(ctx):
+    import torch
+    dims = (64, 128, 128, 10) if ctx.smoke else (784, 1024, 1024, 10)
+    for batch in (1, 64):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(
+            torch.nn.Linear(dims[0], dims[1]), torch.nn.ReLU(),
+            torch.nn.Linear(dims[1], dims[2]), torch.nn.ReLU(),
+            torch.nn.Linear(dims[2], dims[3]))
+        x = np.random.default_rng(batch).standard_normal(
+            (batch, dims[0])).astype(np.float32)
+        run_torch_model(ctx, f"mlp {'-'.join(map(str, dims))} b{batch}",
+                        model, [x])
+
+
+class EncoderBlock:
+    """Post-norm transformer encoder block built from plain torch ops."""
+
+    @staticmethod
+    def make(d_model, heads, ffn):
+        import torch
+
+        class Block(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.qkv = torch.nn.Linear(d_model, 3 * d_model)
+                self.out = torch.nn.Linear(d_model, d_model)
+                self.ln1 = torch.nn.LayerNorm(d_model)
+                self.ff1 = torch.nn.Linear(d_model, ffn)
+                self.ff2 = torch.nn.Linear(ffn, d_model)
+                self.ln2 = torch.nn.LayerNorm(d_model)
+
+            def forward(self, x):
+                b, s, d = x.shape
+                q, k, v = self.qkv(x).split(d_model, dim=-1)
+                split = lambda t: t.reshape(b, s, heads, d // heads).transpose(1, 2)  # noqa: E731
+                q, k, v = split(q), split(k), split(v)
+                att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // heads), -1)
+                o = (att @ v).transpose(1, 2).reshape(b, s, d)
+                x = self.ln1(x + self.out(o))
+                return self.ln2(x + self.ff2(torch.nn.functional.gelu(self.ff1(x))))
+
+        return Block()
+
+
+def bench_transformer(ctx):
+    import torch
+    seq, d, heads, ffn = (16, 32, 4, 64) if ctx.smoke else (128, 256, 4, 1024)
+    for batch in (1, 8):
+        torch.manual_seed(0)
+        model = EncoderBlock.make(d, heads, ffn)
+        x = np.random.default_rng(batch).standard_normal(
+            (batch, seq, d)).astype(np.float32)
+        run_torch_model(ctx, f"encoder s{seq} d{d} h{heads} f{ffn} b{batch}",
+                        model, [x])
+
+
+def bench_chains(ctx):
+    import torch
+    rows, cols = (64, 128) if ctx.smoke else (4096, 1024)
+    torch.manual_seed(0)
+
+    class GeluLinear(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(cols, cols)
+
+        def forward(self, x):
+            return torch.nn.functional.gelu(self.lin(x))
+
+    class LayerNorm(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln = torch.nn.LayerNorm(cols)
+
+        def forward(self, x):
+            return self.ln(x)
+
+    class Softmax(torch.nn.Module):
+        def forward(self, x):
+            return torch.softmax(x, -1)
+
+    x = np.random.default_rng(7).standard_normal((rows, cols)).astype(np.float32)
+    gl_rows = 64 if ctx.smoke else 512
+    run_torch_model(ctx, f"gelu(x W + b) {gl_rows}x{cols}x{cols}", GeluLinear(),
+                    [x[:gl_rows]], rtol=1e-3, atol=1e-3)
+    run_torch_model(ctx, f"layer_norm {rows}x{cols}", LayerNorm(), [x])
+    run_torch_model(ctx, f"softmax {rows}x{cols}", Softmax(), [x], atol=1e-6)
+
+
+def bench_convnet(ctx):
+    import torch
+    size = 32 if ctx.smoke else 224
+    torch.manual_seed(0)
+    layers, c = [], 3
+    for out in (16, 32, 64):
+        layers += [torch.nn.Conv2d(c, out, 3, padding=1), torch.nn.ReLU(),
+                   torch.nn.MaxPool2d(2)]
+        c = out
+    model = torch.nn.Sequential(*layers, torch.nn.Flatten(),
+                                torch.nn.Linear(64 * (size // 8) ** 2, 10))
+    x = np.random.default_rng(3).standard_normal((1, 3, size, size)).astype(np.float32)
+    run_torch_model(ctx, f"convnet 3x(conv3x3+relu+pool) {size}^2", model, [x],
+                    rtol=1e-3, atol=1e-3)
+
+
+def contraction_case(ctx, name, spec, runtime_inputs, weights, peers):
+    """One loom.contract over runtime inputs and constant weights; `peers`
+    maps a peer name to a function computing the result from the arrays."""
+    work, threads, smoke = ctx.work, ctx.threads, ctx.smoke
+    res = Resources()
+    args, types, operands, consts = [], [], [], []
+    for i, a in enumerate(runtime_inputs):
+        args.append(f"%x{i}: {T(a.shape)}")
+        operands.append(f"%x{i}")
+        types.append(T(a.shape))
+    for i, w in enumerate(weights):
+        consts.append(f"  %w{i} = loom.constant {res.add(f'w{i}', w)}")
+        operands.append(f"%w{i}")
+        types.append(T(w.shape))
+    arrays = list(runtime_inputs) + list(weights)
+    peers = dict(peers)
+    note = peers.pop("note", "")
+    ref = peers["numpy"](arrays)
+    text = (f"func.func @main({', '.join(args)}) -> {T(ref.shape)} {{\n"
+            + "\n".join(consts) +
+            f"\n  %y = loom.contract \"{spec}\" {', '.join(operands)} : "
+            f"({', '.join(types)}) -> {T(ref.shape)}\n"
+            f"  return %y : {T(ref.shape)}\n}}\n")
+    key = name.split()[0].lower()
+    src = common.write_mlir(work, key, text, res)
+    module, kernels = common.compile_model(work, key, src)
+    paths = common.save_inputs(work, key, runtime_inputs)
+    got = common.loom_output(work, module, paths, threads)
+    scale = max(1.0, float(np.abs(ref).max()))
+    common.check_close(name, got, ref, 1e-3, 1e-4 * scale)
+    times = {p: timed(lambda f=f: f(arrays), smoke) for p, f in peers.items()}
+    loom_ms = loom_bench(module, paths, threads, smoke)
+    ctx.table.add(name, loom_ms, kernels, note=note, **times)
+
+
+def einsum_peers(spec):
+    import torch
+    return {
+        "numpy": lambda arrays: np.einsum(spec, *arrays, optimize="optimal"),
+        "torch": lambda arrays: torch.einsum(
+            spec, *[torch.from_numpy(a) for a in arrays]).numpy(),
+    }
+
+
+def bench_contractions(ctx):
+    import torch
+    rng = np.random.default_rng(11)
+    smoke = ctx.smoke
+
+    # Tensor-train layer 4096 -> 4096 (modes 8x8x8x8, rank 16), batch 64.
+    n, r, batch = (4, 4, 8) if smoke else (8, 16, 64)
+    x = rng.standard_normal((batch, n, n, n, n)).astype(np.float32)
+    cores = [rng.standard_normal((n, n, r)) / math.sqrt(n),
+             rng.standard_normal((r, n, n, r)) / math.sqrt(n * r),
+             rng.standard_normal((r, n, n, r)) / math.sqrt(n * r),
+             rng.standard_normal((r, n, n)) / math.sqrt(n * r)]
+    cores = [c.astype(np.float32) for c in cores]
+    spec = "bijkl,ioa,ajpc,ckqd,dls->bopqs"
+    contraction_case(ctx, f"TT layer {n**4}->{n**4} r{r} b{batch}", spec, [x],
+                     cores, einsum_peers(spec))
+
+    # Tucker reconstruction of 64^3 tensors from 16^3 cores, batch 8.
+    n, k, batch = (8, 4, 2) if smoke else (64, 16, 8)
+    core = rng.standard_normal((batch, k, k, k)).astype(np.float32)
+    factors = [rng.standard_normal((n, k)).astype(np.float32) for _ in range(3)]
+    spec = "zabc,ia,jb,kc->zijk"
+    contraction_case(ctx, f"Tucker reconstruction {n}^3 from {k}^3 b{batch}",
+                     spec, [core], factors, einsum_peers(spec))
+
+    # MPS classifier forward pass: L sites, bond chi, local map (1, x), 10
+    # classes at the middle site, batch 64: one loom.contract with labels in
+    # braces (more indices than einsum letters). numpy and torch take at most
+    # 52 labels, so their version is the usual sweep along the chain.
+    L, chi, batch = (12, 4, 4) if smoke else (196, 32, 64)
+    mid = L // 2
+    x = rng.uniform(0, 1, (batch, L)).astype(np.float32)
+    feats = [np.ascontiguousarray(np.stack([np.ones(batch, np.float32), x[:, s]], -1))
+             for s in range(L)]
+    sites, terms = [], []
+    for s in range(L):
+        eye = np.eye(chi, dtype=np.float32)
+        noise = lambda *shape: (0.02 * rng.standard_normal(shape)).astype(np.float32)  # noqa: E731
+        if s == 0:
+            t = np.stack([np.ones(chi, np.float32) / chi, noise(chi)], 0)
+            term = f"{{p{s}}}{{a{s + 1}}}"
+        elif s == L - 1:
+            t = np.stack([np.ones(chi, np.float32), noise(chi)], 1)
+            term = f"{{a{s}}}{{p{s}}}"
+        elif s == mid:
+            t = np.stack([eye[:, None, :].repeat(10, 1) + noise(chi, 10, chi),
+                          noise(chi, 10, chi)], 1)
+            term = f"{{a{s}}}{{p{s}}}c{{a{s + 1}}}"
+        else:
+            t = np.stack([eye + noise(chi, chi), noise(chi, chi)], 1)
+            term = f"{{a{s}}}{{p{s}}}{{a{s + 1}}}"
+        sites.append(t.astype(np.float32))
+        terms.append(term)
+    spec = ",".join([f"z{{p{s}}}" for s in range(L)] + terms) + "->zc"
+
+    def sweep_numpy(arrays):
+        f, g = arrays[:L], arrays[L:]
+        v = np.einsum("zp,pa->za", f[0], g[0])
+        for s in range(1, L - 1):
+            if s == mid:
+                v = np.einsum("za,zp,apcb->zcb", v, f[s], g[s])
+            elif s < mid:
+                v = np.einsum("za,zp,apb->zb", v, f[s], g[s])
+            else:
+                v = np.einsum("zcb,zp,bpd->zcd", v, f[s], g[s])
+        return np.einsum("zca,zp,ap->zc", v, f[L - 1], g[L - 1])
+
+    def sweep_torch(arrays):
+        t = [torch.from_numpy(a) for a in arrays]
+        f, g = t[:L], t[L:]
+        v = torch.einsum("zp,pa->za", f[0], g[0])
+        for s in range(1, L - 1):
+            if s == mid:
+                v = torch.einsum("za,zp,apcb->zcb", v, f[s], g[s])
+            elif s < mid:
+                v = torch.einsum("za,zp,apb->zb", v, f[s], g[s])
+            else:
+                v = torch.einsum("zcb,zp,bpd->zcd", v, f[s], g[s])
+        return torch.einsum("zca,zp,ap->zc", v, f[L - 1], g[L - 1]).numpy()
+
+    contraction_case(ctx, f"MPS classifier L{L} chi{chi} b{batch}", spec,
+                     feats, sites,
+                     {"numpy": sweep_numpy, "torch": sweep_torch,
+                      "note": "peers: einsum sweep along the chain"})
+
+
+def spec_letters(spec):
+    """Renames labels (letters or {names}) to single letters for numpy and
+    torch (which take at most 52 labels)."""
+    import re
+    labels = {}
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def sub(m):
+        key = m.group(0)
+        if key not in labels:
+            if len(labels) == len(letters):
+                raise ValueError("too many labels for numpy/torch einsum")
+            labels[key] = letters[len(labels)]
+        return labels[key]
+
+    return re.sub(r"\{[A-Za-z0-9_]+\}|[A-Za-z]", sub, spec)
+
+
+BENCHMARKS = {
+    "sgemm": bench_sgemm,
+    "mlp": bench_mlp,
+    "transformer": bench_transformer,
+    "chains": bench_chains,
+    "convnet": bench_convnet,
+    "contractions": bench_contractions,
+}
+
+
+class Context:
+    pass
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--smoke", action="store_true")
+    p.add_argument("--only", default="")
+    args = p.parse_args()
+    common.set_threads(args.threads)
+    ctx = Context()
+    ctx.threads, ctx.smoke = args.threads, args.smoke
+    ctx.work = common.Workdir()
+    ctx.table = common.Table()
+    selected = [s for s in args.only.split(",") if s] or list(BENCHMARKS)
+    failures = 0
+    for name in selected:
+        if name not in BENCHMARKS:
+            sys.exit(f"unknown benchmark '{name}' (have {', '.join(BENCHMARKS)})")
+        try:
+            BENCHMARKS[name](ctx)
+        except Exception as e:  # report and go on with the others
+            failures += 1
+            print(f"FAILED {name}: {e}", file=sys.stderr)
+    print(f"\nthreads: {args.threads}{'  (smoke run: small sizes, timings not meaningful)' if args.smoke else ''}")
+    ctx.table.print()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One command for every benchmark: makes a venv with the PyPI peers (ONNX
+# Runtime, opt_einsum) on top of Debian's numpy/torch, then runs
+# benchmarks/bench.py (Loom vs PyTorch, ONNX Runtime, numpy/OpenBLAS; one
+# table). Arguments go to bench.py: --threads N, --smoke, --only a,b.
+#   benchmarks/run.sh                   # the full suite (tens of minutes)
+#   benchmarks/run.sh --only sgemm,mlp
+# Path-finding quality vs numpy/opt_einsum/cotengra is a separate program:
+#   /usr/bin/python3 benchmarks/contraction/paths.py
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+"$ROOT/scripts/install-deps.sh" --bench
+VENV="$HERE/.venv"
+if [[ ! -x "$VENV/bin/python" ]]; then
+  /usr/bin/python3 -m venv --system-site-packages "$VENV"
+fi
+"$VENV/bin/python" -c "import onnxruntime, opt_einsum" 2>/dev/null ||
+  "$VENV/bin/pip" install -q onnxruntime opt_einsum
+exec "$VENV/bin/python" "$HERE/bench.py" "$@"
