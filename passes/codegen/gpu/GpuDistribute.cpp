@@ -183,6 +183,37 @@ void promoteInputs(RewriterBase &rewriter, linalg::LinalgOp op,
   }
 }
 
+/// Reductions an invocation computes accumulate in its private memory
+/// (registers, once the driver's compiler promotes them) rather than in the
+/// result buffer: every op with reduction loops inside an invocation-mapped
+/// forall gets a private copy of its (small, static) result tile.
+void accumulateInPrivateMemory(RewriterBase &rewriter, func::FuncOp kernel) {
+  MLIRContext *ctx = kernel.getContext();
+  auto privateSpace = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Private);
+  SmallVector<linalg::LinalgOp> ops;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumReductionLoops() > 0 &&
+        isInsideThreadForall(op))
+      ops.push_back(op);
+  });
+  for (linalg::LinalgOp op : ops) {
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      auto type = dyn_cast<RankedTensorType>(init.get().getType());
+      if (!type || !type.hasStaticShape() || type.getNumElements() > 64)
+        continue;
+      rewriter.setInsertionPoint(op);
+      Location loc = op.getLoc();
+      auto alloc = bufferization::AllocTensorOp::create(
+          rewriter, loc, type, ValueRange{}, /*copy=*/Value(),
+          /*size_hint=*/Value(), privateSpace);
+      Value copied =
+          linalg::CopyOp::create(rewriter, loc, init.get(), alloc.getResult())
+              .getResult(0);
+      rewriter.modifyOpInPlace(op, [&] { init.set(copied); });
+    }
+  }
+}
+
 /// Replaces the merge of a partial reduction (a `linalg.reduce` of
 /// `threads` partial results, a power of two) with log2(threads) halving
 /// steps, each an elementwise combine of the upper half into the lower
@@ -288,6 +319,7 @@ public:
     }
     if (failed(applied) || failed(canonicalizeKernels(kernel)))
       return failure();
+    accumulateInPrivateMemory(rewriter, kernel);
     return distributeLeftovers();
   }
 
@@ -403,7 +435,7 @@ candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
       // Convolutions stage input windows, which grow with the output tile.
       if (std::optional<GpuTilePlan> plan = planSharedMemoryContraction(
               bounds, iterators, /*parallelTileCap=*/isConv ? 16 : 32,
-              /*reductionTileCap=*/isConv ? 4 : 16, limits))
+              /*reductionTileCap=*/isConv ? 4 : 32, limits))
         candidates.push_back({GpuStrategy::SharedMemoryContraction, *plan});
     }
   }

@@ -288,8 +288,14 @@ private:
       anchor = loop.getBody()->getTerminator();
       linear = loop.getInductionVar();
     }
-    rewriter.setInsertionPointAfter(forall);
-    gpu::BarrierOp::create(rewriter, loc);
+    // Invocations wait for each other before what follows reads what the
+    // loop wrote; nothing follows the kernel's last loop.
+    Operation *next = forall->getNextNode();
+    if (!(next && isa<func::ReturnOp>(next) &&
+          forall->getParentOp() == kernel.getOperation())) {
+      rewriter.setInsertionPointAfter(forall);
+      gpu::BarrierOp::create(rewriter, loc);
+    }
     rewriter.setInsertionPoint(anchor);
     SmallVector<Value> ivs = delinearize(rewriter, forall, counts, linear);
     inlineForallBody(rewriter, forall, anchor, ivs);

@@ -141,7 +141,8 @@ planSharedMemoryContraction(ArrayRef<int64_t> bounds,
       loopsOfType(iterators, utils::IteratorType::parallel);
   SmallVector<unsigned> reduction =
       loopsOfType(iterators, utils::IteratorType::reduction);
-  if (parallel.size() < 2 || reduction.empty())
+  if (parallel.size() < 2 || reduction.empty() ||
+      limits.sharedMemoryBytes <= 0)
     return std::nullopt;
   unsigned inner = parallel.back(), outer = parallel[parallel.size() - 2];
   SmallVector<int64_t> tiles(bounds.size(), 0);
