@@ -86,6 +86,8 @@ FailureOr<ModuleSchedule> buildKernelsAndSchedule(
   FailureOr<ModuleSchedule> schedule = buildSchedule(module);
   if (succeeded(schedule) && options.printMemoryPlan)
     printMemoryPlan(*schedule, info);
+  if (succeeded(schedule) && options.printDispatchStats)
+    printDispatchStats(module, *schedule, info);
   return schedule;
 }
 

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -316,6 +317,51 @@ void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os) {
     for (const PlannedBuffer &b : fs.buffers)
       os << llvm::formatv("  {0,10} bytes at offset {1,10}  live {2}-{3}  {4}\n",
                           b.size, b.offset, b.firstUse, b.lastUse, b.value);
+  }
+}
+
+} // namespace loom
+
+namespace loom {
+
+void printDispatchStats(ModuleOp top, const ModuleSchedule &schedule,
+                        llvm::raw_ostream &os) {
+  llvm::StringMap<func::FuncOp> kernels;
+  if (ModuleOp m = getKernelModule(top))
+    for (func::FuncOp k : getKernels(m))
+      kernels[k.getName()] = k;
+  for (const FunctionSchedule &fs : schedule.functions) {
+    SmallVector<const Command *> dispatches;
+    for (const Command &c : fs.commands)
+      if (c.kind == Command::Kind::Dispatch)
+        dispatches.push_back(&c);
+    unsigned scalarKernels = 0;
+    std::string lines;
+    llvm::raw_string_ostream ls(lines);
+    for (const Command *c : dispatches) {
+      const std::string &name = schedule.kernels[c->kernel].name;
+      ls << llvm::formatv("  {0,-28} grid {1}x{2}x{3}", name,
+                          c->workgroupCount[0], c->workgroupCount[1],
+                          c->workgroupCount[2]);
+      func::FuncOp k = kernels.lookup(name);
+      auto scalar = k ? k->getAttrOfType<ArrayAttr>(kScalarOpsAttrName)
+                      : ArrayAttr();
+      if (scalar && !scalar.empty()) {
+        ++scalarKernels;
+        ls << "  SCALAR LOOPS:";
+        for (Attribute a : scalar)
+          ls << " " << cast<StringAttr>(a).getValue();
+      } else {
+        ls << "  vectorized";
+      }
+      ls << "\n";
+    }
+    os << "dispatch stats for @" << fs.name << ": " << dispatches.size()
+       << " kernels, " << fs.buffers.size() << " intermediates of "
+       << fs.bytesWithoutReuse << " bytes (arena " << fs.arenaSize
+       << " bytes), " << scalarKernels
+       << " kernels with scalar fallbacks\n"
+       << lines;
   }
 }
 

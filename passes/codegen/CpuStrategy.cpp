@@ -11,8 +11,39 @@ using namespace mlir;
 namespace loom {
 
 namespace {
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t m) { return ceilDiv(a, m) * m; }
+
+/// The tile for a loop of `bound` iterations closest to `target` from below
+/// that divides the loop evenly (so that every tile has a static shape and
+/// vectorizes without masks), preferring multiples of 16, then of 8 (full
+/// zmm/ymm registers).
+int64_t divisorTile(int64_t bound, int64_t target) {
+  if (bound <= target)
+    return bound;
+  for (int64_t multiple : {16, 8, 1})
+    for (int64_t t = target - target % multiple; t >= multiple; t -= multiple)
+      if (bound % t == 0)
+        return t;
+  return 1;
+}
+
+/// Tile size for a loop of `bound`: 0 (untiled) when the tile covers it.
+int64_t tileOrWhole(int64_t tile, int64_t bound) {
+  return tile >= bound ? 0 : tile;
+}
+
+/// Matmul-like: one M, one N and one K loop (plus batch loops).
+std::optional<linalg::ContractionDimensions> matmulDims(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalg::isaContractionOpInterface(linalgOp))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(linalgOp);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1)
+    return std::nullopt;
+  return *dims;
+}
+
 } // namespace
 
 SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
@@ -35,68 +66,63 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
       parallel.push_back(i);
   if (parallel.empty())
     return {};
-
   int64_t desired = std::clamp<int64_t>(work / limits.minWorkPerWorkgroup, 1,
                                         limits.maxWorkgroups);
   if (desired <= 1)
     return {};
 
-  // Smallest tile per loop: matmul-like ops keep register-block friendly
-  // tiles (8 rows, 64 columns); the innermost loop of any op keeps a full
-  // vector; outer loops may be split down to 1.
-  bool isContraction = false;
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op.getOperation()))
-    isContraction = linalg::isaContractionOpInterface(linalgOp);
-  unsigned innermost = parallel.back();
-  auto minTile = [&](unsigned loop, unsigned position) -> int64_t {
-    if (isContraction)
-      return position + 1 == parallel.size() ? 64 : 8;
-    return loop == innermost ? 16 : 1;
-  };
-
-  SmallVector<int64_t> tiles(bounds.size(), 0);
-  int64_t count = 1;
-  unsigned tiled = 0;
-  for (auto [position, loop] : llvm::enumerate(parallel)) {
-    if (count >= desired || tiled == 3)
-      break;
-    int64_t want = ceilDiv(desired, count);
-    int64_t tile = std::max(ceilDiv(bounds[loop], want), minTile(loop, position));
-    if (loop == innermost && !isContraction)
-      tile = roundUp(tile, 16);
-    if (tile >= bounds[loop])
-      continue;
-    tiles[loop] = tile;
-    count *= ceilDiv(bounds[loop], tile);
-    ++tiled;
+  // Which loops may be split, in order of preference, and how far. Matmul-
+  // like ops: batch loops first, then whichever of M and N has the larger
+  // tile (square-ish tiles reuse both operands from cache), never below a
+  // register block (8 rows, 32 columns). Other ops: outer loops first, the
+  // innermost keeps at least a vector. Tiles always divide their loop.
+  SmallVector<int64_t> tiles(bounds);
+  SmallVector<int64_t> minTile(bounds.size(), 1);
+  SmallVector<unsigned> outer, planar;
+  if (std::optional<linalg::ContractionDimensions> dims = matmulDims(op)) {
+    llvm::append_range(outer, dims->batch);
+    planar = {dims->m[0], dims->n[0]};
+    minTile[dims->m[0]] = std::min<int64_t>(8, bounds[dims->m[0]]);
+    minTile[dims->n[0]] = std::min<int64_t>(32, bounds[dims->n[0]]);
+  } else {
+    outer.assign(parallel.begin(), parallel.end());
+    minTile[parallel.back()] = std::min<int64_t>(16, bounds[parallel.back()]);
   }
-  if (count <= 1)
+  auto count = [&] {
+    int64_t c = 1;
+    for (unsigned l : parallel)
+      c *= bounds[l] / tiles[l];
+    return c;
+  };
+  auto split = [&](unsigned l) {
+    int64_t tiled = llvm::count_if(
+        parallel, [&](unsigned p) { return tiles[p] < bounds[p]; });
+    if (tiles[l] == bounds[l] && tiled == 3)
+      return false; // the grid has three dimensions
+    int64_t t = divisorTile(bounds[l], tiles[l] / 2);
+    if (t < minTile[l] || t >= tiles[l])
+      return false;
+    tiles[l] = t;
+    return true;
+  };
+  while (count() < desired) {
+    bool progress = llvm::any_of(outer, split);
+    if (!progress && !planar.empty()) {
+      bool mFirst = tiles[planar[0]] >= tiles[planar[1]];
+      progress = mFirst ? split(planar[0]) || split(planar[1])
+                        : split(planar[1]) || split(planar[0]);
+    }
+    if (!progress)
+      break;
+  }
+  if (count() <= 1)
     return {};
-  return tiles;
+  SmallVector<int64_t> result(bounds.size(), 0);
+  for (unsigned l : parallel)
+    if (tiles[l] < bounds[l])
+      result[l] = tiles[l];
+  return result;
 }
-
-namespace {
-
-/// The tile for a loop of `bound` iterations closest to `target` from below
-/// that divides the loop evenly (so that every tile has a static shape and
-/// vectorizes without masks), preferring multiples of 16, then of 8 (full
-/// zmm/ymm registers).
-int64_t divisorTile(int64_t bound, int64_t target) {
-  if (bound <= target)
-    return bound;
-  for (int64_t multiple : {16, 8, 1})
-    for (int64_t t = target - target % multiple; t >= multiple; t -= multiple)
-      if (bound % t == 0)
-        return t;
-  return 1;
-}
-
-/// Tile size for a loop of `bound`: 0 (untiled) when the tile covers it.
-int64_t tileOrWhole(int64_t tile, int64_t bound) {
-  return tile >= bound ? 0 : tile;
-}
-
-} // namespace
 
 std::optional<VectorPlan> vectorPlan(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -118,11 +144,8 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
     return std::nullopt;
 
   VectorPlan plan;
-  if (linalg::isaContractionOpInterface(linalgOp)) {
-    FailureOr<linalg::ContractionDimensions> dims =
-        linalg::inferContractionDims(linalgOp);
-    if (succeeded(dims) && dims->m.size() == 1 && dims->n.size() == 1 &&
-        dims->k.size() == 1) {
+  if (std::optional<linalg::ContractionDimensions> dims = matmulDims(op)) {
+    if (bounds.size() == dims->batch.size() + 3) {
       // The register-blocked matmul of ../shared/MLIR22-NOTES.md: cache
       // tiles 64x256x256, register tiles 8x32 with k step 1; the C tile
       // stays in registers across k, the contraction becomes 8 outer
@@ -143,6 +166,10 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
       plan.registerTiles[m] = tileOrWhole(divisorTile(mc, 8), mc);
       plan.registerTiles[n] = tileOrWhole(divisorTile(nc, 32), nc);
       plan.registerTiles[k] = 1;
+      // Goto's loop order: a k x n panel of B stays in cache while every
+      // row block of A in the workgroup passes over it.
+      llvm::append_range(plan.cacheInterchange, dims->batch);
+      plan.cacheInterchange.append({(int64_t)n, (int64_t)k, (int64_t)m});
       return plan;
     }
   }
@@ -158,3 +185,4 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
 }
 
 } // namespace loom
+

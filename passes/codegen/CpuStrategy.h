@@ -29,6 +29,9 @@ llvm::SmallVector<int64_t> workgroupTileSizes(mlir::TilingInterface op,
 struct VectorPlan {
   llvm::SmallVector<int64_t> cacheTiles;
   llvm::SmallVector<int64_t> registerTiles;
+  /// Order of the cache-level loops (a permutation of the op's loops;
+  /// empty: the op's own order).
+  llvm::SmallVector<int64_t> cacheInterchange;
   bool isContraction = false;
 };
 

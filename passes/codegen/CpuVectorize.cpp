@@ -26,12 +26,15 @@ namespace {
 /// Tiles `op` with `sizes` (scf.for); returns the tiled ops (or `op` itself
 /// when nothing is tiled).
 FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
-                                         ArrayRef<int64_t> sizes) {
+                                         ArrayRef<int64_t> sizes,
+                                         ArrayRef<int64_t> interchange = {}) {
   if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
     return SmallVector<Operation *>{op};
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  if (!interchange.empty())
+    options.setInterchange(interchange);
   FailureOr<scf::SCFTilingResult> result =
       scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
   if (failed(result))
@@ -71,7 +74,7 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
   SmallVector<Operation *> cacheTiles{op};
   if (!plan.cacheTiles.empty()) {
     FailureOr<SmallVector<Operation *>> tiled =
-        tile(rewriter, op, plan.cacheTiles);
+        tile(rewriter, op, plan.cacheTiles, plan.cacheInterchange);
     if (failed(tiled))
       return failure();
     cacheTiles = *tiled;

@@ -1,12 +1,12 @@
 // RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute | FileCheck %s
 // RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --loom-cpu-bufferize --loom-map-workgroups | FileCheck %s --check-prefix=MAP
 
-// The matmul is split into 64 workgroups of 8x256 (no smaller than 8 rows),
-// and its zero fill is fused into each tile.
+// The matmul is split into 64 square-ish workgroups of 32x64 (both
+// operands reused from cache), and its zero fill is fused into each tile.
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (256, 512) step (8, 256) shared_outs(%[[O:.*]] = %{{.*}}) -> (tensor<256x512xf32>)
-// CHECK:   linalg.fill {{.*}} -> tensor<8x256xf32>
-// CHECK:   linalg.matmul {{.*}} -> tensor<8x256xf32>
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (256, 512) step (32, 64) shared_outs(%[[O:.*]] = %{{.*}}) -> (tensor<256x512xf32>)
+// CHECK:   linalg.fill {{.*}} -> tensor<32x64xf32>
+// CHECK:   linalg.matmul {{.*}} -> tensor<32x64xf32>
 // CHECK:   scf.forall.in_parallel
 
 // A small elementwise op runs as one workgroup.
@@ -14,11 +14,11 @@
 // CHECK-NOT: scf.forall
 
 // MAP-LABEL: func.func @main_dispatch_0
-// MAP-SAME: %[[WX:[a-z0-9]+]]: index, %[[WY:[a-z0-9]+]]: index, %{{.*}}: index) attributes {loom.kernel, loom.workgroup_count = array<i64: 2, 32, 1>}
+// MAP-SAME: %[[WX:[a-z0-9]+]]: index, %[[WY:[a-z0-9]+]]: index, %{{.*}}: index) attributes {loom.kernel, loom.workgroup_count = array<i64: 8, 8, 1>}
 // MAP-NOT: scf.forall
-// MAP-DAG: arith.muli %[[WY]], %c8
-// MAP-DAG: arith.muli %[[WX]], %c256
-// MAP: linalg.matmul {{.*}} outs(%{{.*}} : memref<8x256xf32, strided<[512, 1], offset: ?>>)
+// MAP-DAG: arith.muli %[[WY]], %c32
+// MAP-DAG: arith.muli %[[WX]], %c64
+// MAP: linalg.matmul {{.*}} outs(%{{.*}} : memref<32x64xf32, strided<[512, 1], offset: ?>>)
 // MAP-LABEL: func.func @main_dispatch_1
 // MAP-SAME: loom.workgroup_count = array<i64: 1, 1, 1>
 func.func @main(%x: tensor<256x384xf32>, %w: tensor<384x512xf32>, %s: tensor<4xf32>) -> (tensor<256x512xf32>, tensor<4xf32>) {

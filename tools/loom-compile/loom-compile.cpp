@@ -79,6 +79,11 @@ static cl::opt<double> contractionMemoryLimit(
     cl::desc("Largest tensor-network intermediate in elements; larger ones "
              "are sliced (0: no limit)"),
     cl::init(0), cl::cat(category));
+static cl::opt<bool> printDispatchStats(
+    "print-dispatch-stats",
+    cl::desc("Print each function's kernels, their grids, the bytes of "
+             "intermediates and any op that runs as scalar loops (stderr)"),
+    cl::cat(category));
 static cl::opt<bool>
     printMemoryPlan("print-memory-plan",
                     cl::desc("Print each function's intermediate buffers and "
@@ -108,6 +113,7 @@ int main(int argc, char **argv) {
     return fail("unknown optimization level -O" + Twine(optLevel));
   options.compile.optLevel = optLevel;
   options.printMemoryPlan = printMemoryPlan;
+  options.printDispatchStats = printDispatchStats;
   options.compile.contractionOptimizer = contractionOptimizer;
   options.compile.contractionMemoryLimit = contractionMemoryLimit;
   options.compile.vulkanTargetEnv = vulkanTargetEnv;

@@ -31,6 +31,7 @@ struct DriverOptions {
   CompileOptions compile;
   Emission emit = Emission::Module;
   bool printMemoryPlan = false;
+  bool printDispatchStats = false;
 };
 
 /// Every dialect, interface and translation the compiler uses.

@@ -94,6 +94,13 @@ mlir::FailureOr<ModuleSchedule> buildSchedule(mlir::ModuleOp top);
 /// its size, offset and live range, and the peak arena size.
 void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os);
 
+/// Per function: the number of kernels (dispatches), the bytes of
+/// intermediates, and every kernel with its grid and the ops it runs as
+/// scalar loops (no vector strategy). `top` is the module the schedule was
+/// built from (its kernels carry the strategy's notes).
+void printDispatchStats(mlir::ModuleOp top, const ModuleSchedule &schedule,
+                        llvm::raw_ostream &os);
+
 } // namespace loom
 
 #endif // LOOM_MODULE_SCHEDULE_H
