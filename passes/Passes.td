@@ -98,15 +98,21 @@ def LoomFuse : Pass<"loom-fuse", "mlir::func::FuncOp"> {
   let description = [{
     Runs on linalg on tensors (after --loom-to-linalg). Fuses elementwise
     producers into their consumers where the producer has no other user (no
-    recomputation), then makes each remaining compute op the root of a
-    `loom.dispatch` region, one kernel each. Cheap producers (tensor.empty,
+    recomputation), then groups ops into `loom.dispatch` regions, one kernel
+    each: a row reduction joins the elementwise ops around it (softmax,
+    log-softmax, layer and RMS norms become one kernel), a matmul joins its
+    elementwise epilogue (bias, activation, residual add); every other
+    compute op is a region of its own. Cheap producers (tensor.empty,
     splat constants, linalg.fill of them) are cloned into every region that
     uses them; dense constants, function arguments and results of other
     regions become region operands. Reshapes stay outside: they are views.
   }];
   let options = [
     Option<"fuseElementwise", "fuse-elementwise", "bool", /*default=*/"true",
-           "Fuse elementwise producers into consumers before forming regions">
+           "Fuse elementwise producers into consumers before forming regions">,
+    Option<"fuseReductions", "fuse-groups", "bool", /*default=*/"true",
+           "Group row reductions with their elementwise prologue/epilogue "
+           "(softmax, norms) and matmuls with their elementwise epilogue">
   ];
   let dependentDialects = ["loom::LoomDialect", "mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
@@ -146,7 +152,7 @@ def LoomCpuDistribute : Pass<"loom-cpu-distribute", "mlir::ModuleOp"> {
            /*default=*/"65536",
            "Smallest number of loop iterations given to one workgroup">,
     Option<"maxWorkgroups", "max-workgroups", "int64_t", /*default=*/"64",
-           "Upper bound on the number of workgroups of one dispatch">
+           "Most workgroups of a matmul-like dispatch (other ops: 8x more)">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::affine::AffineDialect"];
@@ -253,8 +259,14 @@ def LoomGpuBufferize : Pass<"loom-gpu-bufferize", "mlir::ModuleOp"> {
     One-shot bufferization of the kernel module (after --loom-gpu-distribute).
     Temporaries a single invocation owns (allocated inside an
     invocation-mapped `scf.forall`) get the private address space, the
-    others the workgroup address space; they are static and never freed.
+    others the workgroup address space; they are static and never freed. A
+    kernel whose workgroup memory exceeds `max-shared-memory` is an error.
   }];
+  let options = [
+    Option<"maxSharedMemory", "max-shared-memory", "int64_t",
+           /*default=*/"16384",
+           "Bytes of workgroup (shared) memory a workgroup may use">
+  ];
   let dependentDialects = ["mlir::bufferization::BufferizationDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::linalg::LinalgDialect",

@@ -66,8 +66,13 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
       parallel.push_back(i);
   if (parallel.empty())
     return {};
+  // Matmuls keep large tiles (operand reuse); other ops take more, smaller
+  // workgroups so that what a fused group keeps per tile stays in cache.
+  bool matmul = matmulDims(op).has_value();
+  int64_t maxWorkgroups =
+      matmul ? limits.maxWorkgroups : 8 * limits.maxWorkgroups;
   int64_t desired = std::clamp<int64_t>(work / limits.minWorkPerWorkgroup, 1,
-                                        limits.maxWorkgroups);
+                                        maxWorkgroups);
   if (desired <= 1)
     return {};
 

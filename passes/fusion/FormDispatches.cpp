@@ -93,28 +93,198 @@ void collectRegionContents(Operation *op, llvm::SetVector<Operation *> &clones,
     visit(v, /*isCaptured=*/true);
 }
 
-void formRegion(OpBuilder &builder, Operation *root) {
+/// Forms one dispatch region from `members` (in program order); the last
+/// member is the root whose results the region yields. The other members'
+/// results are used only inside the region.
+void formRegion(OpBuilder &builder, ArrayRef<Operation *> members) {
+  Operation *root = members.back();
   llvm::SetVector<Operation *> clones;
   llvm::SetVector<Value> inputs;
-  collectRegionContents(root, clones, inputs);
+  llvm::SmallPtrSet<Operation *, 8> memberSet(members.begin(), members.end());
+  for (Operation *m : members)
+    collectRegionContents(m, clones, inputs);
+  llvm::SetVector<Value> external;
+  for (Value v : inputs)
+    if (!memberSet.contains(v.getDefiningOp()))
+      external.insert(v);
 
   builder.setInsertionPoint(root);
   auto dispatch = DispatchOp::create(builder, root->getLoc(),
                                      root->getResultTypes(),
-                                     inputs.getArrayRef());
+                                     external.getArrayRef());
   Block *body = new Block();
   dispatch.getBody().push_back(body);
   IRMapping mapping;
-  for (Value in : inputs)
+  for (Value in : external)
     mapping.map(in, body->addArgument(in.getType(), in.getLoc()));
   OpBuilder inner = OpBuilder::atBlockEnd(body);
   for (Operation *op : clones)
     inner.clone(*op, mapping);
-  Operation *newRoot = inner.clone(*root, mapping);
-  YieldOp::create(inner, root->getLoc(), newRoot->getResults());
+  for (Operation *m : members)
+    inner.clone(*m, mapping);
+  YieldOp::create(inner, root->getLoc(),
+                  llvm::map_to_vector(root->getResults(), [&](Value v) {
+                    return mapping.lookup(v);
+                  }));
   root->replaceAllUsesWith(dispatch.getResults());
-  root->erase();
+  for (Operation *m : llvm::reverse(members))
+    m->erase();
 }
+
+/// linalg.generic with only parallel loops.
+bool isParallelGeneric(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  return g && g.getNumReductionLoops() == 0 &&
+         llvm::all_of(g.getIndexingMapsArray(),
+                      [](AffineMap m) { return m.isProjectedPermutation(); });
+}
+
+/// Whether `map`'s results are the loops d0, d1, ..., d(n-1), in order.
+bool readsLeadingLoops(AffineMap map, unsigned n) {
+  if (map.getNumResults() != n)
+    return false;
+  for (unsigned i = 0; i < n; ++i)
+    if (map.getResult(i) != getAffineDimExpr(i, map.getContext()))
+      return false;
+  return true;
+}
+
+/// A reduction along its trailing loops whose result is indexed by the
+/// leading loops in order (a row reduction: softmax, layer norm). Returns
+/// the number of leading (parallel) loops, 0 if not one.
+unsigned rowReductionRows(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g || g.getNumDpsInits() != 1 || g.getNumReductionLoops() == 0)
+    return 0;
+  unsigned rows = g.getNumParallelLoops();
+  for (auto [i, it] : llvm::enumerate(g.getIteratorTypesArray()))
+    if ((i < rows) != (it == utils::IteratorType::parallel))
+      return 0;
+  if (!readsLeadingLoops(g.getMatchingIndexingMap(g.getDpsInitOperand(0)),
+                         rows))
+    return 0;
+  return rows;
+}
+
+/// Whether `producer` may join the region of the consumer that reads it
+/// through `operand` (tiling the consumer then fuses the producer into each
+/// tile): elementwise producers always; a row reduction when the consumer
+/// reads it along the same leading loops; a matmul-like op when the
+/// consumer is an elementwise epilogue of its whole result.
+bool canJoin(Operation *producer, OpOperand &operand) {
+  auto c = dyn_cast<linalg::GenericOp>(operand.getOwner());
+  auto p = dyn_cast<linalg::LinalgOp>(producer);
+  if (!c || !p || c.getNumDpsInits() != 1)
+    return false;
+  // A producer that reads its own init accumulates: keep it where it is.
+  if (isParallelGeneric(producer))
+    return llvm::none_of(p.getDpsInitsMutable(), [&](OpOperand &init) {
+      return p.payloadUsesValueFromOperand(&init);
+    });
+  AffineMap readMap = c.getMatchingIndexingMap(&operand);
+  if (unsigned rows = rowReductionRows(producer)) {
+    unsigned leading = 0;
+    for (utils::IteratorType it : c.getIteratorTypesArray()) {
+      if (it != utils::IteratorType::parallel)
+        break;
+      ++leading;
+    }
+    return leading >= rows && readsLeadingLoops(readMap, rows);
+  }
+  if (linalg::isaContractionOpInterface(p) && isParallelGeneric(c))
+    return readMap.isIdentity() &&
+           operand.get().getType() == c->getResult(0).getType();
+  return false;
+}
+
+/// Groups compute ops into fusion groups: walking consumers before
+/// producers, each root gathers the producers that canJoin it and whose
+/// every use is inside the group. Returns the groups, members in program
+/// order (the root last).
+SmallVector<SmallVector<Operation *>> formGroups(func::FuncOp fn) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : fn.getBody().front())
+    if (isRoot(&op))
+      ops.push_back(&op);
+  llvm::DenseMap<Operation *, unsigned> groupOf;
+  SmallVector<SmallVector<Operation *>> groups;
+  for (Operation *root : llvm::reverse(ops)) {
+    if (groupOf.count(root))
+      continue;
+    unsigned id = groups.size();
+    groups.push_back({root});
+    groupOf[root] = id;
+    SmallVector<Operation *> worklist = {root};
+    while (!worklist.empty()) {
+      Operation *member = worklist.pop_back_val();
+      for (OpOperand &operand : member->getOpOperands()) {
+        Operation *producer = operand.get().getDefiningOp();
+        if (!producer || groupOf.count(producer) || !isRoot(producer) ||
+            !canJoin(producer, operand))
+          continue;
+        bool allUsesInside = llvm::all_of(producer->getUsers(), [&](Operation *u) {
+          auto it = groupOf.find(u);
+          return it != groupOf.end() && it->second == id;
+        });
+        if (!allUsesInside)
+          continue;
+        groupOf[producer] = id;
+        groups[id].push_back(producer);
+        worklist.push_back(producer);
+      }
+    }
+    llvm::sort(groups[id], [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+  }
+  return groups;
+}
+
+/// generic(expand_shape(x)) where the expansion only adds unit dimensions
+/// (a keepdims reduction feeding a broadcast) reads x directly: the unit
+/// dimensions are dropped from the operand's indexing map. Then the
+/// reduction is the direct producer of its consumer and can join its group.
+struct FoldUnitExpandIntoGeneric : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      auto expand = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+      if (!expand)
+        continue;
+      ArrayRef<int64_t> result = expand.getResultType().getShape();
+      AffineMap map = maps[operand->getOperandNumber()];
+      SmallVector<AffineExpr> exprs;
+      bool ok = true;
+      for (ReassociationIndices group : expand.getReassociationIndices()) {
+        SmallVector<int64_t> nonUnit;
+        for (int64_t d : group)
+          if (result[d] != 1)
+            nonUnit.push_back(d);
+        if (nonUnit.size() > 1) {
+          ok = false;
+          break;
+        }
+        exprs.push_back(map.getResult(nonUnit.empty() ? group.back()
+                                                      : nonUnit.front()));
+      }
+      if (!ok)
+        continue;
+      maps[operand->getOperandNumber()] =
+          AffineMap::get(map.getNumDims(), 0, exprs, op.getContext());
+      rewriter.modifyOpInPlace(op, [&] { operand->set(expand.getSrc()); });
+      changed = true;
+    }
+    if (!changed)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+    return success();
+  }
+};
 
 struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
   using LoomFuseBase::LoomFuseBase;
@@ -140,17 +310,22 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
           });
       linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
+      patterns.add<FoldUnitExpandIntoGeneric>(ctx);
       if (failed(applyPatternsGreedily(fn, std::move(patterns))))
         return signalPassFailure();
     }
 
-    SmallVector<Operation *> roots;
-    for (Operation &op : fn.getBody().getOps())
-      if (isRoot(&op))
-        roots.push_back(&op);
     OpBuilder builder(ctx);
-    for (Operation *root : roots)
-      formRegion(builder, root);
+    SmallVector<SmallVector<Operation *>> groups;
+    if (fuseReductions) {
+      groups = formGroups(fn);
+    } else {
+      for (Operation &op : fn.getBody().front())
+        if (isRoot(&op))
+          groups.push_back({&op});
+    }
+    for (ArrayRef<Operation *> group : groups)
+      formRegion(builder, group);
     // A slice that is still used outside a region (returned, say) must be
     // materialized by a kernel of its own.
     SmallVector<Operation *> views;
@@ -159,7 +334,7 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
         views.push_back(op);
     });
     for (Operation *view : views)
-      formRegion(builder, view);
+      formRegion(builder, {view});
 
     // Producers that were cloned into every region are now dead on the host.
     for (Operation &op : llvm::make_early_inc_range(

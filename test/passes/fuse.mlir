@@ -67,3 +67,67 @@ func.func @gather(%t: tensor<10x4xf32>, %idx: tensor<3xi64>) -> tensor<3x4xf32> 
   %0 = loom.gather %t, %idx axis = 0 : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// Softmax is one region: the row reductions join the elementwise ops around
+// them (the keepdims reshapes fold into the consumers' indexing maps).
+// CHECK-LABEL: func @softmax
+// CHECK: %[[D:.*]] = loom.dispatch(%arg0) : (tensor<8x64xf32>) -> tensor<8x64xf32>
+// CHECK-COUNT-4: linalg.generic
+// CHECK-NOT: loom.dispatch
+// CHECK: return %[[D]]
+// NOFUSE-LABEL: func @softmax
+// NOFUSE-COUNT-4: loom.dispatch
+func.func @softmax(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %0 = loom.softmax %x axis = -1 : tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
+}
+
+// -----
+
+// Layer norm (with scale and bias) is one region too.
+// CHECK-LABEL: func @layer_norm
+// CHECK-COUNT-1: loom.dispatch
+// CHECK-NOT: loom.dispatch
+func.func @layer_norm(%x: tensor<8x64xf32>, %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<8x64xf32> {
+  %0 = loom.layer_norm %x scale %g bias %b axis = -1 epsilon = 1.0e-05 : (tensor<8x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
+}
+
+// -----
+
+// An MLP layer: the matmul and its bias + relu epilogue are one region.
+// CHECK-LABEL: func @mlp_layer
+// CHECK: loom.dispatch
+// CHECK: linalg.matmul
+// CHECK: linalg.generic
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: loom.yield
+// CHECK-NOT: loom.dispatch
+func.func @mlp_layer(%x: tensor<8x32xf32>, %w: tensor<16x32xf32>, %b: tensor<16xf32>) -> tensor<8x16xf32> {
+  %0 = loom.linear %x, %w, %b : (tensor<8x32xf32>, tensor<16x32xf32>, tensor<16xf32>) -> tensor<8x16xf32>
+  %1 = loom.relu %0 : tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}
+
+// -----
+
+// Must not fuse: a value consumed by two anchors (recomputing the exp in
+// both matmul kernels would cost more than storing it once), and a matmul
+// feeding another matmul. Three kernels.
+// CHECK-LABEL: func @no_fusion
+// CHECK: %[[E:.*]] = loom.dispatch(%arg0)
+// CHECK: math.exp
+// CHECK: %[[A:.*]] = loom.dispatch(%[[E]], %arg1)
+// CHECK: linalg.matmul
+// CHECK: loom.dispatch(%[[E]], %[[A]])
+// CHECK: linalg.matmul
+// CHECK-NOT: loom.dispatch
+func.func @no_fusion(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %e = loom.exp %x : tensor<32x32xf32>
+  %0 = loom.matmul %e, %w : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  %1 = loom.matmul %e, %0 : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  return %1 : tensor<32x32xf32>
+}
