@@ -93,6 +93,42 @@ FailureOr<ModuleSchedule> buildKernelsAndSchedule(
 
 } // namespace
 
+bool checkGpuOptions(const DriverOptions &options, std::string &error) {
+  const std::string &target = options.compile.target;
+  bool gpu = target == "vulkan" || target == "cuda";
+  if (gpu && (options.emit == Emission::LLVMIR ||
+              options.emit == Emission::Object))
+    error = "--emit=llvm-ir and --emit=obj are for --target=cpu";
+  else if (!gpu && (options.emit == Emission::SPIRV ||
+                    options.emit == Emission::PTX))
+    error = "--emit=spirv and --emit=ptx are for --target=vulkan and "
+            "--target=cuda";
+  else if (options.emit == Emission::SPIRV && target != "vulkan")
+    error = "--emit=spirv is for --target=vulkan";
+  else if (options.emit == Emission::PTX && target != "cuda")
+    error = "--emit=ptx is for --target=cuda";
+  if (!error.empty())
+    return false;
+  if (target == "vulkan") {
+    VulkanTargetEnv env;
+    if (!parseVulkanTargetEnv(options.compile.vulkanTargetEnv.empty()
+                                  ? "vulkan1.1"
+                                  : options.compile.vulkanTargetEnv,
+                              env, error)) {
+      error = "--vulkan-target-env: " + error;
+      return false;
+    }
+  }
+  if (target == "cuda") {
+    CudaTargetOptions cuda;
+    if (!parseCudaArch(options.compile.cudaArch, cuda, error)) {
+      error = "--cuda-arch: " + error;
+      return false;
+    }
+  }
+  return true;
+}
+
 /// --target=vulkan and --target=cuda: the GPU code generation, then SPIR-V
 /// or PTX.
 static LogicalResult compileGpuModule(ModuleOp module,
@@ -105,30 +141,24 @@ static LogicalResult compileGpuModule(ModuleOp module,
   auto fail = [&](const Twine &message) {
     return emitError(UnknownLoc::get(ctx)) << message;
   };
-  if (options.emit == Emission::LLVMIR || options.emit == Emission::Object)
-    return fail("--emit=llvm-ir and --emit=obj are for --target=cpu");
-  if (options.emit == Emission::SPIRV && !vulkan)
-    return fail("--emit=spirv is for --target=vulkan");
-  if (options.emit == Emission::PTX && vulkan)
-    return fail("--emit=ptx is for --target=cuda");
+  std::string error;
+  if (!checkGpuOptions(options, error))
+    return fail(error);
 
   GpuPipelineOptions gpu;
   VulkanTargetEnv env;
   CudaTargetOptions cuda;
-  std::string error;
   if (vulkan) {
-    if (!parseVulkanTargetEnv(options.compile.vulkanTargetEnv.empty()
-                                  ? "vulkan1.1"
-                                  : options.compile.vulkanTargetEnv,
-                              env, error))
-      return fail("--vulkan-target-env: " + error);
+    parseVulkanTargetEnv(options.compile.vulkanTargetEnv.empty()
+                             ? "vulkan1.1"
+                             : options.compile.vulkanTargetEnv,
+                         env, error);
     gpu.maxWorkgroupSize =
         std::min(env.maxWorkgroupInvocations, env.maxWorkgroupSize[0]);
     gpu.maxSharedMemory = env.maxSharedMemoryBytes;
     gpu.subgroupSize = env.subgroupSize;
   } else {
-    if (!parseCudaArch(options.compile.cudaArch, cuda, error))
-      return fail("--cuda-arch: " + error);
+    parseCudaArch(options.compile.cudaArch, cuda, error);
     gpu.maxWorkgroupSize = 256;
     gpu.maxSharedMemory = 48 * 1024;
     gpu.subgroupSize = 32;
@@ -189,10 +219,9 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
     return emitError(UnknownLoc::get(module.getContext()))
            << "unknown target '" << target
            << "' (expected cpu, vulkan or cuda)";
-  if (options.emit == Emission::SPIRV || options.emit == Emission::PTX)
-    return emitError(UnknownLoc::get(module.getContext()))
-           << "--emit=spirv and --emit=ptx are for --target=vulkan and "
-              "--target=cuda";
+  std::string error;
+  if (!checkGpuOptions(options, error))
+    return emitError(UnknownLoc::get(module.getContext())) << error;
 
   FailureOr<ModuleSchedule> schedule = buildKernelsAndSchedule(
       module, options, info,

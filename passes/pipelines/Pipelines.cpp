@@ -53,7 +53,9 @@ void buildLoomGpuKernelPipeline(OpPassManager &pm,
   distribute.maxSharedMemory = gpu.maxSharedMemory;
   distribute.subgroupSize = gpu.subgroupSize;
   pm.addPass(createLoomGpuDistribute(distribute));
-  pm.addPass(createLoomGpuBufferize());
+  LoomGpuBufferizeOptions bufferize;
+  bufferize.maxSharedMemory = gpu.maxSharedMemory;
+  pm.addPass(createLoomGpuBufferize(bufferize));
   pm.addPass(createLoomGpuMapForall());
 }
 

@@ -139,6 +139,10 @@ int main(int argc, char **argv) {
     return fail("unknown emission '" + emit +
                 "' (expected module, mlir, llvm-ir, obj, spirv or ptx)");
   }
+  // GPU options are checked before anything is compiled.
+  std::string gpuError;
+  if (!loom::checkGpuOptions(options, gpuError))
+    return fail(gpuError);
   if (!sys::fs::exists(input))
     return fail("cannot open '" + input + "': no such file");
 

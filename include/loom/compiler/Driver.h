@@ -42,6 +42,11 @@ void registerCompilerDialects(mlir::DialectRegistry &registry);
 mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
                                                  mlir::MLIRContext &context);
 
+/// Checks the options of the GPU targets (target and emission agree, the
+/// Vulkan target environment and CUDA architecture parse). On failure
+/// returns false and sets `error` to a one-line message.
+bool checkGpuOptions(const DriverOptions &options, std::string &error);
+
 /// Compiles `module` in place and writes the emission to `output`. Extra
 /// reports (memory plan) go to `info`.
 mlir::LogicalResult compileModule(mlir::ModuleOp module,

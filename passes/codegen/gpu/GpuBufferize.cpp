@@ -1,6 +1,7 @@
 //===- GpuBufferize.cpp - bufferize GPU kernels into their bindings -------===//
 #include "GpuUtils.h"
 
+#include "loom/dialect/ConstantData.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
 #include "loom/target/GpuKernel.h"
@@ -57,6 +58,8 @@ LogicalResult setMemorySpace(Value root, Attribute space) {
 
 struct LoomGpuBufferizePass
     : public loom::impl::LoomGpuBufferizeBase<LoomGpuBufferizePass> {
+  using LoomGpuBufferizeBase::LoomGpuBufferizeBase;
+
   void runOnOperation() override {
     ModuleOp kernels = getKernelModule(getOperation());
     if (!kernels)
@@ -121,6 +124,21 @@ struct LoomGpuBufferizePass
       });
       if (walk.wasInterrupted())
         return signalPassFailure();
+      int64_t shared = 0;
+      kernel.walk([&](memref::AllocOp alloc) {
+        MemRefType type = alloc.getType();
+        if (type.getMemorySpace() == workgroupSpace)
+          shared += type.getNumElements() *
+                    storageBytesPerElement(type.getElementType());
+      });
+      if (shared > maxSharedMemory) {
+        kernel.emitError() << "kernel '" << kernel.getName() << "' needs "
+                           << shared
+                           << " bytes of workgroup memory, more than the "
+                           << static_cast<int64_t>(maxSharedMemory)
+                           << " the target allows (max-shared-memory)";
+        return signalPassFailure();
+      }
     }
   }
 };

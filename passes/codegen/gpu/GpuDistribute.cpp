@@ -48,13 +48,39 @@ FailureOr<SmallVector<int64_t>> staticBounds(TilingInterface op) {
   return bounds;
 }
 
+/// Which producers tiling fuses into each tile.
+enum class Fusion {
+  None,
+  /// Producers without reduction loops: an invocation recomputes only its
+  /// own elements; reductions (a row's max, a matmul) stay shared.
+  Elementwise,
+  All,
+};
+
+void setFusion(scf::SCFTileAndFuseOptions &options, Fusion fusion) {
+  using Result = std::optional<scf::SCFTileAndFuseOptions::ControlFnResult>;
+  if (fusion == Fusion::None)
+    options.setFusionControlFn(
+        [](tensor::ExtractSliceOp, OpResult, bool) -> Result {
+          return std::nullopt;
+        });
+  if (fusion == Fusion::Elementwise)
+    options.setFusionControlFn(
+        [](tensor::ExtractSliceOp, OpResult producer, bool) -> Result {
+          auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+          if (linalgOp && linalgOp.getNumReductionLoops() > 0)
+            return std::nullopt;
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        });
+}
+
 /// Tiles `op` into an `scf.forall` over its loops with a non-zero tile,
-/// mapped to workgroups (`block`) or invocations, fusing its producers into
-/// the tile when `fuse`. Returns the tiled op (`op` itself when no loop is
+/// mapped to workgroups (`block`) or invocations, fusing producers into the
+/// tile as `fusion` says. Returns the tiled op (`op` itself when no loop is
 /// tiled).
 FailureOr<Operation *> tileToForall(RewriterBase &rewriter, TilingInterface op,
                                     ArrayRef<int64_t> tiles, bool block,
-                                    bool fuse) {
+                                    Fusion fusion) {
   MLIRContext *ctx = op.getContext();
   unsigned tiled = llvm::count_if(tiles, [](int64_t t) { return t != 0; });
   if (tiled == 0)
@@ -63,12 +89,7 @@ FailureOr<Operation *> tileToForall(RewriterBase &rewriter, TilingInterface op,
   options.tilingOptions.setTileSizes(getAsIndexOpFoldResult(ctx, tiles))
       .setLoopType(scf::SCFTilingOptions::LoopType::ForallOp)
       .setMapping(gpuMapping(ctx, block, tiled));
-  if (!fuse)
-    options.setFusionControlFn(
-        [](tensor::ExtractSliceOp, OpResult, bool)
-            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          return std::nullopt;
-        });
+  setFusion(options, fusion);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTileAndFuseResult> result =
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
@@ -214,82 +235,66 @@ void accumulateInPrivateMemory(RewriterBase &rewriter, func::FuncOp kernel) {
   }
 }
 
-/// Replaces the merge of a partial reduction (a `linalg.reduce` of
-/// `threads` partial results, a power of two) with log2(threads) halving
-/// steps, each an elementwise combine of the upper half into the lower
-/// half, spread over the invocations; then combines the first partial with
-/// the reduction's initial value.
-LogicalResult buildTreeMerge(RewriterBase &rewriter, linalg::ReduceOp merge,
-                             int64_t threads) {
+/// Marks the merge of a partial reduction (a `linalg.reduce` of `threads`
+/// partial results in shared memory, a power of two) to be combined as a
+/// tree once it is on buffers (--loom-gpu-map-forall), where the halving
+/// steps update the partials in place.
+LogicalResult markTreeMerge(linalg::ReduceOp merge, int64_t threads) {
   if (merge.getNumDpsInputs() != 1 || merge.getNumDpsInits() != 1 ||
       merge.getDimensions().size() != 1)
     return failure();
-  Value partial = merge.getInputs()[0];
-  auto type = cast<RankedTensorType>(partial.getType());
-  int64_t k = merge.getDimensions()[0];
-  if (!type.hasStaticShape() || type.getDimSize(k) != threads ||
+  auto type = cast<RankedTensorType>(merge.getInputs()[0].getType());
+  if (!type.hasStaticShape() ||
+      type.getDimSize(merge.getDimensions()[0]) != threads ||
       !llvm::isPowerOf2_64(threads))
     return failure();
-  MLIRContext *ctx = merge.getContext();
-  Location loc = merge.getLoc();
-  Block &combiner = merge.getCombiner().front();
-  auto body = [&](OpBuilder &b, Location l, ValueRange args) {
-    IRMapping map;
-    map.map(combiner.getArgument(0), args[0]);
-    map.map(combiner.getArgument(1), args[1]);
-    for (Operation &op : combiner.without_terminator())
-      b.clone(op, map);
-    linalg::YieldOp::create(
-        b, l, map.lookupOrDefault(combiner.getTerminator()->getOperand(0)));
-  };
-
-  rewriter.setInsertionPoint(merge);
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes =
-      getAsIndexOpFoldResult(ctx, type.getShape());
-  AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-  SmallVector<utils::IteratorType> parallel(rank,
-                                            utils::IteratorType::parallel);
-  Value buffer = partial;
-  SmallVector<linalg::GenericOp> steps;
-  for (int64_t half = threads / 2; half >= 1; half /= 2) {
-    sizes[k] = rewriter.getIndexAttr(half);
-    offsets[k] = rewriter.getIndexAttr(0);
-    Value lo = tensor::ExtractSliceOp::create(rewriter, loc, buffer, offsets,
-                                              sizes, strides);
-    offsets[k] = rewriter.getIndexAttr(half);
-    Value hi = tensor::ExtractSliceOp::create(rewriter, loc, buffer, offsets,
-                                              sizes, strides);
-    auto step = linalg::GenericOp::create(
-        rewriter, loc, lo.getType(), ValueRange{hi}, ValueRange{lo},
-        ArrayRef<AffineMap>{id, id}, parallel, body);
-    offsets[k] = rewriter.getIndexAttr(0);
-    buffer = tensor::InsertSliceOp::create(rewriter, loc, step.getResult(0),
-                                           buffer, offsets, sizes, strides);
-    steps.push_back(step);
-  }
-  Value init = merge.getInits()[0];
-  auto initType = cast<RankedTensorType>(init.getType());
-  sizes[k] = rewriter.getIndexAttr(1);
-  Value first = tensor::ExtractSliceOp::create(rewriter, loc, initType, buffer,
-                                               offsets, sizes, strides);
-  AffineMap initId = rewriter.getMultiDimIdentityMap(initType.getRank());
-  auto final = linalg::GenericOp::create(
-      rewriter, loc, initType, ValueRange{first}, ValueRange{init},
-      ArrayRef<AffineMap>{initId, initId},
-      SmallVector<utils::IteratorType>(initType.getRank(),
-                                       utils::IteratorType::parallel),
-      body);
-  rewriter.replaceOp(merge, final.getResults());
-  for (linalg::GenericOp step : steps) {
-    auto tilingOp = cast<TilingInterface>(step.getOperation());
-    if (failed(tileToForall(rewriter, tilingOp, perElementTiles(tilingOp),
-                            /*block=*/false, /*fuse=*/false)))
-      return failure();
-  }
+  merge->setAttr(kTreeMergeAttrName, UnitAttr::get(merge.getContext()));
   return success();
+}
+
+bool isContractionLike(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && linalgOp.getNumDpsInputs() >= 2 &&
+         linalgOp.getNumDpsInits() == 1 &&
+         (isa<linalg::ConvolutionOpInterface>(op) ||
+          linalg::isaContractionOpInterface(linalgOp));
+}
+
+/// The contraction a kernel is built around: its root, or the producer of
+/// an elementwise root (a bias, an activation after a matmul) whose result
+/// only that root reads.
+linalg::LinalgOp findContraction(TilingInterface root) {
+  if (isContractionLike(root))
+    return cast<linalg::LinalgOp>(root.getOperation());
+  auto epilogue = dyn_cast<linalg::GenericOp>(root.getOperation());
+  if (!epilogue || epilogue.getNumReductionLoops() != 0)
+    return nullptr;
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    Operation *producer = input->get().getDefiningOp();
+    if (producer && isContractionLike(producer) &&
+        input->get().hasOneUse() &&
+        epilogue.getMatchingIndexingMap(input).isIdentity())
+      return cast<linalg::LinalgOp>(producer);
+  }
+  return nullptr;
+}
+
+/// Workgroup tiles of `contraction` (per loop) as tiles of the elementwise
+/// `root` that reads its result: result dimension i is contraction loop p
+/// and root loop i.
+std::optional<SmallVector<int64_t>>
+rootTilesOf(linalg::LinalgOp contraction, ArrayRef<int64_t> contractionTiles,
+            TilingInterface root) {
+  if (contraction.getOperation() == root.getOperation())
+    return SmallVector<int64_t>(contractionTiles);
+  AffineMap result =
+      contraction.getMatchingIndexingMap(contraction.getDpsInitOperand(0));
+  if (!result.isProjectedPermutation())
+    return std::nullopt;
+  SmallVector<int64_t> tiles(result.getNumResults(), 0);
+  for (unsigned i = 0; i < result.getNumResults(); ++i)
+    tiles[i] = contractionTiles[result.getDimPosition(i)];
+  return tiles;
 }
 
 /// Applies one strategy to one kernel. A failure may leave the kernel half
@@ -303,8 +308,12 @@ public:
     TilingInterface root = findRoot(kernel);
     if (!root)
       return failure();
+    threads = plan.threads;
     LogicalResult applied = failure();
     switch (strategy) {
+    case GpuStrategy::RowReduction:
+      applied = distributeRows(root, plan);
+      break;
     case GpuStrategy::Serial:
       return success();
     case GpuStrategy::Simt:
@@ -320,29 +329,91 @@ public:
     if (failed(applied) || failed(canonicalizeKernels(kernel)))
       return failure();
     accumulateInPrivateMemory(rewriter, kernel);
-    return distributeLeftovers();
+    if (failed(distributeLeftovers()))
+      return failure();
+    // A strategy whose temporaries do not fit in shared memory is rejected
+    // (the next one is tried).
+    return success(sharedMemoryEstimate() <= limits.sharedMemoryBytes);
+  }
+
+  /// Bytes of workgroup memory the tiled kernel will allocate: staged
+  /// tiles, and the tensors workgroups compute for their invocations
+  /// (results of reductions, matmul tiles an epilogue reads).
+  int64_t sharedMemoryEstimate() {
+    int64_t bytes = 0;
+    auto add = [&](Type t) {
+      auto type = dyn_cast<RankedTensorType>(t);
+      if (type && type.hasStaticShape())
+        bytes += type.getNumElements() *
+                 storageBytesPerElement(type.getElementType());
+    };
+    // A kernel of one workgroup has no workgroup loop (it folded away): its
+    // temporaries are all the workgroup's.
+    bool hasWorkgroupLoop = false;
+    kernel.walk([&](scf::ForallOp forall) {
+      hasWorkgroupLoop |= isBlockMapped(forall);
+    });
+    kernel.walk([&](Operation *op) {
+      if (auto alloc = dyn_cast<bufferization::AllocTensorOp>(op)) {
+        if (auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(
+                alloc.getMemorySpaceAttr());
+            space && space.getValue() == gpu::AddressSpace::Workgroup)
+          add(alloc.getType());
+        return;
+      }
+      auto empty = dyn_cast<tensor::EmptyOp>(op);
+      if (!empty || isInsideThreadForall(op))
+        return;
+      if (!hasWorkgroupLoop) {
+        add(empty.getType());
+        return;
+      }
+      // Inside a workgroup's tile, a tensor nobody writes through to the
+      // result buffer.
+      for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+        if (auto forall = dyn_cast<scf::ForallOp>(p);
+            forall && isBlockMapped(forall)) {
+          add(empty.getType());
+          return;
+        }
+    });
+    return bytes;
   }
 
 private:
   LogicalResult distributeSimt(TilingInterface root, const GpuTilePlan &plan) {
     FailureOr<Operation *> tiled = tileToForall(rewriter, root, plan.blockTiles,
-                                                /*block=*/true, /*fuse=*/true);
+                                                /*block=*/true, Fusion::All);
     if (failed(tiled))
       return failure();
     return tileToForall(rewriter, cast<TilingInterface>(*tiled),
-                        plan.threadTiles, /*block=*/false, /*fuse=*/true);
+                        plan.threadTiles, /*block=*/false, Fusion::Elementwise);
   }
 
   LogicalResult distributeContraction(TilingInterface root,
                                       const GpuTilePlan &plan) {
+    bool epilogue = !isContractionLike(root);
     FailureOr<Operation *> tiled = tileToForall(rewriter, root, plan.blockTiles,
-                                                /*block=*/true, /*fuse=*/true);
+                                                /*block=*/true, Fusion::All);
     if (failed(tiled))
       return failure();
+    // The contraction of the workgroup tile: the tiled root, or the
+    // producer fused into the tile of an elementwise root (which is spread
+    // over the invocations with the other workgroup-level ops).
+    Operation *contraction = *tiled;
+    if (epilogue) {
+      contraction = nullptr;
+      for (Value operand : (*tiled)->getOperands())
+        if (Operation *producer = operand.getDefiningOp();
+            producer && isContractionLike(producer))
+          contraction = producer;
+      if (!contraction)
+        return failure();
+    }
     // A serial loop over tiles of the reduction; the accumulator stays in
     // the result tile.
-    auto tiledOp = cast<TilingInterface>(*tiled);
-    SmallVector<int64_t> stepTiles(plan.blockTiles.size(), 0);
+    auto tiledOp = cast<TilingInterface>(contraction);
+    SmallVector<int64_t> stepTiles(plan.threadTiles.size(), 0);
     stepTiles[plan.reductionLoop] = plan.reductionTile;
     scf::SCFTilingOptions options;
     options.setTileSizes(getAsIndexOpFoldResult(kernel.getContext(), stepTiles))
@@ -356,42 +427,72 @@ private:
     auto step = dyn_cast<linalg::LinalgOp>(steps->tiledOps.back());
     if (!step)
       return failure();
-    promoteInputs(rewriter, step, limits.sharedMemoryBytes);
+    // An epilogue reads the accumulated tile from shared memory too.
+    int64_t budget = limits.sharedMemoryBytes;
+    if (epilogue)
+      if (auto type = dyn_cast<RankedTensorType>(step->getResult(0).getType());
+          type && type.hasStaticShape())
+        budget -= type.getNumElements() *
+                  storageBytesPerElement(type.getElementType());
+    promoteInputs(rewriter, step, budget);
     // The copies into shared memory are not fused into the invocation
     // tiles: every invocation of the workgroup reads all of them.
     return tileToForall(rewriter, cast<TilingInterface>(step.getOperation()),
-                        plan.threadTiles, /*block=*/false, /*fuse=*/false);
+                        plan.threadTiles, /*block=*/false, Fusion::None);
   }
 
   LogicalResult distributeTreeReduction(TilingInterface root,
                                         const GpuTilePlan &plan) {
     FailureOr<Operation *> tiled = tileToForall(rewriter, root, plan.blockTiles,
-                                                /*block=*/true, /*fuse=*/true);
+                                                /*block=*/true, Fusion::All);
     if (failed(tiled))
       return failure();
-    auto tiledOp = cast<TilingInterface>(*tiled);
+    return treeReduce(cast<TilingInterface>(*tiled), plan.splitLoop,
+                      plan.threads);
+  }
+
+  /// A reduction of the workgroup tile spread over `threads` invocations
+  /// (a power of two): each reduces a slice of loop `splitLoop` (with its
+  /// elementwise producers) into a partial result in shared memory, and the
+  /// partials are combined in log2(threads) halving steps.
+  LogicalResult treeReduce(TilingInterface op, int64_t splitLoop,
+                           int64_t threads) {
     MLIRContext *ctx = kernel.getContext();
-    SmallVector<int64_t> numThreads(plan.blockTiles.size(), 0);
-    numThreads[plan.splitLoop] = plan.threads;
+    SmallVector<int64_t> numThreads(op.getLoopIteratorTypes().size(), 0);
+    numThreads[splitLoop] = threads;
     scf::SCFTileAndFuseOptions options;
     options.tilingOptions
         .setNumThreads(getAsIndexOpFoldResult(ctx, numThreads))
         .setLoopType(scf::SCFTilingOptions::LoopType::ForallOp)
         .setReductionTilingStrategy(
             ReductionTilingStrategy::PartialReductionOuterParallel)
-        .setReductionDims({static_cast<unsigned>(plan.splitLoop)})
+        .setReductionDims({static_cast<unsigned>(splitLoop)})
         .setMapping(gpuMapping(ctx, /*block=*/false, 1));
-    rewriter.setInsertionPoint(tiledOp);
+    setFusion(options, Fusion::Elementwise);
+    rewriter.setInsertionPoint(op);
     FailureOr<scf::SCFTileAndFuseResult> result =
-        scf::tileConsumerAndFuseProducersUsingSCF(rewriter, tiledOp, options);
+        scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
     if (failed(result))
       return failure();
-    Value merged = result->replacements.lookup(tiledOp->getResult(0));
-    rewriter.replaceAllUsesWith(tiledOp->getResult(0), merged);
+    Value merged = result->replacements.lookup(op->getResult(0));
+    rewriter.replaceAllUsesWith(op->getResult(0), merged);
     auto merge = merged.getDefiningOp<linalg::ReduceOp>();
     if (!merge)
       return failure();
-    return buildTreeMerge(rewriter, merge, plan.threads);
+    return markTreeMerge(merge, threads);
+  }
+
+  /// Row kernels (softmax, norms): each workgroup takes whole rows; their
+  /// reductions are computed once per row and kept in shared memory, and
+  /// the elementwise root is spread over the invocations.
+  LogicalResult distributeRows(TilingInterface root, const GpuTilePlan &plan) {
+    FailureOr<Operation *> tiled = tileToForall(rewriter, root, plan.blockTiles,
+                                                /*block=*/true, Fusion::All);
+    if (failed(tiled))
+      return failure();
+    auto tiledOp = cast<TilingInterface>(*tiled);
+    return tileToForall(rewriter, tiledOp, perElementTiles(tiledOp),
+                        /*block=*/false, Fusion::Elementwise);
   }
 
   /// Spreads every tensor op still computed by the whole workgroup (fills
@@ -409,17 +510,96 @@ private:
         ops.push_back(tilingOp);
       return WalkResult::advance();
     });
-    for (TilingInterface op : ops)
+    // Consumers first: a reduction fuses the elementwise producers it
+    // reads into its invocations' slices, which leaves them dead.
+    for (TilingInterface op : llvm::reverse(ops)) {
+      if (op->use_empty() && isPure(op)) {
+        rewriter.eraseOp(op);
+        continue;
+      }
+      // Long reductions (a row of a softmax) get a tree; the rest one
+      // output element per invocation.
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op.getOperation());
+      if (linalgOp && linalgOp.getNumDpsInits() == 1 &&
+          linalgOp.getNumReductionLoops() > 0) {
+        SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
+        SmallVector<utils::IteratorType> iterators =
+            linalgOp.getIteratorTypesArray();
+        int64_t split = -1;
+        for (auto [i, it] : llvm::enumerate(iterators))
+          if (it == utils::IteratorType::reduction &&
+              !ShapedType::isDynamic(bounds[i]) &&
+              (split < 0 || bounds[i] > bounds[split]))
+            split = i;
+        int64_t tree = 1;
+        while (split >= 0 && tree * 2 <= std::min(bounds[split], threads))
+          tree *= 2;
+        if (split >= 0 && bounds[split] >= kMinTreeReduction && tree >= 16 &&
+            succeeded(treeReduce(op, split, tree)))
+          continue;
+      }
       if (failed(tileToForall(rewriter, op, perElementTiles(op),
-                              /*block=*/false, /*fuse=*/false)))
+                              /*block=*/false, Fusion::None)))
         return failure();
+    }
     return canonicalizeKernels(kernel);
   }
+
+  /// Reductions this long get a tree when left to the whole workgroup.
+  static constexpr int64_t kMinTreeReduction = 64;
 
   func::FuncOp kernel;
   GpuLimits limits;
   IRRewriter rewriter;
+  int64_t threads = 1;
 };
+
+/// A plan for row kernels: an elementwise root over [..., rows, L] whose
+/// kernel also reduces rows of length L along their innermost loop (the
+/// max and sum of a softmax, the mean and variance of a norm). std::nullopt
+/// for other kernels.
+std::optional<GpuTilePlan> planRows(TilingInterface root,
+                                    ArrayRef<int64_t> bounds,
+                                    const GpuLimits &limits) {
+  auto generic = dyn_cast<linalg::GenericOp>(root.getOperation());
+  if (!generic || generic.getNumReductionLoops() != 0 || bounds.empty())
+    return std::nullopt;
+  int64_t length = bounds.back();
+  bool rows = false;
+  WalkResult walk = root->getParentOp()->walk([&](linalg::LinalgOp op) {
+    if (op.getNumReductionLoops() == 0)
+      return WalkResult::advance();
+    SmallVector<int64_t> opBounds = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    if (op.getNumReductionLoops() != 1 ||
+        iterators.back() != utils::IteratorType::reduction ||
+        opBounds.back() != length)
+      return WalkResult::interrupt();
+    rows = true;
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted() || !rows)
+    return std::nullopt;
+  GpuTilePlan plan;
+  size_t rank = bounds.size();
+  plan.blockTiles.assign(rank, 0);
+  plan.threadTiles.assign(rank, 0);
+  // Whole rows per workgroup: as many as fill the invocations.
+  int64_t perWorkgroup = std::max<int64_t>(limits.maxThreads / length, 1);
+  for (size_t d = 0; d + 1 < rank; ++d)
+    plan.blockTiles[d] = bounds[d] > 1 ? 1 : 0;
+  if (rank >= 2 && bounds[rank - 2] > 1) {
+    int64_t r = 1;
+    while (r * 2 <= perWorkgroup && bounds[rank - 2] % (r * 2) == 0)
+      r *= 2;
+    plan.blockTiles[rank - 2] = r >= bounds[rank - 2] ? 0 : r;
+    perWorkgroup = std::min(r, bounds[rank - 2]);
+  } else {
+    perWorkgroup = 1;
+  }
+  plan.threads = std::min(limits.maxThreads, perWorkgroup * length);
+  return plan;
+}
 
 /// The strategies worth trying for `root`, best first, with their plans;
 /// the last one (simt) always applies to a root with static bounds.
@@ -429,16 +609,29 @@ candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
   SmallVector<std::pair<GpuStrategy, GpuTilePlan>> candidates;
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
   auto linalgOp = dyn_cast<linalg::LinalgOp>(root.getOperation());
-  if (linalgOp && linalgOp.getNumDpsInputs() >= 2) {
-    bool isConv = isa<linalg::ConvolutionOpInterface>(root.getOperation());
-    if (isConv || linalg::isaContractionOpInterface(linalgOp)) {
-      // Convolutions stage input windows, which grow with the output tile.
-      if (std::optional<GpuTilePlan> plan = planSharedMemoryContraction(
-              bounds, iterators, /*parallelTileCap=*/isConv ? 16 : 32,
-              /*reductionTileCap=*/isConv ? 4 : 32, limits))
+  if (linalg::LinalgOp contraction = findContraction(root)) {
+    bool isConv = isa<linalg::ConvolutionOpInterface>(contraction.getOperation());
+    SmallVector<int64_t> contractionBounds = contraction.getStaticLoopRanges();
+    // Convolutions stage input windows, which grow with the output tile.
+    std::optional<GpuTilePlan> plan;
+    if (!llvm::any_of(contractionBounds, ShapedType::isDynamic))
+      plan = planSharedMemoryContraction(
+          contractionBounds, contraction.getIteratorTypesArray(),
+          /*parallelTileCap=*/isConv ? 16 : 32,
+          /*reductionTileCap=*/isConv ? 4 : 32, limits);
+    if (plan) {
+      // Workgroup tiles are tiles of the root; the rest of the plan is in
+      // the contraction's loops.
+      std::optional<SmallVector<int64_t>> tiles =
+          rootTilesOf(contraction, plan->blockTiles, root);
+      if (tiles) {
+        plan->blockTiles = *tiles;
         candidates.push_back({GpuStrategy::SharedMemoryContraction, *plan});
+      }
     }
   }
+  if (std::optional<GpuTilePlan> plan = planRows(root, bounds, limits))
+    candidates.push_back({GpuStrategy::RowReduction, *plan});
   if (linalgOp && isa<linalg::GenericOp, linalg::ReduceOp>(root.getOperation()) &&
       linalgOp.getNumDpsInits() == 1 && linalgOp.getNumReductionLoops() > 0)
     if (std::optional<GpuTilePlan> plan =
@@ -460,7 +653,7 @@ struct LoomGpuDistributePass
     if (limits.maxThreads < 1 || limits.sharedMemoryBytes < 0) {
       getOperation().emitError()
           << "invalid GPU limits: max-workgroup-size " << maxWorkgroupSize
-          << ", max-shared-memory " << maxSharedMemory;
+          << ", max-shared-memory " << static_cast<int64_t>(maxSharedMemory);
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());

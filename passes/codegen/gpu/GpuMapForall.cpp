@@ -8,6 +8,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace loom {
@@ -78,6 +79,67 @@ void inlineForallBody(RewriterBase &rewriter, scf::ForallOp forall,
   rewriter.eraseOp(forall);
 }
 
+/// The merge of an invocation-split reduction (marked by
+/// --loom-gpu-distribute), on buffers: log2(T) steps each combining the
+/// upper half of the T partials into the lower half in place, then the
+/// first partial into the result. The steps are workgroup-level linalg ops
+/// that are then spread over the invocations with a barrier after each.
+LogicalResult expandTreeMerge(RewriterBase &rewriter, linalg::ReduceOp merge) {
+  Value partial = merge.getInputs()[0];
+  Value init = merge.getInits()[0];
+  auto type = dyn_cast<MemRefType>(partial.getType());
+  auto initType = dyn_cast<MemRefType>(init.getType());
+  if (!type || !initType || !type.hasStaticShape() ||
+      merge.getDimensions().size() != 1)
+    return merge.emitError("unexpected partial reduction merge");
+  int64_t k = merge.getDimensions()[0];
+  int64_t threads = type.getDimSize(k);
+  int64_t rank = type.getRank();
+  Location loc = merge.getLoc();
+  Block &combiner = merge.getCombiner().front();
+  // (an element of the upper half or the first partial, the accumulator)
+  auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+    IRMapping map;
+    map.map(combiner.getArgument(0), args[0]);
+    map.map(combiner.getArgument(1), args[1]);
+    for (Operation &op : combiner.without_terminator())
+      b.clone(op, map);
+    linalg::YieldOp::create(
+        b, l, map.lookupOrDefault(combiner.getTerminator()->getOperand(0)));
+  };
+  rewriter.setInsertionPoint(merge);
+  SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()), strides(rank, 1);
+  AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
+  for (int64_t half = threads / 2; half >= 1; half /= 2) {
+    sizes[k] = half;
+    offsets[k] = 0;
+    Value lo = memref::SubViewOp::create(rewriter, loc, partial, offsets,
+                                         sizes, strides);
+    offsets[k] = half;
+    Value hi = memref::SubViewOp::create(rewriter, loc, partial, offsets,
+                                         sizes, strides);
+    linalg::GenericOp::create(rewriter, loc, TypeRange{}, ValueRange{hi},
+                              ValueRange{lo}, ArrayRef<AffineMap>{id, id},
+                              parallel, body);
+  }
+  offsets[k] = 0;
+  sizes[k] = 1;
+  MemRefType firstType = memref::SubViewOp::inferRankReducedResultType(
+      initType.getShape(), type, offsets, sizes, strides);
+  Value first = memref::SubViewOp::create(rewriter, loc, firstType, partial,
+                                          offsets, sizes, strides);
+  AffineMap initId = rewriter.getMultiDimIdentityMap(initType.getRank());
+  linalg::GenericOp::create(
+      rewriter, loc, TypeRange{}, ValueRange{first}, ValueRange{init},
+      ArrayRef<AffineMap>{initId, initId},
+      SmallVector<utils::IteratorType>(initType.getRank(),
+                                       utils::IteratorType::parallel),
+      body);
+  rewriter.eraseOp(merge);
+  return success();
+}
+
 class KernelMapper {
 public:
   KernelMapper(func::FuncOp kernel)
@@ -86,6 +148,14 @@ public:
   }
 
   LogicalResult run() {
+    SmallVector<linalg::ReduceOp> merges;
+    kernel.walk([&](linalg::ReduceOp op) {
+      if (op->hasAttr(kTreeMergeAttrName))
+        merges.push_back(op);
+    });
+    for (linalg::ReduceOp merge : merges)
+      if (failed(expandTreeMerge(rewriter, merge)))
+        return failure();
     spreadLinalgOps();
     if (failed(mapWorkgroups()))
       return failure();

@@ -13,6 +13,7 @@ const char *gpuStrategyName(GpuStrategy strategy) {
   case GpuStrategy::Simt: return "simt";
   case GpuStrategy::SharedMemoryContraction: return "shared-memory-contraction";
   case GpuStrategy::TreeReduction: return "tree-reduction";
+  case GpuStrategy::RowReduction: return "row-reduction";
   }
   return "?";
 }

@@ -24,7 +24,13 @@ struct GpuLimits {
   int64_t maxWorkgroupCount = 65535;  // per grid dimension
 };
 
-enum class GpuStrategy { Serial, Simt, SharedMemoryContraction, TreeReduction };
+enum class GpuStrategy {
+  Serial,
+  Simt,
+  SharedMemoryContraction,
+  TreeReduction,
+  RowReduction,
+};
 
 const char *gpuStrategyName(GpuStrategy strategy);
 

@@ -66,6 +66,11 @@ LogicalResult checkCapabilities(gpu::GPUModuleOp module,
       type = vector.getElementType();
     }
     std::optional<Requirement> need = requirementOf(type, storage);
+    // bf16 buffers are read as 16-bit integers: with 16-bit storage they
+    // stay 16-bit and need 16-bit integer arithmetic (without it they are
+    // emulated in 32-bit words).
+    if (type.isBF16() && storage && env.has("StorageBuffer16BitAccess"))
+      need = Requirement{"bf16", "Int16"};
     if (!need || envHas(env, need->capabilities) ||
         !reported.insert(need->what).second)
       return;
@@ -87,9 +92,10 @@ LogicalResult checkCapabilities(gpu::GPUModuleOp module,
         check(op, t);
       return;
     }
-    for (Type t : op->getResultTypes())
-      check(op, t);
+    // Operands first: a load from a buffer needs the storage capability.
     for (Type t : op->getOperandTypes())
+      check(op, t);
+    for (Type t : op->getResultTypes())
       check(op, t);
   });
   return success(ok);
@@ -236,6 +242,23 @@ struct LoomGpuToSpirvPass
             pm)) ||
         failed(runPipeline(pm, top)))
       return signalPassFailure();
+
+    // From SPIR-V 1.4 on, entry points list every global they use (the
+    // lowering does so when the target allows it), which is only valid in
+    // a module that declares 1.4+: spirv-update-vce picks the lowest
+    // version the ops need, so raise it to the target's.
+    top.walk([&](spirv::ModuleOp module) {
+      std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple();
+      if (!vce)
+        return;
+      auto target = static_cast<spirv::Version>(
+          static_cast<uint32_t>(spirv::Version::V_1_0) + env.spirvMinor());
+      if (target < spirv::Version::V_1_4 || vce->getVersion() >= target)
+        return;
+      module.setVceTripleAttr(spirv::VerCapExtAttr::get(
+          target, llvm::to_vector(vce->getCapabilities()),
+          llvm::to_vector(vce->getExtensions()), ctx));
+    });
   }
 };
 

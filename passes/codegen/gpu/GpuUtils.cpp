@@ -3,10 +3,12 @@
 
 #include "loom/target/GpuKernel.h"
 
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <mutex>
@@ -58,7 +60,14 @@ LogicalResult canonicalizeKernels(Operation *root) {
   RewritePatternSet patterns(ctx);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
-  return applyPatternsGreedily(root, std::move(patterns));
+  if (failed(applyPatternsGreedily(root, std::move(patterns))))
+    return failure();
+  // Tiling fuses a producer once per use: identical copies (a row's max
+  // feeding two consumers) become one.
+  IRRewriter rewriter(ctx);
+  DominanceInfo dominance(root);
+  eliminateCommonSubExpressions(rewriter, dominance, root);
+  return success();
 }
 
 LogicalResult parseUpstreamPipeline(StringRef pipeline, OpPassManager &pm) {

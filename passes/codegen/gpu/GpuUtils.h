@@ -10,6 +10,10 @@
 
 namespace loom {
 
+/// Unit attribute on a `linalg.reduce` merging the partial results of the
+/// invocations: --loom-gpu-map-forall combines them as a tree.
+constexpr llvm::StringLiteral kTreeMergeAttrName = "loom.tree_merge";
+
 /// Mapping attributes of an `scf.forall` over `numLoops` loops onto
 /// workgroups (`block`) or invocations: the innermost loop is linear
 /// dimension 0 (x), the next 1 (y), and so on.
