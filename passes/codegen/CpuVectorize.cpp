@@ -5,6 +5,8 @@
 #include "loom/passes/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -43,6 +45,78 @@ FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
   return SmallVector<Operation *>(result->tiledOps);
 }
 
+/// In a register tile where every loop but the innermost runs once, an
+/// input read through a strided map (im2col's `ow * s + kw`) reads a
+/// strided 1-D window: it becomes a rank-reduced strided slice read
+/// through `(d...) -> (d_last)`, which the vectorizer handles. Inputs it
+/// cannot rewrite are left alone (the op then stays scalar).
+void sliceStridedInputs(RewriterBase &rewriter, linalg::GenericOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.empty())
+    return;
+  unsigned last = ranges.size() - 1;
+  if (ShapedType::isDynamic(ranges[last]) ||
+      llvm::any_of(ArrayRef<int64_t>(ranges).drop_back(),
+                   [](int64_t r) { return r != 1; }))
+    return;
+  MLIRContext *ctx = op.getContext();
+  auto evaluate = [&](AffineExpr e, int64_t innermost) -> std::optional<int64_t> {
+    SmallVector<AffineExpr> values(ranges.size(),
+                                   getAffineConstantExpr(0, ctx));
+    values[last] = getAffineConstantExpr(innermost, ctx);
+    auto c = dyn_cast<AffineConstantExpr>(
+        simplifyAffineExpr(e.replaceDims(values), ranges.size(), 0));
+    if (!c)
+      return std::nullopt;
+    return c.getValue();
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  bool changed = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = maps[input->getOperandNumber()];
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    if (map.isProjectedPermutation() || !type || map.getNumSymbols())
+      continue;
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    int window = -1;
+    bool ok = true;
+    for (auto [r, e] : llvm::enumerate(map.getResults())) {
+      std::optional<int64_t> at0 = evaluate(e, 0), at1 = evaluate(e, 1),
+                             at2 = evaluate(e, 2);
+      if (!at0 || !at1 || !at2) {
+        ok = false;
+        break;
+      }
+      int64_t step = *at1 - *at0;
+      if (*at2 - *at1 != step || step < 0 || (step > 0 && window >= 0)) {
+        ok = false;
+        break;
+      }
+      if (step > 0)
+        window = r;
+      offsets.push_back(rewriter.getIndexAttr(*at0));
+      sizes.push_back(rewriter.getIndexAttr(step > 0 ? ranges[last] : 1));
+      strides.push_back(rewriter.getIndexAttr(step > 0 ? step : 1));
+    }
+    if (!ok || window < 0)
+      continue;
+    rewriter.setInsertionPoint(op);
+    auto sliceType =
+        RankedTensorType::get({ranges[last]}, type.getElementType());
+    Value slice = tensor::ExtractSliceOp::create(rewriter, op.getLoc(),
+                                                 sliceType, input->get(),
+                                                 offsets, sizes, strides);
+    rewriter.modifyOpInPlace(op, [&] { input->set(slice); });
+    maps[input->getOperandNumber()] =
+        AffineMap::get(ranges.size(), 0, getAffineDimExpr(last, ctx));
+    changed = true;
+  }
+  if (changed)
+    rewriter.modifyOpInPlace(op, [&] {
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+}
+
 /// Vectorizes one register tile. Tiles of a loop that does not divide
 /// evenly have dynamic sizes: they are vectorized with masks at the full
 /// tile size.
@@ -55,6 +129,8 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, Operation *op,
     for (auto [tileSize, bound] : llvm::zip(tileSizes, originalBounds))
       vectorSizes.push_back(tileSize ? tileSize : bound);
   }
+  if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    sliceStridedInputs(rewriter, generic);
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
       rewriter, op, vectorSizes, /*inputScalableVecDims=*/{},

@@ -819,6 +819,57 @@ Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias) {
       .getResult(0);
 }
 
+/// A convolution as a matrix product over its patches (im2col), so that
+/// the matmul code generation (register-blocked, vectorized) applies:
+///   patches[c, kh, kw, n, oh, ow] = x[n, c, oh*s0 + kh*d0, ow*s1 + kw*d1]
+///   y[f, (n, oh, ow)] = w[f, (c, kh, kw)] * patches[(c, kh, kw), (n, oh, ow)]
+/// then y as [n, f, oh, ow] (a reshape when n == 1, else a transpose).
+/// `input` is padded already; the result has element type `acc`.
+Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
+                   ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                   ArrayRef<int64_t> out, Type acc) {
+  MLIRContext *ctx = b.getContext();
+  Type et = tensorType(input).getElementType();
+  ArrayRef<int64_t> w = tensorType(weight).getShape();
+  int64_t n = out[0], f = out[1], oh = out[2], ow = out[3];
+  int64_t c = w[1], kh = w[2], kw = w[3];
+  AffineExpr dc, dkh, dkw, dn, doh, dow;
+  bindDims(ctx, dc, dkh, dkw, dn, doh, dow);
+  AffineMap read = AffineMap::get(
+      6, 0,
+      {dn, dc, doh * strides[0] + dkh * dilations[0],
+       dow * strides[1] + dkw * dilations[1]},
+      ctx);
+  Value patchesInit = emptyTensor(b, loc, {c, kh, kw, n, oh, ow}, et);
+  Value patches =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{patchesInit.getType()}, ValueRange{input},
+          ValueRange{patchesInit},
+          ArrayRef<AffineMap>{read, b.getMultiDimIdentityMap(6)},
+          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location nl, ValueRange args) {
+            linalg::YieldOp::create(nb, nl, args[0]);
+          })
+          .getResult(0);
+  int64_t k = c * kh * kw, cols = n * oh * ow;
+  Value lhs = reshapeTensor(b, loc, weight, RankedTensorType::get({f, k}, et));
+  Value rhs =
+      reshapeTensor(b, loc, patches, RankedTensorType::get({k, cols}, et));
+  Value init = zeroFilled(b, loc, {f, cols}, acc);
+  Value product = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                           ValueRange{lhs, rhs},
+                                           ValueRange{init})
+                      .getResult(0);
+  if (n == 1)
+    return reshapeTensor(b, loc, product, RankedTensorType::get(out, acc));
+  Value grouped = reshapeTensor(b, loc, product,
+                                RankedTensorType::get({f, n, oh, ow}, acc));
+  Value transposedInit = emptyTensor(b, loc, out, acc);
+  return linalg::TransposeOp::create(b, loc, grouped, transposedInit,
+                                     ArrayRef<int64_t>{1, 0, 2, 3})
+      .getResult()[0];
+}
+
 struct Conv2DToLinalg : OpConversionPattern<Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -838,12 +889,8 @@ struct Conv2DToLinalg : OpConversionPattern<Conv2DOp> {
     ArrayRef<int64_t> out = type.getShape();
     Value result;
     if (groups == 1) {
-      Value init = zeroFilled(rewriter, loc, out, acc);
-      result = linalg::Conv2DNchwFchwOp::create(
-                   rewriter, loc, TypeRange{init.getType()},
-                   ValueRange{input, weight}, ValueRange{init}, strides,
-                   dilations)
-                   .getResult(0);
+      result = im2colMatmul(rewriter, loc, input, weight, op.getStrides(),
+                            op.getDilations(), out, acc);
     } else {
       ArrayRef<int64_t> x = tensorType(input).getShape();
       ArrayRef<int64_t> w = tensorType(weight).getShape();

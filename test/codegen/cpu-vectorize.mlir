@@ -40,11 +40,18 @@ func.func @main(%x: tensor<2x200xf32>) -> tensor<2x200xf32> {
 
 // -----
 
-// Convolutions and pads have no vector strategy yet: the kernels say so.
+// A convolution is im2col + matmul: the patch copy reads strided 1-D
+// windows of the padded input (vectorized), the matmul is register-blocked.
+// Pads have no vector strategy yet: the kernel says so.
 // CHECK-LABEL: func.func @main_dispatch_0
 // CHECK-SAME: loom.scalar_ops = ["tensor.pad"]
 // CHECK-LABEL: func.func @main_dispatch_1
-// CHECK-SAME: loom.scalar_ops = ["linalg.conv_2d_nchw_fchw"]
+// CHECK-NOT: loom.scalar_ops
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 8] [1, 1, 1, 1] : tensor<1x1x1x8xf32> to tensor<8xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<8xf32>, vector<1x1x1x1x1x8xf32>
+// CHECK-LABEL: func.func @main_dispatch_2
+// CHECK-NOT: loom.scalar_ops
+// CHECK: vector.contract
 func.func @main(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32> {
   %0 = loom.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
