@@ -55,3 +55,57 @@ def conv2d(x, w, b, stride=1, pad=0):
 def max_pool2(x):
     n, c, h, w = x.shape
     return x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+
+
+# --- Helpers for the generators whose reference is computed with PyTorch
+# (Debian's python3-torch). Each such generator has `build()` returning
+# (params, inputs) as float32 numpy arrays and `forward(params, *inputs)`
+# computing the model with torch ops in the inputs' dtype, so the same code
+# gives the float64 reference and a float32 timing baseline.
+
+
+def to_torch(arrays, dtype):
+    """numpy arrays (dict or sequence) -> torch tensors of `dtype`."""
+    import torch
+    conv = lambda a: torch.from_numpy(np.asarray(a)).to(dtype)  # noqa: E731
+    if isinstance(arrays, dict):
+        return {k: conv(v) for k, v in arrays.items()}
+    return [conv(a) for a in arrays]
+
+
+def torch_reference(forward, params, inputs):
+    """forward() in float64, the result as a float32 numpy array."""
+    import torch
+    with torch.no_grad():
+        y = forward(to_torch(params, torch.float64),
+                    *to_torch(inputs, torch.float64))
+    return y.numpy().astype(np.float32)
+
+
+def constants(res, prefix, params):
+    """One `%name = loom.constant` line per parameter, blobs named
+    prefix_name."""
+    return "\n".join(f"  %{k} = loom.constant {res.add(prefix + '_' + k, v)}"
+                     for k, v in params.items())
+
+
+def linear_line(out, inp, w, b, in_shape, w_shape):
+    """`%out = loom.linear %inp, %w, %b` for a weight of w_shape (out, in)."""
+    from mlir_writer import tensor_type as T
+    out_shape = tuple(in_shape[:-1]) + (w_shape[0],)
+    return (f"  %{out} = loom.linear %{inp}, %{w}, %{b} : ({T(in_shape)}, "
+            f"{T(w_shape)}, {T(w_shape[:1])}) -> {T(out_shape)}")
+
+
+def export_onnx(module, inputs, name, input_names, output_names):
+    """Exports a float32 torch module to examples/onnx/NAME.onnx (the
+    TorchScript exporter of Debian's torch, opset 17)."""
+    import warnings
+
+    import torch
+    path = os.path.join(EXAMPLES, "onnx", name + ".onnx")
+    warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+    torch.onnx.export(module.eval(), tuple(to_torch(inputs, torch.float32)),
+                      path, input_names=input_names,
+                      output_names=output_names, opset_version=17)
+    return path
