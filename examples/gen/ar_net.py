@@ -45,20 +45,6 @@ def forward(p, series):
     return (h @ p["w2"].T + p["b2"]).reshape(WINDOWS)
 
 
-def torch_module(params):
-    import torch
-    from common import to_torch
-
-    class ARNet(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.p = to_torch(params, torch.float32)
-
-        def forward(self, series):
-            return forward(self.p, series)
-    return ARNet()
-
-
 def main():
     params, inputs = build()
     r = Resources()
@@ -80,7 +66,7 @@ func.func @main(%series: {T((LENGTH,))}) -> {T((WINDOWS,))} {{
     write_model("ar_net", text, r)
     save("ar_net", input=inputs[0],
          expected=torch_reference(forward, params, inputs))
-    export_onnx(torch_module(params), inputs, "ar_net", ["series"],
+    export_onnx(forward, params, inputs, "ar_net", ["series"],
                 ["prediction"])
 
 

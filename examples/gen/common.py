@@ -97,15 +97,25 @@ def linear_line(out, inp, w, b, in_shape, w_shape):
             f"{T(w_shape)}, {T(w_shape[:1])}) -> {T(out_shape)}")
 
 
-def export_onnx(module, inputs, name, input_names, output_names):
-    """Exports a float32 torch module to examples/onnx/NAME.onnx (the
-    TorchScript exporter of Debian's torch, opset 17)."""
+def export_onnx(forward, params, inputs, name, input_names, output_names):
+    """Exports forward(params, *inputs) as a float32 torch module to
+    examples/onnx/NAME.onnx (the TorchScript exporter of Debian's torch,
+    opset 17)."""
     import warnings
 
     import torch
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.p = to_torch(params, torch.float32)
+
+        def forward(self, *xs):
+            return forward(self.p, *xs)
+
     path = os.path.join(EXAMPLES, "onnx", name + ".onnx")
     warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-    torch.onnx.export(module.eval(), tuple(to_torch(inputs, torch.float32)),
+    torch.onnx.export(Model().eval(), tuple(to_torch(inputs, torch.float32)),
                       path, input_names=input_names,
                       output_names=output_names, opset_version=17)
     return path

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import (constants, export_onnx, linear_line, save, to_torch,  # noqa: E402
+from common import (constants, export_onnx, linear_line, save,  # noqa: E402
                     torch_reference, write_model)
 from mlir_writer import Resources, tensor_type as T  # noqa: E402
 
@@ -35,19 +35,6 @@ def forward(p, x):
     s = h.mean(dim=(2, 3))
     g = torch.sigmoid(linear(relu(linear(s, p["wr"], p["br"])), p["we"], p["be"]))
     return relu(h * g[:, :, None, None] + x)
-
-
-def torch_module(params):
-    import torch
-
-    class SEBlock(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.p = to_torch(params, torch.float32)
-
-        def forward(self, x):
-            return forward(self.p, x)
-    return SEBlock()
 
 
 def main():
@@ -79,7 +66,7 @@ func.func @main(%x: {X}) -> {X} {{
 """
     write_model("se_block", text, r)
     save("se_block", input=inputs[0], expected=torch_reference(forward, params, inputs))
-    export_onnx(torch_module(params), inputs, "se_block", ["x"], ["y"])
+    export_onnx(forward, params, inputs, "se_block", ["x"], ["y"])
 
 
 if __name__ == "__main__":

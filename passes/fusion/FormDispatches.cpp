@@ -13,8 +13,10 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -286,6 +288,65 @@ struct FoldUnitExpandIntoGeneric : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// The tensor.expand_shape that `operand` reads when it puts the result
+/// of a single-use contraction (a matmul) into another layout: the
+/// [F, N*OH*OW] product of a convolution seen as [N, F, OH, OW], say.
+tensor::ExpandShapeOp expandedContraction(Value operand) {
+  auto expand = operand.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand || !expand->hasOneUse())
+    return {};
+  auto producer = expand.getSrc().getDefiningOp<linalg::LinalgOp>();
+  if (!producer || !producer->hasOneUse() ||
+      !linalg::isaContractionOpInterface(producer))
+    return {};
+  return expand;
+}
+
+/// Whether `op` is an elementwise epilogue of a contraction that reads it
+/// through an expand_shape: its unit loops are dropped and its iteration
+/// space collapsed to the contraction's layout, so that it can join the
+/// contraction's region.
+bool isEpilogueThroughReshape(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumReductionLoops() != 0 ||
+      !llvm::all_of(generic.getIndexingMapsArray(), [](AffineMap m) {
+        return m.isProjectedPermutation(/*allowZeroInResults=*/true);
+      }))
+    return false;
+  return llvm::any_of(generic.getDpsInputs(), [](Value v) {
+    return static_cast<bool>(expandedContraction(v));
+  });
+}
+
+/// Epilogues of contractions that read them through a reshape (bias,
+/// batch norm and activation after a convolution lowered to im2col + matmul)
+/// are rewritten on the contraction's own layout: their unit loops are
+/// dropped, then their loops collapsed as the reshape groups them.
+LogicalResult foldEpilogueReshapes(func::FuncOp fn) {
+  MLIRContext *ctx = fn.getContext();
+  linalg::ControlDropUnitDims unitDims;
+  unitDims.controlFn = [](Operation *op) -> SmallVector<unsigned> {
+    if (!isEpilogueThroughReshape(op))
+      return {};
+    return llvm::to_vector(
+        llvm::seq<unsigned>(0, cast<linalg::GenericOp>(op).getNumLoops()));
+  };
+  RewritePatternSet dropUnitDims(ctx);
+  linalg::populateFoldUnitExtentDimsPatterns(dropUnitDims, unitDims);
+  walkAndApplyPatterns(fn, std::move(dropUnitDims));
+
+  RewritePatternSet collapse(ctx);
+  tensor::CollapseShapeOp::getCanonicalizationPatterns(collapse, ctx);
+  tensor::ExpandShapeOp::getCanonicalizationPatterns(collapse, ctx);
+  tensor::populateFoldTensorEmptyPatterns(collapse);
+  linalg::populateFoldReshapeOpsByCollapsingPatterns(
+      collapse, [](OpOperand *operand) {
+        return isParallelGeneric(operand->getOwner()) &&
+               static_cast<bool>(expandedContraction(operand->get()));
+      });
+  return applyPatternsGreedily(fn, std::move(collapse));
+}
+
 struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
   using LoomFuseBase::LoomFuseBase;
 
@@ -311,7 +372,8 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
       linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
       patterns.add<FoldUnitExpandIntoGeneric>(ctx);
-      if (failed(applyPatternsGreedily(fn, std::move(patterns))))
+      if (failed(applyPatternsGreedily(fn, std::move(patterns))) ||
+          failed(foldEpilogueReshapes(fn)))
         return signalPassFailure();
     }
 
