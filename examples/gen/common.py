@@ -119,3 +119,19 @@ def export_onnx(forward, params, inputs, name, input_names, output_names):
                       path, input_names=input_names,
                       output_names=output_names, opset_version=17)
     return path
+
+
+def tensor_network_layer(out, x, spec, cores, batch, in_modes, out_modes, bias):
+    """Lines for a factorized linear layer y = x W + b whose weight W is the
+    network `cores` ({name: shape}): reshape x (batch x prod(in_modes)) to its
+    modes, one loom.contract SPEC with the cores, reshape back, add %bias."""
+    from mlir_writer import tensor_type as T
+    n_in, n_out = int(np.prod(in_modes)), int(np.prod(out_modes))
+    xm, ym = T((batch,) + tuple(in_modes)), T((batch,) + tuple(out_modes))
+    Y = T((batch, n_out))
+    names = ", ".join("%" + c for c in cores)
+    types = ", ".join([xm] + [T(s) for s in cores.values()])
+    return f"""  %{out}_xm = loom.reshape %{x} : {T((batch, n_in))} -> {xm}
+  %{out}_ym = loom.contract "{spec}" %{out}_xm, {names} : ({types}) -> {ym}
+  %{out}_y = loom.reshape %{out}_ym : {ym} -> {Y}
+  %{out} = loom.add %{out}_y, %{bias} : ({Y}, {T((n_out,))}) -> {Y}"""
