@@ -35,8 +35,16 @@ public:
   virtual const char *name() const = 0;
   // Threads that run a dispatch, the calling thread included.
   virtual int threadCount() const = 0;
-  // Checks that the program suits this device and prepares it to run. The
-  // program (and the module bytes it points into) outlive the executable.
+  // Checks, without loading or running any of its code, that the program
+  // suits this device (for the CPU: the target triple, CPU features and the
+  // kernel library's ELF headers). loadModule calls it before prepare; the
+  // module loader's fuzz target (test/fuzz) stops here.
+  virtual Status verify(const Program &program) const {
+    (void)program;
+    return okStatus();
+  }
+  // Prepares a verified program to run (loads its kernels). The program (and
+  // the module bytes it points into) outlive the executable.
   virtual Status prepare(const Program &program,
                          std::unique_ptr<Executable> *out) = 0;
 };

@@ -47,22 +47,27 @@ Status checkMemoryCap(const loom_runtime_s &runtime, const Program &program) {
 
 } // namespace
 
+Status verifyModule(const loom_runtime_s &runtime, const unsigned char *bytes,
+                    size_t size, Program *program) {
+  LOOM_RETURN_IF_ERROR(checkModuleFormat(bytes, size));
+  LOOM_RETURN_IF_ERROR(buildProgram(*loom::fb::GetModule(bytes), program));
+  LOOM_RETURN_IF_ERROR(checkTarget(runtime, *program));
+  LOOM_RETURN_IF_ERROR(checkMemoryCap(runtime, *program));
+  return runtime.device->verify(*program);
+}
+
 Status loadModule(loom_runtime_s *runtime, AlignedPtr owned,
                   const unsigned char *bytes, size_t size,
                   loom_module_s **out) {
-  LOOM_RETURN_IF_ERROR(checkModuleFormat(bytes, size));
   auto module = std::make_unique<loom_module_s>();
   module->ownedBytes = std::move(owned);
   module->bytes = bytes;
   module->size = size;
   loom_runtime_retain(runtime);
   module->runtime = runtime;
-  LOOM_RETURN_IF_ERROR(
-      buildProgram(*loom::fb::GetModule(bytes), &module->program));
+  LOOM_RETURN_IF_ERROR(verifyModule(*runtime, bytes, size, &module->program));
   for (auto &fn : module->program.functions)
     fn->module = module.get();
-  LOOM_RETURN_IF_ERROR(checkTarget(*runtime, module->program));
-  LOOM_RETURN_IF_ERROR(checkMemoryCap(*runtime, module->program));
   LOOM_RETURN_IF_ERROR(
       runtime->device->prepare(module->program, &module->executable));
   *out = module.release();

@@ -25,7 +25,14 @@ struct loom_module_s {
 
 namespace loom::rt {
 
-// Verifies `bytes` and prepares them for the runtime's device. The module
+// Everything loadModule checks before the device loads any code: the file
+// format, the program (buildProgram), the target, the memory cap and the
+// device's own checks (Device::verify). Fills `program`, whose views point
+// into `bytes`.
+Status verifyModule(const loom_runtime_s &runtime, const unsigned char *bytes,
+                    size_t size, Program *program);
+
+// Verifies `bytes` (verifyModule) and prepares them for the runtime's device. The module
 // takes `owned` (may be null when the caller borrows `bytes` to it).
 Status loadModule(loom_runtime_s *runtime, AlignedPtr owned,
                   const unsigned char *bytes, size_t size,

@@ -37,21 +37,26 @@ public:
   const char *name() const override { return "cpu"; }
   int threadCount() const override { return pool_->threadCount(); }
 
-  Status prepare(const Program &program,
-                 std::unique_ptr<Executable> *out) override {
+  Status verify(const Program &program) const override {
     LOOM_RETURN_IF_ERROR(checkTriple(program.targetTriple));
     LOOM_RETURN_IF_ERROR(
         checkHostCpuFeatures(program.targetFeatures, program.targetCpu));
+    if (program.kernels.empty() && program.libraries.empty())
+      return okStatus();
+    if (program.libraries.size() != 1)
+      return error(LOOM_STATUS_DATA_LOSS, "invalid module: it has ",
+                   program.kernels.size(), " kernels and ",
+                   program.libraries.size(),
+                   " kernel libraries; the cpu device expects exactly one");
+    return KernelLibrary::check(program.libraries[0]);
+  }
+
+  Status prepare(const Program &program,
+                 std::unique_ptr<Executable> *out) override {
     std::unique_ptr<KernelLibrary> library;
-    if (!program.kernels.empty() || !program.libraries.empty()) {
-      if (program.libraries.size() != 1)
-        return error(LOOM_STATUS_DATA_LOSS, "invalid module: it has ",
-                     program.kernels.size(), " kernels and ",
-                     program.libraries.size(),
-                     " kernel libraries; the cpu device expects exactly one");
-      LOOM_RETURN_IF_ERROR(KernelLibrary::load(program.libraries[0],
+    if (!program.kernels.empty() || !program.libraries.empty())
+      LOOM_RETURN_IF_ERROR(KernelLibrary::load(program.libraries.at(0),
                                                program.kernels, &library));
-    }
     *out = std::make_unique<CpuExecutable>(pool_, std::move(library));
     return okStatus();
   }

@@ -173,14 +173,18 @@ KernelLibrary::~KernelLibrary() {
     ::close(fd_);
 }
 
-Status KernelLibrary::load(const KernelLibraryView &library,
-                           const std::vector<KernelInfo> &kernels,
-                           std::unique_ptr<KernelLibrary> *out) {
+Status KernelLibrary::check(const KernelLibraryView &library) {
   if (library.format != "elf-so")
     return error(LOOM_STATUS_INCOMPATIBLE, "kernel library format '",
                  library.format, "' cannot run on the cpu device (expected "
                                  "'elf-so')");
-  LOOM_RETURN_IF_ERROR(checkElfForHost(library.data, library.size));
+  return checkElfForHost(library.data, library.size);
+}
+
+Status KernelLibrary::load(const KernelLibraryView &library,
+                           const std::vector<KernelInfo> &kernels,
+                           std::unique_ptr<KernelLibrary> *out) {
+  LOOM_RETURN_IF_ERROR(check(library));
   std::unique_ptr<KernelLibrary> lib(new KernelLibrary());
   LOOM_RETURN_IF_ERROR(dlopenBytes(library.data, library.size, &lib->handle_, &lib->fd_));
 

@@ -21,7 +21,12 @@ public:
   KernelLibrary(const KernelLibrary &) = delete;
   KernelLibrary &operator=(const KernelLibrary &) = delete;
 
-  // Loads `bytes` and resolves one function per kernel, in kernel order.
+  // The checks `load` starts with, without loading anything: the format is
+  // "elf-so" and the bytes are an ELF shared object for this machine whose
+  // headers and segments lie inside them.
+  static Status check(const KernelLibraryView &library);
+  // Checks and loads `bytes` and resolves one function per kernel, in kernel
+  // order.
   static Status load(const KernelLibraryView &library,
                      const std::vector<KernelInfo> &kernels,
                      std::unique_ptr<KernelLibrary> *out);
