@@ -5,6 +5,7 @@
 #include "loom/schema/module_generated.h"
 #include "tensor_type.h"
 
+#include <cstring>
 #include <limits>
 #include <set>
 
@@ -38,8 +39,26 @@ std::string str(const flatbuffers::String *s) {
   return s ? std::string(s->c_str(), s->size()) : std::string();
 }
 
+// The bytes at `p`, which a damaged file may have misaligned for its type;
+// read them only with memcpy (the integer round trip keeps UBSan's alignment
+// check from following the pointer's original type).
+const unsigned char *unalignedBytes(const void *p) {
+  return reinterpret_cast<const unsigned char *>(
+      reinterpret_cast<uintptr_t>(p));
+}
+
 Status invalid(const std::string &where, const std::string &what) {
   return Status(LOOM_STATUS_DATA_LOSS, "invalid module: " + where + ": " + what);
+}
+
+// Names and other text of the module must be C strings: an embedded NUL
+// would cut every message and C API string that shows them.
+Status text(const flatbuffers::String *s, const std::string &where,
+            std::string *out) {
+  *out = str(s);
+  if (out->find('\0') != std::string::npos)
+    return invalid(where, "contains a NUL character");
+  return okStatus();
 }
 
 // Lowers a list of TensorTypes into signatures.
@@ -53,8 +72,13 @@ Status buildSignatures(const FbTensorTypes *types, const std::string &where,
     std::string what = cat(where, ": ", kind, " ", i);
     TensorSignature sig;
     int dtype = static_cast<int>(type->dtype());
-    if (type->shape())
-      sig.shape.assign(type->shape()->begin(), type->shape()->end());
+    if (const auto *shape = type->shape()) {
+      // Read through memcpy: a damaged file may misalign the 64-bit values.
+      sig.shape.resize(shape->size());
+      if (!sig.shape.empty())
+        std::memcpy(sig.shape.data(), unalignedBytes(shape->Data()),
+                    sig.shape.size() * sizeof(int64_t));
+    }
     Status status = checkTensorType(dtype, sig.shape.data(), sig.shape.size(),
                                     what, &sig.elementCount, &sig.byteSize);
     if (!status.ok())
@@ -73,7 +97,7 @@ public:
       : program_(program), fn_(fn), out_(out) {}
 
   Status build() {
-    out_.name = str(fn_.name());
+    LOOM_RETURN_IF_ERROR(text(fn_.name(), "function name", &out_.name));
     where_ = cat("function '", out_.name, "'");
     LOOM_RETURN_IF_ERROR(
         buildSignatures(fn_.inputs(), where_, "input", &out_.inputs));
@@ -150,10 +174,16 @@ private:
     return false;
   }
 
-  Status buildSlice(const fb::BufferRef *ref, const std::string &where,
+  Status buildSlice(const fb::BufferRef *refInFile, const std::string &where,
                     bool writable, BufferSlice *slice) const {
-    if (!ref)
+    if (!refInFile)
       return invalid(where, "missing buffer reference");
+    // The verifier does not check a struct's alignment in a damaged file:
+    // read it through an aligned copy.
+    fb::BufferRef copy;
+    std::memcpy(static_cast<void *>(&copy), unalignedBytes(refInFile),
+                sizeof(copy));
+    const fb::BufferRef *ref = &copy;
     uint8_t space = static_cast<uint8_t>(ref->space());
     if (space >= kSpaceCount)
       return invalid(where, cat("unknown buffer space ", unsigned(space),
@@ -236,6 +266,11 @@ private:
 
   Status buildCommand(flatbuffers::uoffset_t i, const fb::CommandEntry &e) {
     std::string where = cat(where_, ": command #", i);
+    // The FlatBuffers verifier accepts a union whose type is set but whose
+    // table is absent.
+    const char *kind = fb::EnumNameCommand(e.command_type());
+    if (e.command_type() != fb::Command::NONE && *kind && !e.command())
+      return invalid(where, cat("the ", kind, " command has no data"));
     switch (e.command_type()) {
     case fb::Command::Dispatch:
       return buildDispatch(where, *e.command_as_Dispatch());
@@ -336,7 +371,9 @@ Status buildLibraries(const fb::Module &module, Program *program) {
   for (flatbuffers::uoffset_t i = 0; i < module.libraries()->size(); ++i) {
     const fb::KernelLibrary *lib = module.libraries()->Get(i);
     KernelLibraryView view;
-    view.format = str(lib->format());
+    LOOM_RETURN_IF_ERROR(
+        text(lib->format(), cat("kernel library ", i, ": format"),
+             &view.format));
     if (lib->data()) {
       view.data = lib->data()->data();
       view.size = lib->data()->size();
@@ -355,11 +392,15 @@ Status buildLibraries(const fb::Module &module, Program *program) {
 
 Status buildProgram(const fb::Module &module, Program *program) {
   program->formatVersion = module.format_version();
-  program->target = str(module.target());
-  program->targetTriple = str(module.target_triple());
-  program->targetCpu = str(module.target_cpu());
-  program->targetFeatures = str(module.target_features());
-  program->producer = str(module.producer());
+  LOOM_RETURN_IF_ERROR(text(module.target(), "target", &program->target));
+  LOOM_RETURN_IF_ERROR(
+      text(module.target_triple(), "target_triple", &program->targetTriple));
+  LOOM_RETURN_IF_ERROR(
+      text(module.target_cpu(), "target_cpu", &program->targetCpu));
+  LOOM_RETURN_IF_ERROR(text(module.target_features(), "target_features",
+                            &program->targetFeatures));
+  LOOM_RETURN_IF_ERROR(
+      text(module.producer(), "producer", &program->producer));
   LOOM_RETURN_IF_ERROR(buildKernels(module, program));
   LOOM_RETURN_IF_ERROR(buildConstants(module, program));
   LOOM_RETURN_IF_ERROR(buildLibraries(module, program));
