@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -544,6 +545,34 @@ LogicalResult GatherOp::verify() {
   llvm::append_range(out, in.drop_front(*axis + 1));
   return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
                           "the gather");
+}
+
+LogicalResult SegmentSumOp::verify() {
+  ArrayRef<int64_t> data = shapeOf(getData()), ids = shapeOf(getSegmentIds());
+  int64_t segments = getNumSegments();
+  if (data.empty())
+    return emitOpError() << "data must have rank >= 1 (rows along dimension "
+                            "0), got a scalar";
+  if (ids.size() != 1 || ids[0] != data[0])
+    return emitOpError() << "segment_ids must be one id per row of data ("
+                         << data[0] << "), got " << formatShape(ids);
+  if (segments < 1)
+    return emitOpError() << "num_segments must be >= 1, got " << segments;
+  DenseIntElementsAttr constant;
+  if (matchPattern(getSegmentIds(), m_Constant(&constant))) {
+    int64_t i = 0;
+    for (const APInt &id : constant.getValues<APInt>()) {
+      int64_t v = id.getSExtValue();
+      if (v < 0 || v >= segments)
+        return emitOpError() << "segment id " << v << " (row " << i
+                             << ") is out of range [0, " << segments << ")";
+      ++i;
+    }
+  }
+  SmallVector<int64_t> out{segments};
+  llvm::append_range(out, data.drop_front());
+  return verifyResultType(*this, getType(), out, elementTypeOf(getData()),
+                          "the segment sum");
 }
 
 //===----------------------------------------------------------------------===//

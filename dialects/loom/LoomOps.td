@@ -419,6 +419,32 @@ def Loom_GatherOp : Loom_Op<"gather", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Loom_SegmentSumOp : Loom_Op<"segment_sum", [Pure]> {
+  let summary = "scatter-add of rows into segments: result[ids[i]] += data[i]";
+  let description = [{
+    Sums the rows of `data` (its slices along dimension 0) into
+    `num_segments` segments: `result[s] = sum of data[i] for ids[i] == s`,
+    zero for an empty segment (torch `index_add_` into zeros, TensorFlow's
+    `unsorted_segment_sum`). The result shape is
+    `[num_segments] + data.shape[1:]`. Rows are added in index order. A row
+    whose id is outside `[0, num_segments)` is dropped; when `segment_ids`
+    is a constant, every id must be in range (the verifier says which is
+    not). Graph networks use it to sum messages into destination nodes.
+    ```mlir
+    %agg = loom.segment_sum %messages, %dst num_segments = 1000
+        : (tensor<5000x64xf32>, tensor<5000xi64>) -> tensor<1000x64xf32>
+    ```
+  }];
+  let arguments = (ins Loom_NumericTensor:$data,
+                       Loom_IndexTensor:$segment_ids, I64Attr:$num_segments);
+  let results = (outs Loom_NumericTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $segment_ids `num_segments` `=` $num_segments attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution and pooling (NCHW)
 //===----------------------------------------------------------------------===//

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -819,6 +820,96 @@ Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias) {
       .getResult(0);
 }
 
+/// segment_sum as a loop over the rows of data (flattened to [rows, F])
+/// that adds each row into the row of the result its id names, skipping
+/// ids out of range; the row addition is a linalg.generic (vectorized).
+/// Rows with the same id are added in order, so the loop is sequential; the
+/// kernel it becomes is one workgroup.
+struct SegmentSumToLinalg : OpConversionPattern<SegmentSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SegmentSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    Type acc = computeType(rewriter, et);
+    ArrayRef<int64_t> dataShape = tensorType(adaptor.getData()).getShape();
+    int64_t rows = dataShape[0], segments = op.getNumSegments();
+    int64_t width = 1;
+    for (int64_t d : dataShape.drop_front())
+      width *= d;
+    Value data = castTensor(rewriter, loc, adaptor.getData(), acc);
+    data = reshapeTensor(rewriter, loc, data,
+                         RankedTensorType::get({rows, width}, acc));
+    Value ids = adaptor.getSegmentIds();
+    Type idType = tensorType(ids).getElementType();
+    Value init = zeroFilled(rewriter, loc, {segments, width}, acc);
+    auto rowType = RankedTensorType::get({width}, acc);
+    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1),
+                                       rewriter.getIndexAttr(width)};
+    SmallVector<OpFoldResult> unitStrides(2, rewriter.getIndexAttr(1));
+    Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value ub = arith::ConstantIndexOp::create(rewriter, loc, rows);
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, lb, ub, step, ValueRange{init},
+        [&](OpBuilder &b, Location l, Value row, ValueRange iter) {
+          Value sums = iter[0];
+          Value id = tensor::ExtractOp::create(b, l, ids, ValueRange{row});
+          Value zero = arith::ConstantOp::create(b, l, b.getIntegerAttr(idType, 0));
+          Value count = arith::ConstantOp::create(
+              b, l, b.getIntegerAttr(idType, segments));
+          Value inRange = arith::AndIOp::create(
+              b, l,
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, id, zero),
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, id,
+                                    count));
+          auto ifOp = scf::IfOp::create(
+              b, l, inRange,
+              [&](OpBuilder &tb, Location tl) {
+                Value target =
+                    arith::IndexCastOp::create(tb, tl, tb.getIndexType(), id);
+                Value zeroIdx = arith::ConstantIndexOp::create(tb, tl, 0);
+                Value src = tensor::ExtractSliceOp::create(
+                    tb, tl, rowType, data,
+                    ArrayRef<OpFoldResult>{row, zeroIdx}, sizes, unitStrides);
+                SmallVector<OpFoldResult> at = {target, zeroIdx};
+                Value dst = tensor::ExtractSliceOp::create(
+                    tb, tl, rowType, sums, at, sizes, unitStrides);
+                AffineMap id1 = tb.getMultiDimIdentityMap(1);
+                Value added =
+                    linalg::GenericOp::create(
+                        tb, tl, TypeRange{rowType}, ValueRange{src, dst},
+                        ValueRange{dst}, ArrayRef<AffineMap>{id1, id1, id1},
+                        ArrayRef<utils::IteratorType>{
+                            utils::IteratorType::parallel},
+                        [&](OpBuilder &gb, Location gl, ValueRange args) {
+                          Value v =
+                              isa<FloatType>(acc)
+                                  ? (Value)arith::AddFOp::create(gb, gl, args[0],
+                                                                 args[1])
+                                  : (Value)arith::AddIOp::create(gb, gl, args[0],
+                                                                 args[1]);
+                          linalg::YieldOp::create(gb, gl, v);
+                        })
+                        .getResult(0);
+                Value updated = tensor::InsertSliceOp::create(
+                    tb, tl, added, sums, at, sizes, unitStrides);
+                scf::YieldOp::create(tb, tl, updated);
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, sums);
+              });
+          scf::YieldOp::create(b, l, ifOp.getResult(0));
+        });
+    Value result = reshapeTensor(rewriter, loc, loop.getResult(0),
+                                 RankedTensorType::get(type.getShape(), acc));
+    rewriter.replaceOp(op, castTensor(rewriter, loc, result, et));
+    return success();
+  }
+};
+
 /// A convolution as a matrix product over its patches (im2col), so that
 /// the matmul code generation (register-blocked, vectorized) applies:
 ///   patches[c, kh, kw, n, oh, ow] = x[n, c, oh*s0 + kh*d0, ow*s1 + kw*d1]
@@ -1012,7 +1103,8 @@ struct LoomToLinalgPass
     }
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect>();
+                           arith::ArithDialect, math::MathDialect,
+                           scf::SCFDialect>();
     target.addIllegalDialect<LoomDialect>();
     target.addLegalOp<DispatchOp, YieldOp>();
     RewritePatternSet patterns(ctx);
@@ -1023,7 +1115,7 @@ struct LoomToLinalgPass
         patterns);
     patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg,
                  BroadcastToLinalg, ConcatToTensor, SliceToLinalg, PadToTensor,
-                 GatherToLinalg, MatmulToLinalg, ContractToLinalg,
+                 GatherToLinalg, SegmentSumToLinalg, MatmulToLinalg, ContractToLinalg,
                  ArgmaxToLinalg, Conv2DToLinalg, MaxPoolToLinalg,
                  AvgPoolToLinalg,
                  ReduceToLinalg<ReduceSumOp, ReduceKind::Sum>,

@@ -401,6 +401,31 @@ func.func @pad_result(%x: tensor<2x3xf32>) {
 
 // -----
 
+func.func @segment_sum_ids(%x: tensor<5x4xf32>, %i: tensor<4xi64>) {
+  // expected-error @+1 {{'loom.segment_sum' op segment_ids must be one id per row of data (5), got 4}}
+  %0 = loom.segment_sum %x, %i num_segments = 3 : (tensor<5x4xf32>, tensor<4xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @segment_sum_bounds(%x: tensor<3x4xf32>) {
+  %i = loom.constant dense<[0, 2, 3]> : tensor<3xi64>
+  // expected-error @+1 {{'loom.segment_sum' op segment id 3 (row 2) is out of range [0, 3)}}
+  %0 = loom.segment_sum %x, %i num_segments = 3 : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @segment_sum_result(%x: tensor<3x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{'loom.segment_sum' op result type is 3x4xf32 but the segment sum is 2x4xf32}}
+  %0 = loom.segment_sum %x, %i num_segments = 2 : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
 func.func @gather_axis(%x: tensor<10x4xf32>, %i: tensor<3xi32>) {
   // expected-error @+1 {{'loom.gather' op axis 2 is out of range for rank 2}}
   %0 = loom.gather %x, %i axis = 2 : (tensor<10x4xf32>, tensor<3xi32>) -> tensor<3x4xf32>

@@ -161,6 +161,13 @@ func.func @shapes(%x: tensor<2x3xf32>, %y: tensor<2x5xf32>, %t: tensor<10x4xf32>
   return
 }
 
+// CHECK-LABEL: func @segment_sum
+func.func @segment_sum(%m: tensor<5x2x3xf32>, %dst: tensor<5xi32>) -> tensor<4x2x3xf32> {
+  // CHECK: loom.segment_sum %{{.*}}, %{{.*}} num_segments = 4 : (tensor<5x2x3xf32>, tensor<5xi32>) -> tensor<4x2x3xf32>
+  %0 = loom.segment_sum %m, %dst num_segments = 4 : (tensor<5x2x3xf32>, tensor<5xi32>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
+
 // CHECK-LABEL: func @conv
 func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>) {
   // CHECK: loom.conv2d %{{.*}}, %{{.*}}, %{{.*}} strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>

@@ -248,3 +248,23 @@ func.func @constant() -> tensor<2xf32> {
   %0 = loom.constant dense<[1.0, 2.0]> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// segment_sum: a loop over the rows that adds each row (a vectorizable
+// generic over the row) into the row its id names; ids out of range skip.
+// CHECK-LABEL: func @segment_sum
+// CHECK: %[[INIT:.*]] = linalg.fill
+// CHECK: scf.for %[[ROW:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (tensor<4x6xf32>)
+// CHECK:   %[[ID:.*]] = tensor.extract %arg1[%[[ROW]]] : tensor<5xi32>
+// CHECK-DAG:   arith.cmpi sge, %[[ID]]
+// CHECK-DAG:   arith.cmpi slt, %[[ID]]
+// CHECK:   scf.if
+// CHECK:     tensor.extract_slice %{{.*}}[%[[ROW]], %{{.*}}] [1, 6] [1, 1] : tensor<5x6xf32> to tensor<6xf32>
+// CHECK:     linalg.generic
+// CHECK:       arith.addf
+// CHECK:     tensor.insert_slice
+func.func @segment_sum(%m: tensor<5x2x3xf32>, %dst: tensor<5xi32>) -> tensor<4x2x3xf32> {
+  %0 = loom.segment_sum %m, %dst num_segments = 4 : (tensor<5x2x3xf32>, tensor<5xi32>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
