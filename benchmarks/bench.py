@@ -344,6 +344,46 @@ def spec_letters(spec):
     return re.sub(r"\{[A-Za-z0-9_]+\}|[A-Za-z]", sub, spec)
 
 
+def bench_tt_compress(ctx):
+    """A dense MLP layer whose weight has tensor-train structure (modes
+    4x8x8x4 by 4x8x8x4, ranks 8, plus 1% noise), compiled dense and with
+    --loom-tt-compress=tol=0.05; PyTorch runs the dense layer."""
+    import torch
+    sys.path.insert(0, os.path.join(common.ROOT, "examples", "gen"))
+    from tt_dense import tt_matrix
+    batch, n = (8, 256) if ctx.smoke else (64, 1024)
+    modes = [4, 4, 4, 4] if ctx.smoke else [4, 8, 8, 4]
+    rng = np.random.default_rng(5)
+    w = tt_matrix(rng, modes, modes, 8)
+    w /= np.linalg.norm(w) / np.sqrt(n)
+    w += 0.01 * np.linalg.norm(w) / np.sqrt(w.size) * rng.standard_normal(w.shape)
+    w = w.astype(np.float32)
+    b = (0.1 * rng.standard_normal(n)).astype(np.float32)
+    x = rng.standard_normal((batch, n)).astype(np.float32)
+    res = Resources()
+    tx, tw, tb = T((batch, n)), T((n, n)), T((n,))
+    text = (f"func.func @main(%x: {tx}) -> {tx} {{\n"
+            f"  %w = loom.constant {res.add('w', w)}\n"
+            f"  %b = loom.constant {res.add('b', b)}\n"
+            f"  %y = loom.linear %x, %w, %b : ({tx}, {tw}, {tb}) -> {tx}\n"
+            f"  %r = loom.relu %y : {tx}\n"
+            f"  return %r : {tx}\n}}\n")
+    src = common.write_mlir(ctx.work, "tt_layer", text, res)
+    paths = common.save_inputs(ctx.work, "tt_layer", [x])
+    tx_t, tw_t, tb_t = (torch.from_numpy(a) for a in (x, w, b))
+    torch_ms = timed(lambda: torch.relu(torch.nn.functional.linear(tx_t, tw_t, tb_t)),
+                     ctx.smoke)
+    dense = np.maximum(x.astype(np.float64) @ w.T + b, 0)
+    for label, args in (("dense", ()), ("TT tol=0.05", ("--loom-tt-compress=tol=0.05",))):
+        key = "tt_layer_" + ("tt" if args else "dense")
+        module, kernels = common.compile_model(ctx.work, key, src, extra_args=args)
+        got = common.loom_output(ctx.work, module, paths, ctx.threads)
+        err = np.linalg.norm(got - dense) / np.linalg.norm(dense)
+        loom_ms = loom_bench(module, paths, ctx.threads, ctx.smoke)
+        ctx.table.add(f"linear {n}x{n}+relu b{batch} {label}", loom_ms, kernels,
+                      torch=torch_ms, note=f"output error {err:.1e} vs dense")
+
+
 BENCHMARKS = {
     "sgemm": bench_sgemm,
     "mlp": bench_mlp,
@@ -351,6 +391,7 @@ BENCHMARKS = {
     "chains": bench_chains,
     "convnet": bench_convnet,
     "contractions": bench_contractions,
+    "tt-compress": bench_tt_compress,
 }
 
 

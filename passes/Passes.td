@@ -70,6 +70,34 @@ def LoomContractOrder : Pass<"loom-contract-order", "mlir::func::FuncOp"> {
   let dependentDialects = ["loom::LoomDialect"];
 }
 
+def LoomTtCompress : Pass<"loom-tt-compress", "mlir::func::FuncOp"> {
+  let summary = "Compresses dense layers with constant weights into tensor trains";
+  let description = [{
+    A `loom.linear` (or a `loom.matmul` by a 2-D constant) whose weight is an
+    f32 constant of at least `min-elements` elements becomes a `loom.contract`
+    of the input with the cores of the weight's tensor-train (MPO)
+    decomposition: the weight O x I is viewed as [o1..od, i1..id] (O and I
+    split into `cores` factors as evenly as possible; automatic: 4, else 3,
+    else 2), paired as [(o1 i1), ..., (od id)] and decomposed by TT-SVD with
+    ranks at most `rank` and/or a relative Frobenius error at most
+    `tolerance` (the bound of TT-SVD: each of the d-1 truncations discards
+    at most tolerance/sqrt(d-1) of the norm). Every layer gets a remark with
+    its modes, ranks, parameter counts and error; one the train would not
+    make smaller stays dense. --loom-contract-order then orders the network.
+  }];
+  let options = [
+    Option<"rank", "rank", "int64_t", /*default=*/"0",
+           "Largest TT rank (0: no cap)">,
+    Option<"tolerance", "tol", "double", /*default=*/"0",
+           "Largest relative Frobenius error of each weight (0: none)">,
+    Option<"cores", "cores", "int64_t", /*default=*/"0",
+           "Number of cores (0: automatic)">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"4096",
+           "Smallest weight (elements) worth compressing">
+  ];
+  let dependentDialects = ["loom::LoomDialect"];
+}
+
 def LoomContractLowering : Pass<"loom-contract-lowering", "mlir::func::FuncOp"> {
   let summary = "Lowers pairwise loom.contract to transposes, reshapes and matmul";
   let description = [{

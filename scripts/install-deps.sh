@@ -16,7 +16,7 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   liblld-22-dev zlib1g-dev libzstd-dev
   # module file format, path finding, tests
-  libflatbuffers-dev flatbuffers-compiler libmetis-dev libgtest-dev
+  libflatbuffers-dev flatbuffers-compiler libmetis-dev libeigen3-dev libgtest-dev
   # references for end-to-end tests
   python3 python3-numpy
   # ONNX import (libonnx, protobuf) and ONNX's backend test cases; python3-onnx

@@ -80,6 +80,9 @@ FailureOr<ModuleSchedule> buildKernelsAndSchedule(
   PipelineOptions pipeline;
   pipeline.contractionOptimizer = options.compile.contractionOptimizer;
   pipeline.contractionMemoryLimit = options.compile.contractionMemoryLimit;
+  pipeline.ttRank = options.compile.ttRank;
+  pipeline.ttTolerance = options.compile.ttTolerance;
+  pipeline.ttCores = options.compile.ttCores;
   build(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();

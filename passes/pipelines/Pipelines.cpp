@@ -12,6 +12,14 @@ namespace loom {
 
 void buildLoomFrontendPipeline(OpPassManager &pm,
                                const PipelineOptions &options) {
+  // Dense layers as tensor trains, on request.
+  if (options.ttRank > 0 || options.ttTolerance > 0) {
+    LoomTtCompressOptions tt;
+    tt.rank = options.ttRank;
+    tt.tolerance = options.ttTolerance;
+    tt.cores = options.ttCores;
+    pm.addNestedPass<func::FuncOp>(createLoomTtCompress(tt));
+  }
   // Tensor networks: pairwise order, then GEMMs (constant transposes fold).
   LoomContractOrderOptions order;
   order.optimizer = options.contractionOptimizer;

@@ -79,6 +79,13 @@ static cl::opt<double> contractionMemoryLimit(
     cl::desc("Largest tensor-network intermediate in elements; larger ones "
              "are sliced (0: no limit)"),
     cl::init(0), cl::cat(category));
+static cl::opt<std::string> ttCompress(
+    "loom-tt-compress",
+    cl::desc("Compress dense layers with constant weights into tensor "
+             "trains: rank=R (largest TT rank), tol=EPS (largest relative "
+             "Frobenius error per weight), cores=D; comma separated, e.g. "
+             "rank=8 or tol=0.05,rank=16"),
+    cl::value_desc("rank=R,tol=EPS"), cl::cat(category));
 static cl::opt<bool> printDispatchStats(
     "print-dispatch-stats",
     cl::desc("Print each function's kernels, their grids, the bytes of "
@@ -93,6 +100,34 @@ static cl::opt<bool>
 static int fail(const Twine &message) {
   WithColor::error(errs(), "loom-compile") << message << "\n";
   return 1;
+}
+
+/// Parses --loom-tt-compress's "rank=R,tol=EPS,cores=D" into `options`.
+static bool parseTtCompress(StringRef text, loom::CompileOptions &options,
+                            std::string &error) {
+  SmallVector<StringRef> items;
+  text.split(items, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef item : items) {
+    auto [key, value] = item.trim().split('=');
+    if (key == "rank" && !value.getAsInteger(10, options.ttRank) &&
+        options.ttRank > 0)
+      continue;
+    if (key == "cores" && !value.getAsInteger(10, options.ttCores) &&
+        options.ttCores >= 2)
+      continue;
+    if (key == "tol" && !value.getAsDouble(options.ttTolerance) &&
+        options.ttTolerance > 0 && options.ttTolerance < 1)
+      continue;
+    error = "--loom-tt-compress: bad item '" + item.str() +
+            "' (expected rank=R with R >= 1, tol=EPS with 0 < EPS < 1, or "
+            "cores=D with D >= 2)";
+    return false;
+  }
+  if (options.ttRank <= 0 && options.ttTolerance <= 0) {
+    error = "--loom-tt-compress needs rank=R and/or tol=EPS";
+    return false;
+  }
+  return true;
 }
 
 int main(int argc, char **argv) {
@@ -116,6 +151,11 @@ int main(int argc, char **argv) {
   options.printDispatchStats = printDispatchStats;
   options.compile.contractionOptimizer = contractionOptimizer;
   options.compile.contractionMemoryLimit = contractionMemoryLimit;
+  if (ttCompress.getNumOccurrences()) {
+    std::string error;
+    if (!parseTtCompress(ttCompress, options.compile, error))
+      return fail(error);
+  }
   options.compile.vulkanTargetEnv = vulkanTargetEnv;
   options.compile.cudaArch = cudaArch;
   std::string defaultExtension;

@@ -18,6 +18,11 @@ struct CompileOptions {
   // intermediate allowed in elements (0: no limit; larger ones are sliced).
   std::string contractionOptimizer = "auto";
   double contractionMemoryLimit = 0;
+  // Dense layers with constant weights as tensor trains (--loom-tt-compress):
+  // off unless a rank cap and/or a relative error tolerance is set.
+  int64_t ttRank = 0;
+  double ttTolerance = 0;
+  int64_t ttCores = 0;
   // GPU targets: the Vulkan target environment (include/loom/target/
   // VulkanTarget.h; empty: "vulkan1.1") and the CUDA architecture.
   std::string vulkanTargetEnv;

@@ -15,6 +15,10 @@ namespace loom {
 struct PipelineOptions {
   std::string contractionOptimizer = "auto";
   double contractionMemoryLimit = 0;  // elements; 0: no limit
+  // --loom-tt-compress before the contraction passes when either is > 0.
+  int64_t ttRank = 0;
+  double ttTolerance = 0;
+  int64_t ttCores = 0;
 };
 
 /// loom -> linalg -> fused dispatch regions -> outlined kernels, distributed
