@@ -65,9 +65,14 @@ def max_pool2(x):
 
 
 def to_torch(arrays, dtype):
-    """numpy arrays (dict or sequence) -> torch tensors of `dtype`."""
+    """numpy arrays (dict or sequence) -> torch tensors of `dtype`; integer
+    arrays (indices) become int64 tensors instead, as torch indexing wants."""
     import torch
-    conv = lambda a: torch.from_numpy(np.asarray(a)).to(dtype)  # noqa: E731
+
+    def conv(a):
+        a = np.asarray(a)
+        t = torch.from_numpy(a)
+        return t.long() if np.issubdtype(a.dtype, np.integer) else t.to(dtype)
     if isinstance(arrays, dict):
         return {k: conv(v) for k, v in arrays.items()}
     return [conv(a) for a in arrays]
@@ -80,6 +85,24 @@ def torch_reference(forward, params, inputs):
         y = forward(to_torch(params, torch.float64),
                     *to_torch(inputs, torch.float64))
     return y.numpy().astype(np.float32)
+
+
+def torch_eager_ms(forward, params, inputs, runs=200, threads=2):
+    """Median latency in ms of forward() in PyTorch eager float32 on
+    `threads` threads over `runs` calls (after 10 warm-up calls): the
+    baseline for the median `loom-run --benchmark=RUNS` prints."""
+    import time
+
+    import torch
+    torch.set_num_threads(threads)
+    p, xs = to_torch(params, torch.float32), to_torch(inputs, torch.float32)
+    times = []
+    with torch.no_grad():
+        for i in range(10 + runs):
+            t0 = time.perf_counter()
+            forward(p, *xs)
+            times.append(time.perf_counter() - t0)
+    return float(np.median(times[10:])) * 1e3
 
 
 def constants(res, prefix, params):
@@ -135,3 +158,49 @@ def tensor_network_layer(out, x, spec, cores, batch, in_modes, out_modes, bias):
   %{out}_ym = loom.contract "{spec}" %{out}_xm, {names} : ({types}) -> {ym}
   %{out}_y = loom.reshape %{out}_ym : {ym} -> {Y}
   %{out} = loom.add %{out}_y, %{bias} : ({Y}, {T((n_out,))}) -> {Y}"""
+
+
+# --- Graph networks (gcn.py, gin.py): one random directed graph and its
+# node features, shared by both examples.
+GRAPH_NODES, GRAPH_EDGES, GRAPH_FEATURES = 1000, 5000, 64
+
+
+def random_graph():
+    """(x, src, dst): node features (nodes x features, f32) and GRAPH_EDGES
+    random edges src[e] -> dst[e] without self loops (i32 ids, which Vulkan
+    devices without the Int64 capability can load). Also saved as
+    examples/data/graph_{x,src,dst}.npy."""
+    rng = np.random.default_rng(90)
+    src = rng.integers(0, GRAPH_NODES, GRAPH_EDGES)
+    # A random non-zero shift keeps src != dst.
+    dst = (src + rng.integers(1, GRAPH_NODES, GRAPH_EDGES)) % GRAPH_NODES
+    x = rng.standard_normal((GRAPH_NODES, GRAPH_FEATURES)).astype(np.float32)
+    src, dst = src.astype(np.int32), dst.astype(np.int32)
+    save("graph", x=x, src=src, dst=dst)
+    return x, src, dst
+
+
+def message_passing(out, h, src, dst, feat, edges, weight=None):
+    """Lines summing the rows of %h (nodes x feat) along the edges into
+    %out: gather the source rows, scale each by %weight (edges x 1) if
+    given, loom.segment_sum them into their destinations."""
+    from mlir_writer import tensor_type as T
+    H, M, I = T((GRAPH_NODES, feat)), T((edges, feat)), T((edges,), np.int32)
+    lines = [f"  %{out}_msg = loom.gather %{h}, %{src} axis = 0 : ({H}, {I}) -> {M}"]
+    msg = f"{out}_msg"
+    if weight is not None:
+        lines.append(f"  %{out}_scaled = loom.mul %{msg}, %{weight} : "
+                     f"({M}, {T((edges, 1))}) -> {M}")
+        msg = f"{out}_scaled"
+    lines.append(f"  %{out} = loom.segment_sum %{msg}, %{dst} num_segments = "
+                 f"{GRAPH_NODES} : ({M}, {I}) -> {H}")
+    return "\n".join(lines)
+
+
+def torch_message_passing(h, src, dst, weight=None):
+    """The same in PyTorch: index_select the source rows, scale, index_add_
+    into zeros at the destinations."""
+    msg = h.index_select(0, src)
+    if weight is not None:
+        msg = msg * weight[:, None]
+    return h.new_zeros(h.shape).index_add_(0, dst, msg)
