@@ -37,8 +37,13 @@ fi
 if ! dpkg-query -W -f='${Status}' libclang-rt-22-dev 2>/dev/null | grep -q "install ok installed"; then
   echo "hardening: installing libclang-rt-22-dev (libFuzzer, sanitizer runtimes)"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
-    libclang-rt-22-dev >/dev/null || { step_fail "installing libclang-rt-22-dev"; summary; }
+  # (apt's lists may be absent when every other package was already there.)
+  { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+      libclang-rt-22-dev >/dev/null 2>&1 ||
+    { $SUDO apt-get update -q >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+        libclang-rt-22-dev >/dev/null; }; } ||
+    { step_fail "installing libclang-rt-22-dev"; summary; }
 fi
 
 # --- 1. Sanitizer + fuzzer build of the runtime, and its unit tests --------

@@ -3,7 +3,11 @@
 #   1. the lit suite (dialect, passes, tools, end-to-end) and the GoogleTest
 #      unit tests through lit, on the full build;
 #   2. the runtime-only configuration (no LLVM/MLIR) and its unit tests;
-#   3. the embedding example built against the installed runtime package.
+#   3. the embedding example built against the installed runtime package;
+#   4. scripts/hardening.sh: the runtime built with clang-22, ASan + UBSan and
+#      its libFuzzer targets, its unit tests under the sanitizers, and each
+#      fuzz target for LOOM_FUZZ_SECONDS (default: 60 under CI=true, else 15);
+#      its "N passed, M failed" is added to this script's.
 # Ends with one line: "N passed, M failed". Exit status 0 iff M == 0.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,6 +62,17 @@ else
   step_fail "embedding example"
 fi
 rm -rf "$EMBED_WORK"
+
+echo "== hardening: sanitizer build of the runtime, its tests, fuzzing (scripts/hardening.sh)"
+if [[ "${CI:-}" == "true" ]]; then FUZZ_SECONDS="${LOOM_FUZZ_SECONDS:-60}"; else FUZZ_SECONDS="${LOOM_FUZZ_SECONDS:-15}"; fi
+HARD_OUT="$(mktemp)"
+LOOM_BUILD_DIR="$BUILD" "$ROOT/scripts/hardening.sh" "$FUZZ_SECONDS" 2>&1 | tee "$HARD_OUT" |
+  grep -E "^(PASSED|FAILED|==)|executions|tests (passed|failed)|ERROR: [A-Za-z]+Sanitizer|runtime error:" || true
+hp=$(tail -n 1 "$HARD_OUT" | grep -oE "^[0-9]+ passed" | grep -oE "^[0-9]+")
+hf=$(tail -n 1 "$HARD_OUT" | grep -oE "[0-9]+ failed$" | grep -oE "^[0-9]+")
+if [[ -z "$hp" ]]; then step_fail "scripts/hardening.sh did not finish"; tail -n 20 "$HARD_OUT";
+else passed=$((passed + hp)); failed=$((failed + ${hf:-0})); fi
+rm -f "$HARD_OUT"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
