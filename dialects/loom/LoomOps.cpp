@@ -575,6 +575,85 @@ LogicalResult SegmentSumOp::verify() {
                           "the segment sum");
 }
 
+LogicalResult ScanOp::verify() {
+  if (getSequences().empty())
+    return emitOpError() << "needs at least one sequence to scan";
+  std::optional<int64_t> steps;
+  for (Value seq : getSequences()) {
+    ArrayRef<int64_t> shape = shapeOf(seq);
+    if (shape.empty())
+      return emitOpError() << "sequences are scanned along dimension 0: a "
+                              "scalar cannot be";
+    if (steps && *steps != shape[0])
+      return emitOpError() << "sequences have " << *steps << " and "
+                           << shape[0] << " steps; all must have the same";
+    steps = shape[0];
+  }
+  if (*steps < 1)
+    return emitOpError() << "sequences must have at least one step";
+  size_t carried = getInits().size();
+  if (getNumResults() < carried)
+    return emitOpError() << "has " << getNumResults()
+                         << " results but carries " << carried << " values";
+  for (size_t i = 0; i < carried; ++i)
+    if (getResult(i).getType() != getInits()[i].getType())
+      return emitOpError() << "result " << i << " has type "
+                           << getResult(i).getType() << " but its state is "
+                           << getInits()[i].getType();
+  for (size_t i = carried; i < getNumResults(); ++i) {
+    ArrayRef<int64_t> shape = shapeOf(getResult(i));
+    if (shape.empty() || shape[0] != *steps)
+      return emitOpError() << "per-step result " << i - carried
+                           << " must stack " << *steps
+                           << " steps along dimension 0, got type "
+                           << getResult(i).getType();
+  }
+  return success();
+}
+
+LogicalResult ScanOp::verifyRegions() {
+  Block &body = getBody().front();
+  size_t carried = getInits().size();
+  if (body.getNumArguments() != carried + getSequences().size())
+    return emitOpError() << "body takes " << body.getNumArguments()
+                         << " arguments; expected " << carried
+                         << " states then " << getSequences().size()
+                         << " sequence slices";
+  for (size_t i = 0; i < carried; ++i)
+    if (body.getArgument(i).getType() != getInits()[i].getType())
+      return emitOpError() << "body argument " << i << " has type "
+                           << body.getArgument(i).getType()
+                           << " but its state is " << getInits()[i].getType();
+  for (auto [i, seq] : llvm::enumerate(getSequences())) {
+    auto type = cast<RankedTensorType>(seq.getType());
+    auto slice = RankedTensorType::get(type.getShape().drop_front(),
+                                       type.getElementType());
+    Type arg = body.getArgument(carried + i).getType();
+    if (arg != slice)
+      return emitOpError() << "body argument " << carried + i << " has type "
+                           << arg << " but a step of sequence " << i << " is "
+                           << slice;
+  }
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != getNumResults())
+    return yield.emitOpError()
+           << "yields " << yield.getValues().size() << " values; the scan has "
+           << getNumResults() << " results";
+  for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+    Type expected = getResult(i).getType();
+    if (i >= carried) {
+      auto stacked = cast<RankedTensorType>(expected);
+      expected = RankedTensorType::get(stacked.getShape().drop_front(),
+                                       stacked.getElementType());
+    }
+    if (v.getType() != expected)
+      return yield.emitOpError()
+             << "value " << i << " has type " << v.getType() << "; expected "
+             << expected;
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution and pooling
 //===----------------------------------------------------------------------===//

@@ -534,9 +534,42 @@ def Loom_DispatchOp : Loom_Op<"dispatch", [IsolatedFromAbove,
   let hasVerifier = 1;
 }
 
+def Loom_ScanOp : Loom_Op<"scan", [RecursiveMemoryEffects,
+    AttrSizedOperandSegments]> {
+  let summary = "a loop over a sequence axis carrying state (RNN, GRU, LSTM)";
+  let description = [{
+    Runs its body once per step t = 0 .. T-1 of the `sequences` (each
+    scanned along its dimension 0, of size T). The body's block arguments
+    are the carried state (initially `inits`), then the step's slice of
+    each sequence (dimension 0 dropped). It yields the next state, then
+    any per-step outputs. The results are the final state, then each
+    per-step output stacked along a new dimension 0 of size T.
+    ```mlir
+    %hT, %hs = loom.scan init(%h0 : tensor<4x8xf32>)
+                         over(%xs : tensor<16x4x3xf32>) {
+    ^bb0(%h: tensor<4x8xf32>, %x: tensor<4x3xf32>):
+      ...
+      loom.yield %hn, %hn : tensor<4x8xf32>, tensor<4x8xf32>
+    } -> tensor<4x8xf32>, tensor<16x4x8xf32>
+    ```
+    It lowers to an `scf.for` whose body is the step's fused kernels.
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inits,
+                       Variadic<AnyRankedTensor>:$sequences);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `init` `(` ($inits^ `:` type($inits))? `)`
+    `over` `(` $sequences `:` type($sequences) `)` $body attr-dict
+    `->` type($results)
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
 def Loom_YieldOp : Loom_Op<"yield", [Pure, Terminator,
-    HasParent<"DispatchOp">]> {
-  let summary = "returns the results of a dispatch region";
+    ParentOneOf<["DispatchOp", "ScanOp"]>]> {
+  let summary = "returns the results of a dispatch region or a scan step";
   let arguments = (ins Variadic<AnyRankedTensor>:$values);
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -1091,6 +1092,81 @@ struct AvgPoolToLinalg : OpConversionPattern<AvgPool2DOp> {
 // The pass
 //===----------------------------------------------------------------------===//
 
+/// loom.scan as an scf.for over the steps carrying the state and the
+/// stacked per-step outputs: each step slices the sequences, runs a copy of
+/// the body (loom ops, converted with the rest) and inserts its outputs at
+/// the step's row. The loop is a kernel root of its own (one workgroup);
+/// the body's ops are tiled and vectorized inside it.
+struct ScanToLoop : OpRewritePattern<ScanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScanOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    int64_t steps = tensorType(op.getSequences()[0]).getDimSize(0);
+    size_t carried = op.getInits().size();
+    SmallVector<Value> iterInits(op.getInits());
+    for (Value r : op.getResults().drop_front(carried)) {
+      RankedTensorType t = tensorType(r);
+      iterInits.push_back(
+          emptyTensor(rewriter, loc, t.getShape(), t.getElementType()));
+    }
+    Block &body = op.getBody().front();
+    auto yield = cast<YieldOp>(body.getTerminator());
+    Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value ub = arith::ConstantIndexOp::create(rewriter, loc, steps);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    auto rowSlice = [&](OpBuilder &b, Value step, RankedTensorType full,
+                        SmallVector<OpFoldResult> &offsets,
+                        SmallVector<OpFoldResult> &sizes,
+                        SmallVector<OpFoldResult> &strides) {
+      offsets.assign(full.getRank(), b.getIndexAttr(0));
+      offsets[0] = step;
+      sizes.clear();
+      sizes.push_back(b.getIndexAttr(1));
+      for (int64_t d : full.getShape().drop_front())
+        sizes.push_back(b.getIndexAttr(d));
+      strides.assign(full.getRank(), b.getIndexAttr(1));
+    };
+    auto loop = scf::ForOp::create(
+        rewriter, loc, lb, ub, one, iterInits,
+        [&](OpBuilder &b, Location l, Value step, ValueRange iter) {
+          IRMapping map;
+          for (size_t i = 0; i < carried; ++i)
+            map.map(body.getArgument(i), iter[i]);
+          SmallVector<OpFoldResult> offsets, sizes, strides;
+          for (auto [j, seq] : llvm::enumerate(op.getSequences())) {
+            RankedTensorType full = tensorType(seq);
+            rowSlice(b, step, full, offsets, sizes, strides);
+            auto sliceType = cast<RankedTensorType>(
+                body.getArgument(carried + j).getType());
+            map.map(body.getArgument(carried + j),
+                    tensor::ExtractSliceOp::create(b, l, sliceType, seq,
+                                                   offsets, sizes, strides));
+          }
+          for (Operation &inner : body.without_terminator())
+            b.clone(inner, map);
+          SmallVector<Value> next;
+          for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+            Value value = map.lookupOrDefault(v);
+            if (i < carried) {
+              // Written back into the state's own buffer once the step has
+              // read it (bufferization keeps loop state in place).
+              next.push_back(linalg::CopyOp::create(b, l, value, iter[i])
+                                 .getResult(0));
+              continue;
+            }
+            RankedTensorType full = tensorType(iter[i]);
+            rowSlice(b, step, full, offsets, sizes, strides);
+            next.push_back(tensor::InsertSliceOp::create(
+                b, l, value, iter[i], offsets, sizes, strides));
+          }
+          scf::YieldOp::create(b, l, next);
+        });
+    rewriter.replaceOp(op, loop.getResults());
+    return success();
+  }
+};
+
 struct LoomToLinalgPass
     : public loom::impl::LoomToLinalgBase<LoomToLinalgPass> {
   void runOnOperation() override {
@@ -1098,6 +1174,7 @@ struct LoomToLinalgPass
     {
       RewritePatternSet patterns(ctx);
       populateLoomDecompositionPatterns(patterns);
+      patterns.add<ScanToLoop>(ctx);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
         return signalPassFailure();
     }

@@ -586,3 +586,47 @@ module {
     }
   }
 }
+
+// -----
+
+func.func @scan_steps(%h0: tensor<3xf32>, %a: tensor<5x3xf32>, %b: tensor<4x3xf32>) {
+  // expected-error @+1 {{'loom.scan' op sequences have 5 and 4 steps; all must have the same}}
+  %0 = loom.scan init(%h0 : tensor<3xf32>) over(%a, %b : tensor<5x3xf32>, tensor<4x3xf32>) {
+  ^bb0(%h: tensor<3xf32>, %x: tensor<3xf32>, %y: tensor<3xf32>):
+    loom.yield %h : tensor<3xf32>
+  } -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scan_block_args(%h0: tensor<3xf32>, %a: tensor<5x3xf32>) {
+  // expected-error @+1 {{'loom.scan' op body argument 1 has type 'tensor<4xf32>' but a step of sequence 0 is 'tensor<3xf32>'}}
+  %0 = loom.scan init(%h0 : tensor<3xf32>) over(%a : tensor<5x3xf32>) {
+  ^bb0(%h: tensor<3xf32>, %x: tensor<4xf32>):
+    loom.yield %h : tensor<3xf32>
+  } -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scan_stacked(%h0: tensor<3xf32>, %a: tensor<5x3xf32>) {
+  // expected-error @+1 {{'loom.scan' op per-step result 0 must stack 5 steps along dimension 0, got type 'tensor<4x3xf32>'}}
+  %0:2 = loom.scan init(%h0 : tensor<3xf32>) over(%a : tensor<5x3xf32>) {
+  ^bb0(%h: tensor<3xf32>, %x: tensor<3xf32>):
+    loom.yield %h, %x : tensor<3xf32>, tensor<3xf32>
+  } -> tensor<3xf32>, tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @scan_yield(%h0: tensor<3xf32>, %a: tensor<5x3xf32>) {
+  %0 = loom.scan init(%h0 : tensor<3xf32>) over(%a : tensor<5x3xf32>) {
+  ^bb0(%h: tensor<3xf32>, %x: tensor<3xf32>):
+    // expected-error @+1 {{'loom.yield' op yields 2 values; the scan has 1 results}}
+    loom.yield %h, %x : tensor<3xf32>, tensor<3xf32>
+  } -> tensor<3xf32>
+  return
+}

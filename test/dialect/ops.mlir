@@ -193,3 +193,18 @@ func.func @dispatch(%x: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %0 : tensor<4xf32>
 }
+
+// CHECK-LABEL: func @scan
+func.func @scan(%h0: tensor<2x3xf32>, %xs: tensor<5x2x4xf32>, %w: tensor<4x3xf32>) -> (tensor<2x3xf32>, tensor<5x2x3xf32>) {
+  // CHECK: %{{.*}}:2 = loom.scan init(%{{.*}} : tensor<2x3xf32>) over(%{{.*}} : tensor<5x2x4xf32>) {
+  // CHECK: ^bb0(%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<2x4xf32>):
+  // CHECK:   loom.yield %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2x3xf32>
+  // CHECK: } -> tensor<2x3xf32>, tensor<5x2x3xf32>
+  %hT, %hs = loom.scan init(%h0 : tensor<2x3xf32>) over(%xs : tensor<5x2x4xf32>) {
+  ^bb0(%h: tensor<2x3xf32>, %x: tensor<2x4xf32>):
+    %a = loom.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+    %s = loom.add %a, %h : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+    loom.yield %s, %s : tensor<2x3xf32>, tensor<2x3xf32>
+  } -> tensor<2x3xf32>, tensor<5x2x3xf32>
+  return %hT, %hs : tensor<2x3xf32>, tensor<5x2x3xf32>
+}

@@ -268,3 +268,27 @@ func.func @segment_sum(%m: tensor<5x2x3xf32>, %dst: tensor<5xi32>) -> tensor<4x2
   %0 = loom.segment_sum %m, %dst num_segments = 4 : (tensor<5x2x3xf32>, tensor<5xi32>) -> tensor<4x2x3xf32>
   return %0 : tensor<4x2x3xf32>
 }
+
+// -----
+
+// loom.scan: an scf.for over the steps; each step slices the sequence,
+// runs the body's ops (converted), copies the new state into the carried
+// one and inserts the step's output at its row.
+// CHECK-LABEL: func @scan
+// CHECK: %[[OUT:.*]] = tensor.empty() : tensor<5x2x3xf32>
+// CHECK: %[[LOOP:.*]]:2 = scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[H:.*]] = %arg0, %[[HS:.*]] = %[[OUT]]) -> (tensor<2x3xf32>, tensor<5x2x3xf32>)
+// CHECK:   %[[X:.*]] = tensor.extract_slice %arg1[%[[T]], 0, 0] [1, 2, 4] [1, 1, 1] : tensor<5x2x4xf32> to tensor<2x4xf32>
+// CHECK:   linalg.matmul ins(%[[X]], %arg2
+// CHECK:   %[[NEW:.*]] = linalg.copy ins(%{{.*}} : tensor<2x3xf32>) outs(%[[H]] : tensor<2x3xf32>)
+// CHECK:   %[[ROW:.*]] = tensor.insert_slice %{{.*}} into %[[HS]][%[[T]], 0, 0] [1, 2, 3] [1, 1, 1]
+// CHECK:   scf.yield %[[NEW]], %[[ROW]]
+// CHECK: return %[[LOOP]]#0, %[[LOOP]]#1
+func.func @scan(%h0: tensor<2x3xf32>, %xs: tensor<5x2x4xf32>, %w: tensor<4x3xf32>) -> (tensor<2x3xf32>, tensor<5x2x3xf32>) {
+  %hT, %hs = loom.scan init(%h0 : tensor<2x3xf32>) over(%xs : tensor<5x2x4xf32>) {
+  ^bb0(%h: tensor<2x3xf32>, %x: tensor<2x4xf32>):
+    %a = loom.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+    %s = loom.add %a, %h : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+    loom.yield %s, %s : tensor<2x3xf32>, tensor<2x3xf32>
+  } -> tensor<2x3xf32>, tensor<5x2x3xf32>
+  return %hT, %hs : tensor<2x3xf32>, tensor<5x2x3xf32>
+}
