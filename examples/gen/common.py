@@ -79,11 +79,14 @@ def to_torch(arrays, dtype):
 
 
 def torch_reference(forward, params, inputs):
-    """forward() in float64, the result as a float32 numpy array."""
+    """forward() in float64, the result as a float32 numpy array (a tuple
+    of them if forward() returns a tuple)."""
     import torch
     with torch.no_grad():
         y = forward(to_torch(params, torch.float64),
                     *to_torch(inputs, torch.float64))
+    if isinstance(y, tuple):
+        return tuple(t.numpy().astype(np.float32) for t in y)
     return y.numpy().astype(np.float32)
 
 
@@ -138,8 +141,10 @@ def export_onnx(forward, params, inputs, name, input_names, output_names):
 
     path = os.path.join(EXAMPLES, "onnx", name + ".onnx")
     warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-    torch.onnx.export(Model().eval(), tuple(to_torch(inputs, torch.float32)),
-                      path, input_names=input_names,
+    model, xs = Model().eval(), tuple(to_torch(inputs, torch.float32))
+    with torch.no_grad():
+        model(*xs)  # builds what forward() caches outside the trace
+    torch.onnx.export(model, xs, path, input_names=input_names,
                       output_names=output_names, opset_version=17)
     return path
 
