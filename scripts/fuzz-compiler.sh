@@ -19,10 +19,11 @@
 #
 #   LOOM_BUILD_DIR   base of the build folders (default: ./build); this
 #                    script builds in "$LOOM_BUILD_DIR-fuzz-compiler"
+#   LOOM_FUZZ_COMPILER_BUILD_DIR   that build folder itself, if given
 #   JOBS             parallel build jobs (default: the number of CPUs)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="${LOOM_BUILD_DIR:-$ROOT/build}-fuzz-compiler"
+BUILD="${LOOM_FUZZ_COMPILER_BUILD_DIR:-${LOOM_BUILD_DIR:-$ROOT/build}-fuzz-compiler}"
 FUZZ_SECONDS="${1:-300}"
 shift || true
 TARGETS=("$@")
@@ -115,8 +116,8 @@ export ASAN_OPTIONS="detect_leaks=0:detect_container_overflow=0:abort_on_error=0
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 for target in "${TARGETS[@]}"; do
   case $target in
-    onnx_importer) seeds="$WORK/onnx-seeds"; dict=() ;;
-    mlir_frontend) seeds="$WORK/mlir-seeds"; dict=() ;;
+    onnx_importer) seeds="$WORK/onnx-seeds" ;;
+    mlir_frontend) seeds="$WORK/mlir-seeds" ;;
     *) step_fail "unknown target $target"; continue ;;
   esac
   corpus="$BUILD/corpus/$target"
@@ -132,7 +133,6 @@ for target in "${TARGETS[@]}"; do
     -max_len=65536 -artifact_prefix="$ARTIFACTS/$target-" >"$log" 2>&1
   rc=$?
   after=$(ls "$ARTIFACTS" | grep -c "^$target-" || true)
-  execs=$(grep -oE "exec/s: [0-9]+|execs: [0-9]+" "$log" | tail -1)
   last=$(grep -E "^#[0-9]+" "$log" | tail -1)
   crashes=$(grep -oE "crashes: [0-9]+" "$log" | tail -1)
   echo "$target: ${last:-no stats} (${crashes:-crashes: 0}); $((after - before)) new artifacts, exit status $rc"
