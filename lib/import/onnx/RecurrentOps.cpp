@@ -1,10 +1,12 @@
 //===- RecurrentOps.cpp - ONNX RNN, GRU and LSTM --------------------------===//
 //
-// The sequence length is static, so a recurrence is unrolled: the input
-// projection X W^T + Wb of every step is one matmul, then each step adds
-// H R^T + Rb and applies the gates. Steps past a batch element's
-// sequence_lens keep its state and output zeros. Unrolling costs ops
-// proportional to the sequence length.
+// Each direction of a recurrence becomes one loom.scan: the input
+// projection X W^T + Wb of every step is one matmul before the loop (the
+// scanned sequence, reversed for the reverse direction), and the scan's
+// body adds H R^T + Rb and applies the gates, carrying H (and C for the
+// LSTM). With sequence_lens a second scanned sequence masks the batch
+// elements whose sequence has ended: they keep their state and output
+// zeros. The op count does not grow with the sequence length.
 //
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
@@ -205,6 +207,10 @@ LogicalResult importRecurrent(NodeImporter &n) {
                   ? (initC ? direction(n, initC, d)
                            : n.splat(et, 0, {batch, hidden}))
                   : Value();
+    // GRU without linear_before_reset: (r * H) R_h^T, R_h^T hoisted.
+    Value rhT = cell == Cell::GRU && !linearBeforeReset
+                    ? n.transpose(gate(n, rd, 2, hidden, 0), {1, 0})
+                    : Value();
     Value pi, po, pf;
     if (peep) {
       Value pd = direction(n, peep, d);
@@ -212,11 +218,38 @@ LogicalResult importRecurrent(NodeImporter &n) {
       po = gate(n, pd, 1, hidden, 0);
       pf = gate(n, pd, 2, hidden, 0);
     }
-    SmallVector<Value> steps(seq);
-    for (int64_t s = 0; s < seq; ++s) {
-      int64_t t = reverse[d] ? seq - 1 - s : s;
-      Value xt = n.reshape(n.sliceAxis(xw, 0, t, t + 1),
-                           {batch, gates * hidden});
+    // The scanned sequences: every step's input projection, then (with
+    // sequence_lens) whether each batch element is still live at the step.
+    SmallVector<Value> seqs{xw};
+    if (seqLens) {
+      Type lt = elementTypeOf(seqLens);
+      Value steps = n.iota(lt, seq, 0, 2);        // [seq, 1]
+      Value lens = n.reshape(seqLens, {1, batch}); // [1, batch]
+      seqs.push_back(n.reshape(n.compare(ComparePredicate::gt, lens, steps),
+                               {seq, batch, 1}));
+    }
+    if (reverse[d])
+      seqs[0] = n.reverse(seqs[0], 0);
+    SmallVector<Value> inits{h};
+    if (c)
+      inits.push_back(c);
+    auto stateType = RankedTensorType::get({batch, hidden}, et);
+    SmallVector<Type> resultTypes(inits.size(), stateType);
+    resultTypes.push_back(RankedTensorType::get({seq, batch, hidden}, et));
+    auto scan = ScanOp::create(n.b, n.loc, resultTypes, inits, seqs);
+    Block *block = &scan.getBody().emplaceBlock();
+    for (Value v : inits)
+      block->addArgument(v.getType(), n.loc);
+    for (Value v : seqs)
+      block->addArgument(
+          RankedTensorType::get(shapeOf(v).drop_front(), elementTypeOf(v)),
+          n.loc);
+    {
+      OpBuilder::InsertionGuard guard(n.b);
+      n.b.setInsertionPointToStart(block);
+      h = block->getArgument(0);
+      c = c ? block->getArgument(1) : Value();
+      Value xt = block->getArgument(inits.size());
       Value hr = n.matmul(h, rdT);
       Value hNew, cNew;
       if (cell == Cell::RNN) {
@@ -245,8 +278,7 @@ LogicalResult importRecurrent(NodeImporter &n) {
             hh = n.add(hh, rbPart(2));
           hPre = n.add(part(xt, 2), n.mul(rg, hh));
         } else {
-          Value rh = n.matmul(n.mul(rg, h),
-                              n.transpose(gate(n, rd, 2, hidden, 0), {1, 0}));
+          Value rh = n.matmul(n.mul(rg, h), rhT);
           hPre = n.add(part(xt, 2), rh);
           if (rb)
             hPre = n.add(hPre, rbPart(2));
@@ -278,19 +310,24 @@ LogicalResult importRecurrent(NodeImporter &n) {
       Value y = hNew;
       if (seqLens) {
         // Batch elements whose sequence ended keep their state.
-        Value live = n.compare(ComparePredicate::gt, seqLens,
-                               n.splat(elementTypeOf(seqLens), t));
-        live = n.reshape(live, {batch, 1});
+        Value live = block->getArgument(inits.size() + 1);
         hNew = n.select(live, hNew, h);
         if (cNew)
           cNew = n.select(live, cNew, c);
         y = n.select(live, hNew, n.splat(et, 0));
       }
-      h = hNew;
-      c = cNew;
-      steps[t] = n.reshape(y, {1, 1, batch, hidden});
-    }
-    ys.push_back(n.concat(steps, 0));
+      SmallVector<Value> yields{hNew};
+      if (cNew)
+        yields.push_back(cNew);
+      yields.push_back(y);
+      YieldOp::create(n.b, n.loc, yields);
+      }
+    h = scan.getResult(0);
+    c = c ? scan.getResult(1) : Value();
+    Value stacked = scan.getResults().back();
+    if (reverse[d])
+      stacked = n.reverse(stacked, 0);
+    ys.push_back(n.reshape(stacked, {seq, 1, batch, hidden}));
     hs.push_back(n.reshape(h, {1, batch, hidden}));
     if (c)
       cs.push_back(n.reshape(c, {1, batch, hidden}));
