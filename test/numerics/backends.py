@@ -74,12 +74,6 @@ KNOWN_EXCEPTIONS = {
     ("kan", "vulkan"): "wrong numbers on Vulkan (lavapipe): the fused "
                        "two-matmul kernel is miscompiled (see e2e "
                        "test/e2e/models/kan.test, CPU only)",
-    ("gcn", "vulkan"): "wrong numbers on lavapipe: loom.segment_sum runs as "
-                       "one single-invocation kernel and llvmpipe stops a "
-                       "shader's loops after 65535 iterations (rows past "
-                       "~490 dropped); see test/e2e/models/gcn-vulkan.test",
-    ("gin", "vulkan"): "wrong numbers on lavapipe: the same segment_sum "
-                       "loop limit; see test/e2e/models/gin-vulkan.test",
 }
 
 # Backends not run for a model, with the reason.

@@ -304,6 +304,15 @@ public:
   KernelDistributor(func::FuncOp kernel, const GpuLimits &limits)
       : kernel(kernel), limits(limits), rewriter(kernel.getContext()) {}
 
+  /// A kernel computed by a sequential loop (no tileable root): every
+  /// invocation runs the loop, and each iteration's tensor ops are spread
+  /// over the invocations (one element each, a barrier after each op), so
+  /// an invocation runs the loop's trip count rather than all of its work.
+  LogicalResult applyToLoop(int64_t workgroupSize) {
+    threads = workgroupSize;
+    return distributeLeftovers();
+  }
+
   LogicalResult apply(GpuStrategy strategy, const GpuTilePlan &plan) {
     TilingInterface root = findRoot(kernel);
     if (!root)
@@ -316,6 +325,8 @@ public:
       break;
     case GpuStrategy::Serial:
       return success();
+    case GpuStrategy::LoopInvocations:
+      return failure(); // kernels without a root: applyToLoop
     case GpuStrategy::Simt:
       applied = distributeSimt(root, plan);
       break;
@@ -666,6 +677,12 @@ struct LoomGpuDistributePass
     }
   }
 
+  static bool hasSequentialLoop(func::FuncOp kernel) {
+    return llvm::any_of(kernel.getBody().front(), [](Operation &op) {
+      return isa<scf::ForOp>(op);
+    });
+  }
+
   /// Tries the candidate strategies on clones of `kernel` and keeps the
   /// first that applies; a kernel none applies to runs as one invocation.
   void distribute(func::FuncOp kernel, const GpuLimits &limits) {
@@ -693,6 +710,18 @@ struct LoomGpuDistributePass
         kernel.emitWarning() << "kernel '" << kernel.getName()
                              << "' could not be tiled for the GPU; it runs as "
                                 "a single invocation";
+    } else if (!root && hasSequentialLoop(kernel)) {
+      OpBuilder b(kernel);
+      auto clone = cast<func::FuncOp>(b.clone(*kernel));
+      if (succeeded(
+              KernelDistributor(clone, limits).applyToLoop(limits.maxThreads))) {
+        kernel.erase();
+        kernel = clone;
+        chosen = GpuStrategy::LoopInvocations;
+        threads = limits.maxThreads;
+      } else {
+        clone.erase();
+      }
     }
     kernel->setAttr(kGpuStrategyAttrName,
                     StringAttr::get(ctx, gpuStrategyName(chosen)));

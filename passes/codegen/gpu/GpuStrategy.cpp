@@ -14,6 +14,7 @@ const char *gpuStrategyName(GpuStrategy strategy) {
   case GpuStrategy::SharedMemoryContraction: return "shared-memory-contraction";
   case GpuStrategy::TreeReduction: return "tree-reduction";
   case GpuStrategy::RowReduction: return "row-reduction";
+  case GpuStrategy::LoopInvocations: return "loop-invocations";
   }
   return "?";
 }

@@ -30,6 +30,9 @@ enum class GpuStrategy {
   SharedMemoryContraction,
   TreeReduction,
   RowReduction,
+  /// A sequential loop (loom.scan, loom.segment_sum) run by every
+  /// invocation, the tensor ops of each iteration spread over them.
+  LoopInvocations,
 };
 
 const char *gpuStrategyName(GpuStrategy strategy);
