@@ -283,6 +283,11 @@ LogicalResult importConv(NodeImporter &n) {
   if (sp < 1 || sp > 3)
     return n.unsupported(std::to_string(sp) +
                          "-D convolution is not supported (1-D to 3-D)");
+  if (rankOf(weight) != rankOf(x))
+    return n.unsupported("the weight has rank " +
+                         std::to_string(rankOf(weight)) +
+                         " but the input has rank " +
+                         std::to_string(rankOf(x)));
   ArrayRef<int64_t> kernel = shapeOf(weight).drop_front(2);
   if (failed(checkKernelShape(n, kernel)))
     return failure();
@@ -306,6 +311,10 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   if (sp < 1 || sp > 3)
     return n.unsupported(std::to_string(sp) +
                          "-D transposed convolution is not supported");
+  if (ws.size() != xs.size())
+    return n.unsupported("the weight has rank " + std::to_string(ws.size()) +
+                         " but the input has rank " +
+                         std::to_string(xs.size()));
   ArrayRef<int64_t> kernel = ws.drop_front(2);
   if (failed(checkKernelShape(n, kernel)))
     return failure();
@@ -323,6 +332,19 @@ LogicalResult importConvTranspose(NodeImporter &n) {
     pads.assign(2 * sp, 0);
   if (outPad.empty())
     outPad.assign(sp, 0);
+  auto lengthOk = [&](const std::vector<int64_t> &v, int64_t expected) {
+    return static_cast<int64_t>(v.size()) == expected;
+  };
+  if (!lengthOk(strides, sp) || !lengthOk(dilations, sp) ||
+      !lengthOk(pads, 2 * sp) || !lengthOk(outPad, sp) ||
+      (!outShape.empty() && static_cast<int64_t>(outShape.size()) < sp))
+    return n.unsupported(
+        "strides (" + std::to_string(strides.size()) + "), dilations (" +
+        std::to_string(dilations.size()) + "), pads (" +
+        std::to_string(pads.size()) + "), output_padding (" +
+        std::to_string(outPad.size()) + ") or output_shape (" +
+        std::to_string(outShape.size()) + ") do not match the " +
+        std::to_string(sp) + " spatial dimensions (pads: twice that)");
   std::string autoPad = n.attrString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
       autoPad != "SAME_LOWER")

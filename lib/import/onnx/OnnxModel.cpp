@@ -376,6 +376,61 @@ bool bindInputShape(onnx::GraphProto &graph, const std::string &name,
   return false;
 }
 
+/// Checks, before libonnx's shape inference and version converter run, what
+/// they would crash on: graph outputs nothing defines, and convolutions
+/// whose input or weight ranks (where known from the graph's inputs,
+/// initializers and value_info) cannot be a convolution's.
+bool precheckGraph(const onnx::GraphProto &g, std::string &error) {
+  std::set<std::string> defined;
+  std::map<std::string, int> ranks;
+  auto noteType = [&](const onnx::ValueInfoProto &v) {
+    defined.insert(v.name());
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+      ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  };
+  for (const auto &in : g.input())
+    noteType(in);
+  for (const auto &init : g.initializer()) {
+    defined.insert(init.name());
+    ranks[init.name()] = init.dims_size();
+  }
+  for (const auto &v : g.value_info())
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+      ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  for (const auto &node : g.node()) {
+    for (const auto &out : node.output())
+      defined.insert(out);
+    bool conv = node.domain().empty() &&
+                (node.op_type() == "Conv" || node.op_type() == "ConvTranspose");
+    if (!conv || node.input_size() < 2)
+      continue;
+    auto rank = [&](const std::string &name) {
+      auto it = ranks.find(name);
+      return it == ranks.end() ? -1 : it->second;
+    };
+    int x = rank(node.input(0)), w = rank(node.input(1));
+    std::string where = "node '" + node.name() + "' (" + node.op_type() + ")";
+    if (x >= 0 && x < 3) {
+      error = where + ": input X has rank " + std::to_string(x) +
+              "; a convolution's input is N x C x spatial dims (rank >= 3)";
+      return false;
+    }
+    if (x >= 0 && w >= 0 && w != x) {
+      error = where + ": the weight has rank " + std::to_string(w) +
+              " but the input has rank " + std::to_string(x);
+      return false;
+    }
+  }
+  for (const auto &out : g.output())
+    if (!defined.count(out.name())) {
+      error = "graph output '" + out.name() +
+              "' is not produced by any node and is not a graph input or "
+              "initializer";
+      return false;
+    }
+  return true;
+}
+
 bool loadImpl(const std::string &path, const LoadOptions &options,
               Graph &graph, std::string &error) {
   bool readOk = true;
@@ -404,6 +459,11 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
     error = std::string("the model fails the ONNX checker: ") + e.what();
     return false;
   }
+
+  // What libonnx's shape inference and version converter would crash on
+  // (the checker lets it through): reported here, before either runs.
+  if (!precheckGraph(model.graph(), error))
+    return false;
 
   int64_t opset = -1;
   for (const auto &imp : model.opset_import()) {

@@ -103,6 +103,15 @@ LogicalResult importRecurrent(NodeImporter &n) {
   Value x = n.input(0);
   if (failed(n.requireFloat(0)))
     return failure();
+  // X [seq, batch, input] (or batch first), W [dirs, gates*hidden, input],
+  // R [dirs, gates*hidden, hidden]: ranks first, shapes read below.
+  for (auto [i, name] : {std::pair<unsigned, const char *>{0, "X"},
+                         {1, "W"},
+                         {2, "R"}})
+    if (rankOf(n.input(i)) != 3)
+      return n.unsupported(std::string(name) + " has shape " +
+                           formatShape(shapeOf(n.input(i))) +
+                           "; it must have rank 3");
   Type et = elementTypeOf(x);
   bool batchFirst = n.attrInt("layout", 0) != 0;
   if (batchFirst)
