@@ -41,7 +41,15 @@ struct LoomCpuDistributePass
       TilingInterface root = findRoot(kernel);
       if (!root)
         continue;
-      SmallVector<int64_t> tiles = workgroupTileSizes(root, limits);
+      // Kernels that fuse a reduction into an elementwise root (softmax,
+      // norms) materialize per-tile intermediates: small tiles.
+      DistributionLimits kernelLimits = limits;
+      kernel.walk([&](linalg::LinalgOp op) {
+        if (op.getOperation() != root.getOperation() &&
+            op.getNumReductionLoops() > 0 && !linalg::isaContractionOpInterface(op))
+          kernelLimits.maxTileElements = 8192;
+      });
+      SmallVector<int64_t> tiles = workgroupTileSizes(root, kernelLimits);
       if (tiles.empty())
         continue;
       IRRewriter rewriter(ctx);

@@ -71,8 +71,11 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   bool matmul = matmulDims(op).has_value();
   int64_t maxWorkgroups =
       matmul ? limits.maxWorkgroups : 8 * limits.maxWorkgroups;
-  int64_t desired = std::clamp<int64_t>(work / limits.minWorkPerWorkgroup, 1,
-                                        maxWorkgroups);
+  int64_t wanted = work / limits.minWorkPerWorkgroup;
+  if (!matmul && limits.maxTileElements > 0)
+    wanted = std::max(wanted, (work + limits.maxTileElements - 1) /
+                                  limits.maxTileElements);
+  int64_t desired = std::clamp<int64_t>(wanted, 1, maxWorkgroups);
   if (desired <= 1)
     return {};
 

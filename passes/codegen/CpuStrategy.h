@@ -14,6 +14,11 @@ namespace loom {
 struct DistributionLimits {
   int64_t minWorkPerWorkgroup = 65536;
   int64_t maxWorkgroups = 64;
+  /// When > 0, the largest workgroup tile (elements of the root) of a
+  /// non-matmul kernel: kernels whose fused ops keep per-tile intermediates
+  /// (softmax, norms) keep them small enough for the cache and the heap's
+  /// fast path.
+  int64_t maxTileElements = 0;
 };
 
 /// Workgroup tile size per loop of `op` (0 = not tiled). At most three

@@ -172,9 +172,47 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
+/// Vector width of the reduction split below.
+constexpr int64_t kReductionVector = 128;
+
+/// A reduction along the innermost loop (a row max or sum) is split into a
+/// vertical reduction into kReductionVector partial results (vector
+/// registers accumulate across the row) and one horizontal reduction of
+/// them per row, instead of a horizontal reduction per vector.
+void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter) {
+  SmallVector<linalg::LinalgOp> candidates;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 ||
+        op.getNumReductionLoops() != 1 ||
+        linalg::isaContractionOpInterface(op))
+      return;
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    if (iterators.back() != utils::IteratorType::reduction ||
+        ShapedType::isDynamic(bounds.back()) ||
+        bounds.back() < 2 * kReductionVector ||
+        bounds.back() % kReductionVector != 0)
+      return;
+    candidates.push_back(op);
+  });
+  for (linalg::LinalgOp op : candidates) {
+    rewriter.setInsertionPoint(op);
+    unsigned outRank =
+        cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
+    (void)linalg::splitReduction(rewriter, op, [&](linalg::LinalgOp) {
+      linalg::SplitReductionOptions options;
+      options.ratio = kReductionVector;
+      options.index = outRank;
+      options.innerParallel = true;
+      return options;
+    });
+  }
+}
+
 void vectorizeKernel(func::FuncOp kernel) {
   MLIRContext *ctx = kernel.getContext();
   IRRewriter rewriter(ctx);
+  splitInnermostReductions(kernel, rewriter);
   SmallVector<Operation *> ops;
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   llvm::SetVector<StringRef> scalar;

@@ -56,3 +56,18 @@ func.func @main(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x
   %0 = loom.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// A reduction along the innermost loop is split: vector registers
+// accumulate 128 partial sums across the row (vertical adds), then one
+// horizontal reduction per row.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK-NOT: loom.scalar_ops
+// CHECK: scf.for {{.*}} -> (vector<1x128xf32>)
+// CHECK:   arith.addf %{{.*}}, %{{.*}} : vector<1x128xf32>
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x128xf32> to vector<1xf32>
+func.func @main(%x: tensor<4x512xf32>) -> tensor<4xf32> {
+  %0 = loom.reduce_sum %x [1] : tensor<4x512xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
