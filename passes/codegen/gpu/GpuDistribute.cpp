@@ -310,6 +310,10 @@ public:
   /// an invocation runs the loop's trip count rather than all of its work.
   LogicalResult applyToLoop(int64_t workgroupSize) {
     threads = workgroupSize;
+    // No trees inside the loop: their partial results would take workgroup
+    // memory at every step (a step's matmul [4, 384] over k = 128 needs
+    // [4, 384, 128] partials); each invocation sums its own outputs.
+    treeReductions = false;
     return distributeLeftovers();
   }
 
@@ -531,7 +535,7 @@ private:
       // Long reductions (a row of a softmax) get a tree; the rest one
       // output element per invocation.
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op.getOperation());
-      if (linalgOp && linalgOp.getNumDpsInits() == 1 &&
+      if (treeReductions && linalgOp && linalgOp.getNumDpsInits() == 1 &&
           linalgOp.getNumReductionLoops() > 0) {
         SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
         SmallVector<utils::IteratorType> iterators =
@@ -563,6 +567,7 @@ private:
   GpuLimits limits;
   IRRewriter rewriter;
   int64_t threads = 1;
+  bool treeReductions = true;
 };
 
 /// A plan for row kernels: an elementwise root over [..., rows, L] whose
