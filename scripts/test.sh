@@ -29,7 +29,8 @@ fi
 echo "== lit: $BUILD/test $BUILD/test/unit"
 LIT_OUT="$(mktemp)"
 "$LIT" -sv --no-progress-bar "$BUILD/test" "$BUILD/test/unit" 2>&1 | tee "$LIT_OUT" | grep -E "^(FAIL|XPASS|UNRESOLVED|TIMEOUT)|^\*\*\*\*|Total Discovered|^  [A-Z]" || true
-count() { grep -E "^  $1:" "$LIT_OUT" | sed -E 's/^  [^:]*: *([0-9]+).*/\1/' | tail -1; }
+# lit pads the labels when several kinds appear ("  Passed           : 284").
+count() { grep -E "^  $1 *:" "$LIT_OUT" | sed -E 's/^  [^:]*: *([0-9]+).*/\1/' | tail -1; }
 p=$(count "Passed"); xf=$(count "Expectedly Failed"); f=$(count "Failed"); u=$(count "Unresolved"); xp=$(count "Unexpectedly Passed"); t=$(count "Timed Out")
 passed=$((passed + ${p:-0} + ${xf:-0}))
 failed=$((failed + ${f:-0} + ${u:-0} + ${xp:-0} + ${t:-0}))
