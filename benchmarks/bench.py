@@ -18,7 +18,22 @@ import math
 import os
 import sys
 
-import numpy as np
+
+def _threads_from_argv(argv):
+    for i, a in enumerate(argv):
+        if a.startswith("--threads="):
+            return a.split("=", 1)[1]
+        if a == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+    return str(os.cpu_count())
+
+
+# OpenBLAS (numpy) and OpenMP read their thread counts when they load: set
+# them before numpy is imported so the peers use --threads too.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_var, _threads_from_argv(sys.argv))
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
