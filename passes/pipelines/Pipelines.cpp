@@ -38,6 +38,9 @@ void buildLoomCpuKernelPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
   buildLoomFrontendPipeline(pm, options);
   pm.addPass(createLoomCpuDistribute());
+  // Producers fused into several consumers of a tile (softmax's max and
+  // exp) are cloned per consumer: one copy each.
+  pm.addPass(createCSEPass());
   pm.addPass(createLoomCpuVectorize());
   pm.addPass(createLoomCpuBufferize());
   pm.addPass(createLoomMapWorkgroups());
