@@ -217,12 +217,20 @@ SmallVector<SmallVector<Operation *>> formGroups(func::FuncOp fn) {
     groups.push_back({root});
     groupOf[root] = id;
     SmallVector<Operation *> worklist = {root};
+    auto isContraction = [](Operation *op) {
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      return linalgOp && linalg::isaContractionOpInterface(linalgOp);
+    };
+    // One contraction per kernel: two products in one workgroup tile (an
+    // epilogue adding two matmuls) cannot be tiled as a matmul.
+    bool hasContraction = isContraction(root);
     while (!worklist.empty()) {
       Operation *member = worklist.pop_back_val();
       for (OpOperand &operand : member->getOpOperands()) {
         Operation *producer = operand.get().getDefiningOp();
         if (!producer || groupOf.count(producer) || !isRoot(producer) ||
-            !canJoin(producer, operand))
+            !canJoin(producer, operand) ||
+            (hasContraction && isContraction(producer)))
           continue;
         bool allUsesInside = llvm::all_of(producer->getUsers(), [&](Operation *u) {
           auto it = groupOf.find(u);
@@ -233,6 +241,7 @@ SmallVector<SmallVector<Operation *>> formGroups(func::FuncOp fn) {
         groupOf[producer] = id;
         groups[id].push_back(producer);
         worklist.push_back(producer);
+        hasContraction |= isContraction(producer);
       }
     }
     llvm::sort(groups[id], [](Operation *a, Operation *b) {

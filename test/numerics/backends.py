@@ -82,9 +82,6 @@ OUTPUTS = {
 # Known wrong results: (model, backend) -> reason. They still run; a match
 # is reported as XPASS and fails the test (remove the entry then).
 KNOWN_EXCEPTIONS = {
-    ("kan", "vulkan"): "wrong numbers on Vulkan (lavapipe): the fused "
-                       "two-matmul kernel is miscompiled (see e2e "
-                       "test/e2e/models/kan.test, CPU only)",
 }
 
 # Extra loom-compile flags per (model, backend).

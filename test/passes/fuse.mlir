@@ -131,3 +131,24 @@ func.func @no_fusion(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>) -> tensor<32x
   %1 = loom.matmul %e, %0 : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
   return %1 : tensor<32x32xf32>
 }
+
+// -----
+
+// One contraction per region: an epilogue adding two matmuls takes one of
+// them; the other is a region of its own.
+// CHECK-LABEL: func @two_products
+// CHECK: %[[A:.*]] = loom.dispatch
+// CHECK: linalg.matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: loom.yield
+// CHECK: loom.dispatch(%{{.*}}%[[A]]
+// CHECK: linalg.matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: arith.addf
+// CHECK: loom.yield
+func.func @two_products(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>, %y: tensor<4x8xf32>, %v: tensor<8x16xf32>) -> tensor<4x16xf32> {
+  %a = loom.matmul %x, %w : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  %b = loom.matmul %y, %v : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  %s = loom.add %a, %b : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %s : tensor<4x16xf32>
+}
