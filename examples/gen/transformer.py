@@ -82,7 +82,21 @@ func.func @main(%x: {X}) -> {X} {{
     n1 = layer_norm(xd + att, q["g1"], q["be1"], 1e-5)
     f = gelu(n1 @ q["w1"].T + q["bf1"]) @ q["w2"].T + q["bf2"]
     y = layer_norm(n1 + f, q["g2"], q["be2"], 1e-5)
-    save("transformer", input=x, expected=y.astype(f32))
+    # The reference: PyTorch (float64) with the same weights and math; the
+    # numpy computation above must agree with it.
+    import torch
+    tf = torch.nn.functional
+    t = {k: torch.from_numpy(v) for k, v in q.items()}
+    tx = torch.from_numpy(xd)
+    qh, kh, vh = (tf.linear(tx, t["w" + n], t["b" + n]).reshape(B, S, H, DK)
+                  .transpose(1, 2) for n in "qkv")
+    att = torch.softmax(qh @ kh.transpose(-1, -2) / np.sqrt(DK), dim=-1) @ vh
+    att = tf.linear(att.transpose(1, 2).reshape(B, S, D), t["wo"], t["bo"])
+    n1 = tf.layer_norm(tx + att, (D,), t["g1"], t["be1"], 1e-5)
+    f = tf.linear(tf.gelu(tf.linear(n1, t["w1"], t["bf1"])), t["w2"], t["bf2"])
+    ty = tf.layer_norm(n1 + f, (D,), t["g2"], t["be2"], 1e-5).numpy()
+    assert np.allclose(ty, y, rtol=1e-10, atol=1e-10), np.abs(ty - y).max()
+    save("transformer", input=x, expected=ty.astype(f32))
 
 
 if __name__ == "__main__":

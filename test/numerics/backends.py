@@ -97,10 +97,6 @@ COMPILE_FLAGS = {
 
 # Backends not run for a model, with the reason.
 SKIPS = {
-    ("mps_classifier", "vulkan"): "compiling its 596 kernels for Vulkan "
-                                  "takes 35-55 s on 2 cores (by hand it "
-                                  "agreed: max abs 8.3e-06 vs the "
-                                  "reference, 2.6e-06 vs the CPU)",
 }
 
 
