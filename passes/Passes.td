@@ -93,7 +93,12 @@ def LoomTtCompress : Pass<"loom-tt-compress", "mlir::func::FuncOp"> {
     Option<"cores", "cores", "int64_t", /*default=*/"0",
            "Number of cores (0: automatic)">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"4096",
-           "Smallest weight (elements) worth compressing">
+           "Smallest weight (elements) worth compressing">,
+    ListOption<"outModes", "out-modes", "int64_t",
+               "Modes of the output features (their product must be O); "
+               "with in-modes, instead of the automatic factorization">,
+    ListOption<"inModes", "in-modes", "int64_t",
+               "Modes of the input features (their product must be I)">
   ];
   let dependentDialects = ["loom::LoomDialect"];
 }

@@ -83,6 +83,8 @@ FailureOr<ModuleSchedule> buildKernelsAndSchedule(
   pipeline.ttRank = options.compile.ttRank;
   pipeline.ttTolerance = options.compile.ttTolerance;
   pipeline.ttCores = options.compile.ttCores;
+  pipeline.ttOutModes = options.compile.ttOutModes;
+  pipeline.ttInModes = options.compile.ttInModes;
   build(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();

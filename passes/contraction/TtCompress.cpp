@@ -107,6 +107,14 @@ struct LoomTtCompressPass
           << "--loom-tt-compress needs rank=R (> 0) and/or tol=EPS (> 0)";
       return signalPassFailure();
     }
+    if (outModes.size() != inModes.size() || outModes.size() == 1 ||
+        llvm::any_of(outModes, [](int64_t m) { return m < 1; }) ||
+        llvm::any_of(inModes, [](int64_t m) { return m < 1; })) {
+      getOperation().emitError()
+          << "--loom-tt-compress: out-modes and in-modes must be given "
+             "together, with the same number (>= 2) of positive modes";
+      return signalPassFailure();
+    }
     if (cores < 0 || cores == 1) {
       getOperation().emitError() << "--loom-tt-compress: cores must be 0 "
                                     "(automatic) or at least 2, got "
@@ -126,6 +134,18 @@ struct LoomTtCompressPass
   /// Splits O and I into the same number of factors (cores), or none.
   std::pair<std::vector<int64_t>, std::vector<int64_t>>
   factorize(int64_t out, int64_t in) {
+    if (!outModes.empty()) {
+      auto product = [](ArrayRef<int64_t> v) {
+        int64_t p = 1;
+        for (int64_t x : v)
+          p *= x;
+        return p;
+      };
+      if (product(outModes) != out || product(inModes) != in)
+        return {};
+      return {std::vector<int64_t>(outModes.begin(), outModes.end()),
+              std::vector<int64_t>(inModes.begin(), inModes.end())};
+    }
     SmallVector<int> counts;
     if (cores > 0)
       counts.push_back(cores);
@@ -145,34 +165,39 @@ struct LoomTtCompressPass
     int64_t out = layer.outFeatures, in = layer.inFeatures;
     if (out * in < minElements)
       return;
-    auto [outModes, inModes] = factorize(out, in);
-    if (outModes.empty()) {
-      op->emitRemark() << "tt-compress: weight " << out << "x" << in
-                       << " kept dense (its dimensions do not factor into "
-                       << (cores > 0 ? static_cast<int64_t>(cores) : 2)
-                       << " modes)";
+    auto [outFactors, inFactors] = factorize(out, in);
+    if (outFactors.empty()) {
+      if (!this->outModes.empty())
+        op->emitRemark() << "tt-compress: weight " << out << "x" << in
+                         << " kept dense (the modes given multiply to "
+                            "other sizes)";
+      else
+        op->emitRemark() << "tt-compress: weight " << out << "x" << in
+                         << " kept dense (its dimensions do not factor into "
+                         << (cores > 0 ? static_cast<int64_t>(cores) : 2)
+                         << " modes)";
       return;
     }
-    const int d = outModes.size();
+    const int d = outFactors.size();
     // W[o1..od, i1..id] permuted to [(o1 i1), ..., (od id)].
     std::vector<int64_t> modes(d);
     for (int k = 0; k < d; ++k)
-      modes[k] = outModes[k] * inModes[k];
+      modes[k] = outFactors[k] * inFactors[k];
     std::vector<double> paired(out * in);
     std::vector<int64_t> oIdx(d), iIdx(d);
     for (int64_t o = 0; o < out; ++o) {
       for (int64_t r = o, k = d - 1; k >= 0; --k) {
-        oIdx[k] = r % outModes[k];
-        r /= outModes[k];
+        oIdx[k] = r % outFactors[k];
+        r /= outFactors[k];
       }
       for (int64_t i = 0; i < in; ++i) {
         for (int64_t r = i, k = d - 1; k >= 0; --k) {
-          iIdx[k] = r % inModes[k];
-          r /= inModes[k];
+          iIdx[k] = r % inFactors[k];
+          r /= inFactors[k];
         }
         int64_t flat = 0;
         for (int k = 0; k < d; ++k)
-          flat = (flat * outModes[k] + oIdx[k]) * inModes[k] + iIdx[k];
+          flat = (flat * outFactors[k] + oIdx[k]) * inFactors[k] + iIdx[k];
         paired[flat] = layer.weight[o * in + i];
       }
     }
@@ -180,7 +205,7 @@ struct LoomTtCompressPass
         compression::decompose(paired, modes, rank, tolerance);
     std::string shapes = llvm::formatv(
         "weight {0}x{1} as modes [{2}] x [{3}], ranks [{4}]", out, in,
-        joined(outModes, ","), joined(inModes, ","),
+        joined(outFactors, ","), joined(inFactors, ","),
         joined(ArrayRef<int64_t>(tt.ranks).slice(1, d - 1), ","));
     if (tt.parameters() >= out * in) {
       op->emitRemark() << "tt-compress: " << shapes
@@ -194,22 +219,22 @@ struct LoomTtCompressPass
                      << llvm::formatv("{0:F1}", double(out * in) / tt.parameters())
                      << "x fewer), relative Frobenius error "
                      << llvm::formatv("{0:E2}", tt.relativeError);
-    rewrite(layer, outModes, inModes, tt);
+    rewrite(layer, outFactors, inFactors, tt);
   }
 
-  void rewrite(DenseLayer &layer, ArrayRef<int64_t> outModes,
-               ArrayRef<int64_t> inModes, const compression::TensorTrain &tt) {
+  void rewrite(DenseLayer &layer, ArrayRef<int64_t> outFactors,
+               ArrayRef<int64_t> inFactors, const compression::TensorTrain &tt) {
     Operation *op = layer.op;
     OpBuilder b(op);
     Location loc = op->getLoc();
-    const int d = outModes.size();
+    const int d = outFactors.size();
     auto inType = cast<RankedTensorType>(layer.input.getType());
     Type f32 = b.getF32Type();
     ArrayRef<int64_t> batch = inType.getShape().drop_back();
 
     // x [..., I] -> [..., i1..id]
     SmallVector<int64_t> xShape(batch);
-    llvm::append_range(xShape, inModes);
+    llvm::append_range(xShape, inFactors);
     Value x = ReshapeOp::create(b, loc, RankedTensorType::get(xShape, f32),
                                 layer.input);
     std::string xTerm, outTerm;
@@ -230,7 +255,7 @@ struct LoomTtCompressPass
         shape.push_back(tt.ranks[k]);
         term += "{r" + std::to_string(k) + "}";
       }
-      shape.append({outModes[k], inModes[k]});
+      shape.append({outFactors[k], inFactors[k]});
       term += o + i;
       if (k + 1 < d) {
         shape.push_back(tt.ranks[k + 1]);
@@ -246,7 +271,7 @@ struct LoomTtCompressPass
     }
     spec = xTerm + spec + "->" + outTerm;
     SmallVector<int64_t> yShape(batch);
-    llvm::append_range(yShape, outModes);
+    llvm::append_range(yShape, outFactors);
     Value y = ContractOp::create(b, loc, RankedTensorType::get(yShape, f32),
                                  b.getStringAttr(spec), operands);
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());

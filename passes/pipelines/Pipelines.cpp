@@ -18,6 +18,8 @@ void buildLoomFrontendPipeline(OpPassManager &pm,
     tt.rank = options.ttRank;
     tt.tolerance = options.ttTolerance;
     tt.cores = options.ttCores;
+    tt.outModes.assign(options.ttOutModes.begin(), options.ttOutModes.end());
+    tt.inModes.assign(options.ttInModes.begin(), options.ttInModes.end());
     pm.addNestedPass<func::FuncOp>(createLoomTtCompress(tt));
   }
   // Tensor networks: pairwise order, then GEMMs (constant transposes fold).

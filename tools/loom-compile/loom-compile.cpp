@@ -83,8 +83,9 @@ static cl::opt<std::string> ttCompress(
     "loom-tt-compress",
     cl::desc("Compress dense layers with constant weights into tensor "
              "trains: rank=R (largest TT rank), tol=EPS (largest relative "
-             "Frobenius error per weight), cores=D; comma separated, e.g. "
-             "rank=8 or tol=0.05,rank=16"),
+             "Frobenius error per weight), cores=D or modes=OUTxOUT..:INxIN.. "
+             "(how O and I split; default: as evenly as possible); comma "
+             "separated, e.g. rank=8 or tol=0.05,modes=4x8x8x4"),
     cl::value_desc("rank=R,tol=EPS"), cl::cat(category));
 static cl::opt<bool> printDispatchStats(
     "print-dispatch-stats",
@@ -118,9 +119,32 @@ static bool parseTtCompress(StringRef text, loom::CompileOptions &options,
     if (key == "tol" && !value.getAsDouble(options.ttTolerance) &&
         options.ttTolerance > 0 && options.ttTolerance < 1)
       continue;
+    if (key == "modes") {
+      // OUTxOUT..:INxIN.. (or one list for both).
+      auto parse = [](StringRef text, std::vector<int64_t> &modes) {
+        SmallVector<StringRef> parts;
+        text.split(parts, 'x');
+        modes.clear();
+        for (StringRef p : parts) {
+          int64_t m;
+          if (p.getAsInteger(10, m) || m < 1)
+            return false;
+          modes.push_back(m);
+        }
+        return modes.size() >= 2;
+      };
+      auto [outText, inText] = value.split(':');
+      if (inText.empty())
+        inText = outText;
+      if (parse(outText, options.ttOutModes) &&
+          parse(inText, options.ttInModes) &&
+          options.ttOutModes.size() == options.ttInModes.size())
+        continue;
+    }
     error = "--loom-tt-compress: bad item '" + item.str() +
-            "' (expected rank=R with R >= 1, tol=EPS with 0 < EPS < 1, or "
-            "cores=D with D >= 2)";
+            "' (expected rank=R with R >= 1, tol=EPS with 0 < EPS < 1, "
+            "cores=D with D >= 2, or modes=AxBx..[:CxDx..] with as many "
+            "output as input modes)";
     return false;
   }
   if (options.ttRank <= 0 && options.ttTolerance <= 0) {

@@ -23,6 +23,7 @@ struct CompileOptions {
   int64_t ttRank = 0;
   double ttTolerance = 0;
   int64_t ttCores = 0;
+  std::vector<int64_t> ttOutModes, ttInModes; // explicit modes (optional)
   // GPU targets: the Vulkan target environment (include/loom/target/
   // VulkanTarget.h; empty: "vulkan1.1") and the CUDA architecture.
   std::string vulkanTargetEnv;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mlir {
 class OpPassManager;
@@ -19,6 +20,7 @@ struct PipelineOptions {
   int64_t ttRank = 0;
   double ttTolerance = 0;
   int64_t ttCores = 0;
+  std::vector<int64_t> ttOutModes, ttInModes;
 };
 
 /// loom -> linalg -> fused dispatch regions -> outlined kernels, distributed
