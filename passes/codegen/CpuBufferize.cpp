@@ -25,21 +25,9 @@ struct LoomCpuBufferizePass
     ModuleOp kernels = getKernelModule(getOperation());
     if (!kernels)
       return;
-    IRRewriter rewriter(&getContext());
-    if (failed(bufferization::eliminateEmptyTensors(rewriter, kernels)))
-      return signalPassFailure();
-
-    bufferization::OneShotBufferizationOptions options;
-    options.bufferizeFunctionBoundaries = false;
-    // Copies stay structured so that they are lowered (and vectorized) like
-    // every other linalg op, with no runtime helper.
-    options.memCpyFn = [](OpBuilder &b, Location loc, Value from,
-                          Value to) -> LogicalResult {
-      linalg::CopyOp::create(b, loc, from, to);
-      return success();
-    };
-    bufferization::BufferizationState state;
-    if (failed(bufferization::runOneShotBufferize(kernels, options, state)))
+    // Copies are linalg.copy: lowered and vectorized like every other op,
+    // with no runtime helper.
+    if (failed(bufferizeKernelsInPlace(kernels)))
       return signalPassFailure();
 
     // Temporary buffers inside kernels: freed where they die.

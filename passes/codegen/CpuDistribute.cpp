@@ -19,16 +19,6 @@ using namespace loom;
 
 namespace {
 
-/// The op whose result a kernel stores into its (single) output binding.
-TilingInterface findRoot(func::FuncOp kernel) {
-  SmallVector<bufferization::MaterializeInDestinationOp> stores;
-  kernel.walk([&](bufferization::MaterializeInDestinationOp op) {
-    stores.push_back(op);
-  });
-  if (stores.size() != 1)
-    return nullptr;
-  return stores.front().getSource().getDefiningOp<TilingInterface>();
-}
 
 struct LoomCpuDistributePass
     : public loom::impl::LoomCpuDistributeBase<LoomCpuDistributePass> {
@@ -38,7 +28,7 @@ struct LoomCpuDistributePass
     MLIRContext *ctx = &getContext();
     DistributionLimits limits{minWorkPerWorkgroup, maxWorkgroups};
     for (func::FuncOp kernel : getKernels(getOperation())) {
-      TilingInterface root = findRoot(kernel);
+      TilingInterface root = findKernelRoot(kernel);
       if (!root)
         continue;
       // Kernels that fuse a reduction into an elementwise root (softmax,

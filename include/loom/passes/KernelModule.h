@@ -14,6 +14,10 @@
 
 #include <array>
 
+namespace mlir {
+class TilingInterface;
+} // namespace mlir
+
 namespace loom {
 
 /// Unit attribute marking a kernel func.func.
@@ -34,6 +38,15 @@ mlir::ModuleOp getOrCreateKernelModule(mlir::ModuleOp top);
 llvm::SmallVector<mlir::func::FuncOp> getKernels(mlir::Operation *root);
 /// The workgroup grid of `kernel` ([1, 1, 1] if not recorded).
 std::array<int64_t, 3> getWorkgroupCount(mlir::func::FuncOp kernel);
+
+/// The op whose result a kernel (still on tensors) stores into its single
+/// output binding, or null (several outputs, or not tileable).
+mlir::TilingInterface findKernelRoot(mlir::func::FuncOp kernel);
+
+/// One-shot bufferization of the kernels in place into their bindings,
+/// after eliminating empty tensors; copies stay structured (linalg.copy) so
+/// that they are tiled and lowered like every other linalg op.
+mlir::LogicalResult bufferizeKernelsInPlace(mlir::ModuleOp kernels);
 
 } // namespace loom
 

@@ -65,21 +65,9 @@ struct LoomGpuBufferizePass
     if (!kernels)
       return;
     MLIRContext *ctx = &getContext();
-    IRRewriter rewriter(ctx);
-    if (failed(bufferization::eliminateEmptyTensors(rewriter, kernels)))
-      return signalPassFailure();
-
-    bufferization::OneShotBufferizationOptions options;
-    options.bufferizeFunctionBoundaries = false;
-    // Copies stay structured so that they are spread over the invocations
-    // like every other linalg op.
-    options.memCpyFn = [](OpBuilder &b, Location loc, Value from,
-                          Value to) -> LogicalResult {
-      linalg::CopyOp::create(b, loc, from, to);
-      return success();
-    };
-    bufferization::BufferizationState state;
-    if (failed(bufferization::runOneShotBufferize(kernels, options, state)))
+    // Copies are linalg.copy: spread over the invocations like every other
+    // linalg op.
+    if (failed(bufferizeKernelsInPlace(kernels)))
       return signalPassFailure();
 
     OpPassManager pm(ModuleOp::getOperationName());

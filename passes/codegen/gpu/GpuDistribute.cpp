@@ -24,16 +24,6 @@ using namespace loom;
 
 namespace {
 
-/// The op whose result a kernel stores into its (single) output binding.
-TilingInterface findRoot(func::FuncOp kernel) {
-  SmallVector<bufferization::MaterializeInDestinationOp> stores;
-  kernel.walk([&](bufferization::MaterializeInDestinationOp op) {
-    stores.push_back(op);
-  });
-  if (stores.size() != 1)
-    return nullptr;
-  return stores.front().getSource().getDefiningOp<TilingInterface>();
-}
 
 FailureOr<SmallVector<int64_t>> staticBounds(TilingInterface op) {
   OpBuilder b(op);
@@ -318,7 +308,7 @@ public:
   }
 
   LogicalResult apply(GpuStrategy strategy, const GpuTilePlan &plan) {
-    TilingInterface root = findRoot(kernel);
+    TilingInterface root = findKernelRoot(kernel);
     if (!root)
       return failure();
     threads = plan.threads;
@@ -694,7 +684,7 @@ struct LoomGpuDistributePass
     MLIRContext *ctx = kernel.getContext();
     GpuStrategy chosen = GpuStrategy::Serial;
     int64_t threads = 1;
-    TilingInterface root = findRoot(kernel);
+    TilingInterface root = findKernelRoot(kernel);
     FailureOr<SmallVector<int64_t>> bounds =
         root ? staticBounds(root) : FailureOr<SmallVector<int64_t>>(failure());
     if (root && succeeded(bounds)) {

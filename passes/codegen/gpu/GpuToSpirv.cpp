@@ -247,12 +247,11 @@ struct LoomGpuToSpirvPass
     // lowering does so when the target allows it), which is only valid in
     // a module that declares 1.4+: spirv-update-vce picks the lowest
     // version the ops need, so raise it to the target's.
+    spirv::Version target = getSpirvTargetEnvAttr(ctx, env).getVersion();
     top.walk([&](spirv::ModuleOp module) {
       std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple();
       if (!vce)
         return;
-      auto target = static_cast<spirv::Version>(
-          static_cast<uint32_t>(spirv::Version::V_1_0) + env.spirvMinor());
       if (target < spirv::Version::V_1_4 || vce->getVersion() >= target)
         return;
       module.setVceTripleAttr(spirv::VerCapExtAttr::get(
