@@ -267,6 +267,11 @@ def LoomGpuDistribute : Pass<"loom-gpu-distribute", "mlir::ModuleOp"> {
       one output per workgroup; each invocation reduces a slice into a
       partial result in shared memory, and the partials are combined in
       log2(invocations) steps;
+    * `tensor-core` (with `tensor-cores`, CUDA sm_70+): a matmul or batch
+      matmul with f16 operands and sizes that are multiples of 16 gets
+      workgroups of one warp, each computing a 16x16 or 32x32 output tile
+      with warp-level matrix ops (--loom-gpu-tensor-cores); an f16 result is
+      accumulated in f32 and rounded once;
     * `serial`: kernels whose root cannot be tiled run as one invocation.
 
     Every kernel records its strategy (`loom.gpu_strategy`) and its
@@ -280,7 +285,10 @@ def LoomGpuDistribute : Pass<"loom-gpu-distribute", "mlir::ModuleOp"> {
            /*default=*/"16384",
            "Bytes of workgroup (shared) memory a workgroup may use">,
     Option<"subgroupSize", "subgroup-size", "int64_t", /*default=*/"32",
-           "Invocations per subgroup (warp)">
+           "Invocations per subgroup (warp)">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
+           "Use the `tensor-core` strategy for f16 matmuls (the target has "
+           "warp-level matrix multiply-accumulate, CUDA sm_70+)">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
                            "mlir::affine::AffineDialect",
@@ -305,6 +313,24 @@ def LoomGpuBufferize : Pass<"loom-gpu-bufferize", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect",
                            "mlir::linalg::LinalgDialect",
                            "mlir::gpu::GPUDialect"];
+}
+
+def LoomGpuTensorCores : Pass<"loom-gpu-tensor-cores", "mlir::ModuleOp"> {
+  let summary = "Rewrites matmuls marked for tensor cores into warp MMA ops";
+  let description = [{
+    Runs after --loom-gpu-bufferize on the kernels --loom-gpu-distribute
+    gave the `tensor-core` strategy (one warp per workgroup). Each marked
+    `linalg.matmul` / `linalg.batch_matmul` on buffers (f16 operands, an f16
+    or f32 accumulator, sizes multiples of 16) becomes warp-synchronous
+    matrix ops: the accumulator's 16x16 fragments are loaded
+    (`gpu.subgroup_mma_load_matrix`), a loop over the reduction in steps of
+    16 loads the operand fragments and multiplies them
+    (`gpu.subgroup_mma_compute`, WMMA m16n16k16 on NVVM), and the fragments
+    are stored back, between barriers. A transposed right operand is loaded
+    column-major. Operands whose innermost stride is not 1 are an error.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def LoomGpuMapForall : Pass<"loom-gpu-map-forall", "mlir::ModuleOp"> {

@@ -167,6 +167,10 @@ static LogicalResult compileGpuModule(ModuleOp module,
     gpu.maxWorkgroupSize = 256;
     gpu.maxSharedMemory = 48 * 1024;
     gpu.subgroupSize = 32;
+    // Warp-level f16 matrix multiply-accumulate (WMMA) exists from sm_70.
+    unsigned sm = 0;
+    (void)StringRef(cuda.arch).drop_front(3).getAsInteger(10, sm);
+    gpu.tensorCores = sm >= 70;
   }
   FailureOr<ModuleSchedule> schedule = buildKernelsAndSchedule(
       module, options, info,

@@ -248,10 +248,43 @@ void hoistAccumulators(Operation *root) {
   }
 }
 
+/// A contraction whose operands are narrower floats than its accumulator
+/// (f16/bf16 matmuls accumulate in f32) gets its operands extended first:
+/// LLVM's contraction lowering handles one element type, and the extension
+/// is what each multiply-add would do anyway.
+struct ExtendContractOperands : public OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto acc = dyn_cast<FloatType>(getElementTypeOrSelf(op.getAccType()));
+    if (!acc || op.isMasked() || isa<vector::MaskOp>(op->getParentOp()))
+      return failure();
+    bool changed = false;
+    auto extend = [&](Value v) -> Value {
+      auto type = dyn_cast<VectorType>(v.getType());
+      auto element = type ? dyn_cast<FloatType>(type.getElementType()) : nullptr;
+      if (!element || element.getWidth() >= acc.getWidth())
+        return v;
+      changed = true;
+      return arith::ExtFOp::create(rewriter, op.getLoc(), type.clone(acc), v);
+    };
+    Value lhs = extend(op.getLhs()), rhs = extend(op.getRhs());
+    if (!changed)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getLhsMutable().assign(lhs);
+      op.getRhsMutable().assign(rhs);
+    });
+    return success();
+  }
+};
+
 LogicalResult canonicalize(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
   vector::populateVectorReductionToContractPatterns(patterns);
+  patterns.add<ExtendContractOperands>(ctx);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
   return applyPatternsGreedily(root, std::move(patterns));

@@ -193,9 +193,12 @@ bool canJoin(Operation *producer, OpOperand &operand) {
     }
     return leading >= rows && readsLeadingLoops(readMap, rows);
   }
+  // (The epilogue may change the element type: an f16 matmul accumulates
+  // in f32 and its epilogue rounds.)
   if (linalg::isaContractionOpInterface(p) && isParallelGeneric(c))
     return readMap.isIdentity() &&
-           operand.get().getType() == c->getResult(0).getType();
+           cast<ShapedType>(operand.get().getType()).getShape() ==
+               cast<ShapedType>(c->getResult(0).getType()).getShape();
   return false;
 }
 

@@ -65,10 +65,13 @@ void buildLoomGpuKernelPipeline(OpPassManager &pm,
   distribute.maxWorkgroupSize = gpu.maxWorkgroupSize;
   distribute.maxSharedMemory = gpu.maxSharedMemory;
   distribute.subgroupSize = gpu.subgroupSize;
+  distribute.tensorCores = gpu.tensorCores;
   pm.addPass(createLoomGpuDistribute(distribute));
   LoomGpuBufferizeOptions bufferize;
   bufferize.maxSharedMemory = gpu.maxSharedMemory;
   pm.addPass(createLoomGpuBufferize(bufferize));
+  if (gpu.tensorCores)
+    pm.addPass(createLoomGpuTensorCores());
   pm.addPass(createLoomGpuMapForall());
 }
 
@@ -103,7 +106,11 @@ void registerLoomPipelines() {
       "From the loom dialect to a gpu.binary of PTX kernels for sm_80 "
       "(host functions keep loom.launch ops)",
       [](OpPassManager &pm) {
-        buildLoomGpuKernelPipeline(pm);
+        GpuPipelineOptions gpu;
+        gpu.maxWorkgroupSize = 256;
+        gpu.maxSharedMemory = 48 * 1024;
+        gpu.tensorCores = true;
+        buildLoomGpuKernelPipeline(pm, PipelineOptions(), gpu);
         buildLoomCudaLoweringPipeline(pm);
       });
   PassPipelineRegistration<>(

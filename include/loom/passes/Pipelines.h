@@ -45,6 +45,8 @@ struct GpuPipelineOptions {
   int64_t maxWorkgroupSize = 128;
   int64_t maxSharedMemory = 16384;
   int64_t subgroupSize = 32;
+  /// Warp-level matrix multiply-accumulate for f16 matmuls (CUDA sm_70+).
+  bool tensorCores = false;
 };
 
 /// The frontend, then kernels distributed onto workgroups and invocations,

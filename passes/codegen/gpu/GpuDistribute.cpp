@@ -330,6 +330,9 @@ public:
     case GpuStrategy::TreeReduction:
       applied = distributeTreeReduction(root, plan);
       break;
+    case GpuStrategy::TensorCore:
+      applied = distributeTensorCore(root, plan);
+      break;
     }
     if (failed(applied) || failed(canonicalizeKernels(kernel)))
       return failure();
@@ -446,6 +449,30 @@ private:
                         plan.threadTiles, /*block=*/false, Fusion::None);
   }
 
+  /// Workgroup tiles of the root; the tile's matmul is left whole for
+  /// --loom-gpu-tensor-cores (marked), its producers (the accumulator's
+  /// fill) and consumers (the epilogue) are spread over the invocations.
+  LogicalResult distributeTensorCore(TilingInterface root,
+                                     const GpuTilePlan &plan) {
+    FailureOr<Operation *> tiled = tileToForall(rewriter, root, plan.blockTiles,
+                                                /*block=*/true, Fusion::All);
+    if (failed(tiled))
+      return failure();
+    Operation *matmul = *tiled;
+    if (!isContractionLike(matmul)) {
+      matmul = nullptr;
+      for (Value operand : (*tiled)->getOperands())
+        if (Operation *producer = operand.getDefiningOp();
+            producer && isContractionLike(producer))
+          matmul = producer;
+    }
+    auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(matmul);
+    if (!linalgOp || !matchTensorCoreMatmul(linalgOp))
+      return failure();
+    matmul->setAttr(kTensorCoreAttrName, UnitAttr::get(kernel.getContext()));
+    return success();
+  }
+
   LogicalResult distributeTreeReduction(TilingInterface root,
                                         const GpuTilePlan &plan) {
     FailureOr<Operation *> tiled = tileToForall(rewriter, root, plan.blockTiles,
@@ -518,6 +545,8 @@ private:
     // Consumers first: a reduction fuses the elementwise producers it
     // reads into its invocations' slices, which leaves them dead.
     for (TilingInterface op : llvm::reverse(ops)) {
+      if (op->hasAttr(kTensorCoreAttrName))
+        continue; // a warp's matrix ops: --loom-gpu-tensor-cores
       if (op->use_empty() && isPure(op)) {
         rewriter.eraseOp(op);
         continue;
@@ -611,11 +640,23 @@ std::optional<GpuTilePlan> planRows(TilingInterface root,
 /// the last one (simt) always applies to a root with static bounds.
 SmallVector<std::pair<GpuStrategy, GpuTilePlan>>
 candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
-                    const GpuLimits &limits) {
+                    const GpuLimits &limits, bool tensorCores) {
   SmallVector<std::pair<GpuStrategy, GpuTilePlan>> candidates;
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
   auto linalgOp = dyn_cast<linalg::LinalgOp>(root.getOperation());
-  if (linalg::LinalgOp contraction = findContraction(root)) {
+  linalg::LinalgOp matmul = findContraction(root);
+  if (tensorCores && matmul && matchTensorCoreMatmul(matmul)) {
+    std::optional<GpuTilePlan> plan =
+        planTensorCore(matmul.getStaticLoopRanges(), limits);
+    std::optional<SmallVector<int64_t>> tiles;
+    if (plan)
+      tiles = rootTilesOf(matmul, plan->blockTiles, root);
+    if (tiles) {
+      plan->blockTiles = *tiles;
+      candidates.push_back({GpuStrategy::TensorCore, *plan});
+    }
+  }
+  if (linalg::LinalgOp contraction = matmul) {
     bool isConv = isa<linalg::ConvolutionOpInterface>(contraction.getOperation());
     SmallVector<int64_t> contractionBounds = contraction.getStaticLoopRanges();
     // Convolutions stage input windows, which grow with the output tile.
@@ -688,7 +729,8 @@ struct LoomGpuDistributePass
     FailureOr<SmallVector<int64_t>> bounds =
         root ? staticBounds(root) : FailureOr<SmallVector<int64_t>>(failure());
     if (root && succeeded(bounds)) {
-      for (auto &[strategy, plan] : candidateStrategies(root, *bounds, limits)) {
+      for (auto &[strategy, plan] :
+           candidateStrategies(root, *bounds, limits, tensorCores)) {
         OpBuilder b(kernel);
         auto clone = cast<func::FuncOp>(b.clone(*kernel));
         if (failed(KernelDistributor(clone, limits).apply(strategy, plan))) {

@@ -169,6 +169,14 @@ public:
     for (scf::ForallOp forall : foralls)
       if (failed(mapInvocations(forall, tid)))
         return failure();
+    // A barrier right after another one waits for nothing.
+    SmallVector<gpu::BarrierOp> redundant;
+    kernel.walk([&](gpu::BarrierOp barrier) {
+      if (isa_and_nonnull<gpu::BarrierOp>(barrier->getPrevNode()))
+        redundant.push_back(barrier);
+    });
+    for (gpu::BarrierOp barrier : redundant)
+      rewriter.eraseOp(barrier);
     bool leftover = false;
     kernel.walk([&](scf::ForallOp f) {
       f.emitError("scf.forall not mapped to workgroups or invocations");
@@ -307,6 +315,9 @@ private:
         return WalkResult::skip();
       if (op == kernel.getOperation() ||
           isa<scf::ForOp, scf::IfOp, scf::ForallOp, scf::WhileOp>(op))
+        return WalkResult::advance();
+      // Warp-level matrix stores are collective: every invocation takes part.
+      if (isa<gpu::SubgroupMmaStoreMatrixOp>(op))
         return WalkResult::advance();
       if (hasEffect<MemoryEffects::Write>(op) ||
           (!isMemoryEffectFree(op) && !isa<MemoryEffectOpInterface>(op) &&

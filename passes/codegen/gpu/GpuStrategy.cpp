@@ -15,6 +15,7 @@ const char *gpuStrategyName(GpuStrategy strategy) {
   case GpuStrategy::TreeReduction: return "tree-reduction";
   case GpuStrategy::RowReduction: return "row-reduction";
   case GpuStrategy::LoopInvocations: return "loop-invocations";
+  case GpuStrategy::TensorCore: return "tensor-core";
   }
   return "?";
 }
@@ -165,6 +166,34 @@ planSharedMemoryContraction(ArrayRef<int64_t> bounds,
   finishPlan(bounds, parallel, tiles, limits, plan);
   plan.reductionLoop = k;
   plan.reductionTile = kTile;
+  return plan;
+}
+
+std::optional<GpuTilePlan> planTensorCore(ArrayRef<int64_t> bounds,
+                                         const GpuLimits &limits) {
+  constexpr int64_t kFragment = 16;
+  size_t rank = bounds.size();
+  if (rank < 3 || limits.subgroupSize != 32 || limits.maxThreads < 32)
+    return std::nullopt;
+  int64_t m = bounds[rank - 3], n = bounds[rank - 2], k = bounds[rank - 1];
+  if (m % kFragment || n % kFragment || k % kFragment)
+    return std::nullopt;
+  SmallVector<int64_t> tiles(rank, 0);
+  tiles[rank - 3] = m % (2 * kFragment) == 0 ? 2 * kFragment : kFragment;
+  tiles[rank - 2] = n % (2 * kFragment) == 0 ? 2 * kFragment : kFragment;
+  for (size_t d = 0; d + 3 < rank; ++d)
+    tiles[d] = bounds[d] > 1 ? 1 : 0;
+  SmallVector<unsigned> parallel;
+  for (unsigned d = 0; d + 1 < rank; ++d)
+    parallel.push_back(d);
+  if (!fitGrid(bounds, parallel, tiles, limits.maxWorkgroupCount))
+    return std::nullopt;
+  GpuTilePlan plan;
+  plan.blockTiles.assign(rank, 0);
+  plan.threadTiles.assign(rank, 0);
+  for (unsigned d : parallel)
+    plan.blockTiles[d] = tiles[d] != 0 && tiles[d] < bounds[d] ? tiles[d] : 0;
+  plan.threads = limits.subgroupSize;
   return plan;
 }
 

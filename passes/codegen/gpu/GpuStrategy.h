@@ -33,6 +33,9 @@ enum class GpuStrategy {
   /// A sequential loop (loom.scan, loom.segment_sum) run by every
   /// invocation, the tensor ops of each iteration spread over them.
   LoopInvocations,
+  /// One warp per workgroup computing an output tile with warp-level
+  /// matrix multiply-accumulate (f16 matmuls on CUDA sm_70+).
+  TensorCore,
 };
 
 const char *gpuStrategyName(GpuStrategy strategy);
@@ -72,6 +75,13 @@ planSharedMemoryContraction(llvm::ArrayRef<int64_t> bounds,
                             llvm::ArrayRef<mlir::utils::IteratorType> iterators,
                             int64_t parallelTileCap, int64_t reductionTileCap,
                             const GpuLimits &limits);
+
+/// Tensor-core plan for a matmul whose loops are `bounds` (batch..., m, n,
+/// k; m, n and k multiples of 16): one warp per workgroup, each workgroup
+/// a 32x32 output tile where m and n allow it, else 16 wide; batch loops one
+/// per workgroup. std::nullopt when the sizes do not fit.
+std::optional<GpuTilePlan>
+planTensorCore(llvm::ArrayRef<int64_t> bounds, const GpuLimits &limits);
 
 /// Tree-reduction plan: one output per workgroup, the largest reduction
 /// loop split over a power-of-two number of invocations. std::nullopt when

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -13,6 +14,20 @@ namespace loom {
 /// Unit attribute on a `linalg.reduce` merging the partial results of the
 /// invocations: --loom-gpu-map-forall combines them as a tree.
 constexpr llvm::StringLiteral kTreeMergeAttrName = "loom.tree_merge";
+
+/// Unit attribute on the matmul of a `tensor-core` kernel: left whole by
+/// --loom-gpu-distribute for --loom-gpu-tensor-cores.
+constexpr llvm::StringLiteral kTensorCoreAttrName = "loom.tensor_core";
+
+/// A matmul warp-level matrix ops can compute: `linalg.matmul` or
+/// `linalg.batch_matmul` with f16 operands, an f16 or f32 accumulator,
+/// static sizes that are multiples of 16, the left operand (batch.., m, k),
+/// the right one (batch.., k, n) or transposed (batch.., n, k).
+struct TensorCoreMatmul {
+  unsigned batchLoops = 0;
+  bool transposeRhs = false;
+};
+std::optional<TensorCoreMatmul> matchTensorCoreMatmul(mlir::linalg::LinalgOp op);
 
 /// Mapping attributes of an `scf.forall` over `numLoops` loops onto
 /// workgroups (`block`) or invocations: the innermost loop is linear
