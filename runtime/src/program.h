@@ -71,6 +71,7 @@ struct KernelLibraryView {
   const unsigned char *data = nullptr; // inside the module's bytes
   size_t size = 0;
   uint64_t checksum = 0;               // FNV-1a 64 of data; 0: not recorded
+  std::string arch;                    // cubin: "sm_80" ("": target_cpu)
 };
 
 } // namespace loom::rt

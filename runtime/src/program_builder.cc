@@ -374,6 +374,8 @@ Status buildLibraries(const fb::Module &module, Program *program) {
     LOOM_RETURN_IF_ERROR(
         text(lib->format(), cat("kernel library ", i, ": format"),
              &view.format));
+    LOOM_RETURN_IF_ERROR(
+        text(lib->arch(), cat("kernel library ", i, ": arch"), &view.arch));
     if (lib->data()) {
       view.data = lib->data()->data();
       view.size = lib->data()->size();

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace loom::rt {
 namespace {
@@ -41,6 +43,8 @@ public:
   const CudaApi *cudaApi() const { return api_.get(); }
   const std::string &description() const { return description_; }
   int computeCapability() const { return computeCapability_; }
+  int major() const { return major_; }
+  int minor() const { return minor_; }
   int maxThreadsPerBlock() const { return maxThreadsPerBlock_; }
   const int *maxGrid() const { return maxGrid_; }
 
@@ -56,9 +60,12 @@ private:
 
   Status init(int ordinal) {
     CUresult r = api_->cuInit(0);
-    if (r != CUDA_SUCCESS)
-      return resultStatus(api_.get(), "cuInit", r)
-          .withContext("no usable CUDA GPU");
+    if (r != CUDA_SUCCESS) {
+      // Whatever the reason, there is no GPU to run on.
+      Status s = resultStatus(api_.get(), "cuInit", r);
+      return error(LOOM_STATUS_UNAVAILABLE, "no usable CUDA GPU: ",
+                   s.message());
+    }
     int count = 0;
     LOOM_CUDA_RETURN_IF_ERROR("cuDeviceGetCount",
                               api_->cuDeviceGetCount(&count));
@@ -86,6 +93,8 @@ private:
         "cuDeviceGetAttribute",
         api_->cuDeviceGetAttribute(
             &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device_));
+    major_ = major;
+    minor_ = minor;
     computeCapability_ = major * 10 + minor;
     LOOM_CUDA_RETURN_IF_ERROR(
         "cuDeviceGetAttribute",
@@ -111,7 +120,7 @@ private:
   CUdevice device_ = 0;
   CUcontext context_ = nullptr;
   std::string description_;
-  int computeCapability_ = 0, maxThreadsPerBlock_ = 0;
+  int computeCapability_ = 0, major_ = 0, minor_ = 0, maxThreadsPerBlock_ = 0;
   int maxGrid_[3] = {0, 0, 0};
 };
 
@@ -146,23 +155,11 @@ public:
     LOOM_RETURN_IF_ERROR(checkModule());
     LOOM_RETURN_IF_ERROR(context_->makeCurrent());
     if (!program_.kernels.empty()) {
-      const KernelLibraryView &lib = program_.libraries[0];
-      // The driver reads PTX as a NUL-terminated string.
-      std::string ptx(reinterpret_cast<const char *>(lib.data), lib.size);
-      char log[4096] = {0};
-      CUjit_option options[2] = {CU_JIT_ERROR_LOG_BUFFER,
-                                 CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
-      void *values[2] = {log, reinterpret_cast<void *>(sizeof log - 1)};
-      CUresult r =
-          api_->cuModuleLoadDataEx(&module_, ptx.c_str(), 2, options, values);
-      if (r != CUDA_SUCCESS)
-        return resultStatus(api_, "cuModuleLoadDataEx", r)
-            .withContext(cat("loading the PTX on ", context_->description(),
-                             log[0] ? cat(": ", log) : std::string()));
+      LOOM_RETURN_IF_ERROR(loadKernels());
       functions_.resize(program_.kernels.size());
       for (size_t k = 0; k < program_.kernels.size(); ++k) {
-        r = api_->cuModuleGetFunction(&functions_[k], module_,
-                                      program_.kernels[k].name.c_str());
+        CUresult r = api_->cuModuleGetFunction(
+            &functions_[k], module_, program_.kernels[k].name.c_str());
         if (r != CUDA_SUCCESS)
           return resultStatus(api_, "cuModuleGetFunction", r)
               .withContext(cat("kernel '", program_.kernels[k].name, "'"));
@@ -199,21 +196,117 @@ public:
 private:
   const CudaApi *cudaApi() const { return api_; }
 
+  // A cubin's architecture: its own, else the module's.
+  const std::string &archOf(const KernelLibraryView &lib) const {
+    return lib.arch.empty() ? program_.targetCpu : lib.arch;
+  }
+
+  // cuModuleLoadDataEx with the JIT's error log; the log ends the message.
+  Status loadImage(const void *image, const char *what) {
+    char log[8192] = {0};
+    CUjit_option options[2] = {CU_JIT_ERROR_LOG_BUFFER,
+                               CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+    void *values[2] = {log, reinterpret_cast<void *>(sizeof log - 1)};
+    CUresult r = api_->cuModuleLoadDataEx(&module_, image, 2, options, values);
+    if (r == CUDA_SUCCESS)
+      return okStatus();
+    module_ = nullptr;
+    Status s = resultStatus(api_, "cuModuleLoadDataEx", r);
+    std::string message = cat("loading ", what, " on ",
+                              context_->description(), ": ", s.message());
+    if (log[0])
+      message += cat("; the driver's log:\n", log);
+    return Status(s.code(), message);
+  }
+
+  // Loads the kernels: the best cubin that runs on this GPU (the highest
+  // architecture), else the PTX through the driver's JIT.
+  Status loadKernels() {
+    const KernelLibraryView *ptx = nullptr, *cubin = nullptr;
+    SmArch best;
+    std::vector<std::string> unusable;
+    for (const KernelLibraryView &lib : program_.libraries) {
+      if (lib.format == "ptx") {
+        ptx = &lib;
+        continue;
+      }
+      SmArch arch;
+      parseSmArch(archOf(lib), &arch); // checked by checkModule
+      if (!cubinRunsOn(arch, context_->major(), context_->minor()))
+        unusable.push_back(archOf(lib));
+      else if (!cubin || arch.number() > best.number() ||
+               (arch.number() == best.number() && arch.variant == 'a')) {
+        cubin = &lib;
+        best = arch;
+      }
+    }
+    std::string why = "the module has no cubin";
+    if (!unusable.empty()) {
+      why = unusable.size() == 1 ? "the cubin" : "the cubins";
+      for (size_t i = 0; i < unusable.size(); ++i)
+        why += cat(i ? ", " : " for ", unusable[i]);
+      why += cat(unusable.size() == 1 ? " does" : " do", " not run on sm_",
+                 context_->computeCapability());
+    }
+    if (cubin) {
+      Status s = loadImage(cubin->data, "the cubin");
+      if (s.ok()) {
+        verbose(cat("loading the cubin for ", archOf(*cubin)));
+        return okStatus();
+      }
+      // Like a fat binary: the PTX still serves.
+      why = s.message();
+    }
+    verbose(cat("JIT-compiling the PTX for ", program_.targetCpu, " (", why,
+                ")"));
+    // The driver reads PTX as a NUL-terminated string.
+    std::string text(reinterpret_cast<const char *>(ptx->data), ptx->size);
+    return loadImage(text.c_str(), "the PTX");
+  }
+
+  void verbose(const std::string &line) const {
+    const char *v = std::getenv("LOOM_CUDA_VERBOSE");
+    if (v && *v && std::strcmp(v, "0") != 0)
+      std::fprintf(stderr, "loom cuda: %s: %s\n",
+                   context_->description().c_str(), line.c_str());
+  }
+
   Status checkModule() const {
-    if (!program_.kernels.empty() &&
-        (program_.libraries.size() != 1 ||
-         program_.libraries[0].format != "ptx"))
+    size_t ptxCount = 0;
+    for (size_t i = 0; i < program_.libraries.size(); ++i) {
+      const KernelLibraryView &lib = program_.libraries[i];
+      SmArch arch;
+      if (lib.format == "ptx")
+        ++ptxCount;
+      else if (lib.format != "cubin")
+        return error(LOOM_STATUS_DATA_LOSS, "invalid module: kernel library ",
+                     i, " has format '", lib.format,
+                     "'; the cuda device reads 'ptx' and 'cubin'");
+      else if (!parseSmArch(archOf(lib), &arch))
+        return error(LOOM_STATUS_DATA_LOSS, "invalid module: kernel library ",
+                     i, " is a cubin for '", archOf(lib),
+                     "', not a GPU architecture (sm_NN)");
+    }
+    if (!program_.kernels.empty() && ptxCount != 1)
       return error(LOOM_STATUS_DATA_LOSS,
                    "invalid module: the cuda device expects one kernel "
-                   "library of format 'ptx'");
-    const std::string &arch = program_.targetCpu;
-    if (arch.rfind("sm_", 0) == 0) {
-      int sm = std::atoi(arch.c_str() + 3);
-      if (sm > context_->computeCapability())
+                   "library of format 'ptx' (found ", ptxCount, ")");
+    SmArch target;
+    if (parseSmArch(program_.targetCpu, &target) &&
+        !ptxRunsOn(target, context_->major(), context_->minor())) {
+      if (target.number() > context_->computeCapability())
         return error(LOOM_STATUS_INCOMPATIBLE, "the kernels were compiled "
-                     "for ", arch, " but ", context_->description(),
+                     "for ", program_.targetCpu, " but ",
+                     context_->description(),
                      " is older; recompile with --cuda-arch=sm_",
                      context_->computeCapability());
+      return error(LOOM_STATUS_INCOMPATIBLE, "the kernels were compiled "
+                   "for ", program_.targetCpu, ", which only runs on ",
+                   target.variant == 'a' ? "that exact GPU architecture"
+                                         : "GPUs of that family",
+                   ", not on ", context_->description(),
+                   "; recompile with --cuda-arch=sm_",
+                   context_->computeCapability());
     }
     for (const auto &fn : program_.functions)
       for (size_t c = 0; c < fn->commands.size(); ++c) {
@@ -441,6 +534,43 @@ private:
 };
 
 } // namespace
+
+namespace cuda {
+
+bool parseSmArch(const std::string &text, SmArch *arch) {
+  if (text.rfind("sm_", 0) != 0)
+    return false;
+  size_t end = 3, number = 0;
+  while (end < text.size() && end < 7 && text[end] >= '0' && text[end] <= '9')
+    number = number * 10 + (text[end++] - '0');
+  if (end < 5 || number < 10)
+    return false;
+  char variant = 0;
+  if (end + 1 == text.size() && (text[end] == 'a' || text[end] == 'f'))
+    variant = text[end++];
+  if (end != text.size())
+    return false;
+  arch->major = int(number / 10);
+  arch->minor = int(number % 10);
+  arch->variant = variant;
+  return true;
+}
+
+bool ptxRunsOn(const SmArch &code, int major, int minor) {
+  if (code.variant == 'a')
+    return major == code.major && minor == code.minor;
+  if (code.variant == 'f')
+    return major == code.major && minor >= code.minor;
+  return major * 10 + minor >= code.number();
+}
+
+bool cubinRunsOn(const SmArch &code, int major, int minor) {
+  if (code.variant == 'a')
+    return major == code.major && minor == code.minor;
+  return major == code.major && minor >= code.minor;
+}
+
+} // namespace cuda
 
 Status createCudaDevice(int ordinal, std::unique_ptr<Device> *out) {
   std::shared_ptr<CudaContext> context;

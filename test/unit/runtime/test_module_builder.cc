@@ -152,6 +152,45 @@ std::unique_ptr<ModuleT> makeTestModule() {
   return module;
 }
 
+std::unique_ptr<ModuleT> makeCudaTestModule() {
+  static const char kPtx[] =
+      "// loom test PTX for sm_80\n"
+      ".version 8.0\n.target sm_80\n.address_size 64\n"
+      ".visible .entry add_f32(.param .u64 a, .param .u64 b, "
+      ".param .u64 out) { ret; }\n"
+      ".visible .entry scale_f32(.param .u64 x, .param .u64 scale, "
+      ".param .u64 out) { ret; }\n"
+      ".visible .entry record_workgroups(.param .u64 out) { ret; }\n";
+  auto module = makeTestModule();
+  module->target = "cuda";
+  module->target_triple = "nvptx64-nvidia-cuda";
+  module->target_cpu = "sm_80";
+  for (auto &k : module->kernels) {
+    k->push_constant_count = 0;
+    k->workgroup_size = k->name == "record_workgroups"
+                            ? std::vector<uint32_t>{1, 1, 1}
+                            : std::vector<uint32_t>{8, 1, 1};
+  }
+  for (auto &fn : module->functions)
+    for (auto &command : fn->commands)
+      if (DispatchT *d = command->command.AsDispatch())
+        d->push_constants.clear();
+  module->libraries[0]->format = "ptx";
+  module->libraries[0]->data.assign(kPtx, kPtx + sizeof kPtx - 1);
+  return module;
+}
+
+void addTestCubin(ModuleT &module, const std::string &libraryArch,
+                  const std::string &text) {
+  auto cubin = std::make_unique<KernelLibraryT>();
+  cubin->format = "cubin";
+  cubin->arch = libraryArch;
+  std::string bytes = "\x7f" "ELF" + text + '\n';
+  cubin->data.assign(bytes.begin(), bytes.end());
+  cubin->data.push_back(0);
+  module.libraries.push_back(std::move(cubin));
+}
+
 std::vector<uint8_t> serialize(const ModuleT &module) {
   flatbuffers::FlatBufferBuilder builder;
   builder.Finish(Module::Pack(builder, &module), ModuleIdentifier());
@@ -162,13 +201,17 @@ std::vector<uint8_t> serialize(const ModuleT &module) {
 std::vector<std::string> namedModuleKinds() {
   return {"valid",        "bad-version",      "bad-identifier",
           "truncated",    "wrong-target",     "oob-binding",
-          "bad-kernel-index", "missing-kernel", "bad-abi"};
+          "bad-kernel-index", "missing-kernel", "bad-abi", "cuda",
+          "cuda-cubin"};
 }
 
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes) {
-  auto module = makeTestModule();
+  auto module = kind.rfind("cuda", 0) == 0 ? makeCudaTestModule()
+                                            : makeTestModule();
+  if (kind == "cuda-cubin")
+    addTestCubin(*module, "sm_80", "loom test cubin for sm_80");
   auto &mainCommands = module->functions[0]->commands;
-  if (kind == "valid") {
+  if (kind == "valid" || kind == "cuda" || kind == "cuda-cubin") {
   } else if (kind == "bad-version") {
     module->format_version = LOOM_MODULE_FORMAT_VERSION + 41;
   } else if (kind == "wrong-target") {

@@ -33,6 +33,17 @@ std::vector<uint8_t> testKernelLibrary(bool badAbiVersion = false);
 // The standard test module described above.
 std::unique_ptr<loom::fb::ModuleT> makeTestModule();
 
+// The standard module for the cuda device (target "cuda", target_cpu
+// "sm_80"): the same functions with 8-thread workgroups and no push
+// constants, and a stand-in PTX library that declares the three kernels
+// (for the fake driver of fake_cuda_driver.h; no GPU could run it).
+std::unique_ptr<loom::fb::ModuleT> makeCudaTestModule();
+
+// Appends a stand-in cubin for `arch` ("\x7fELF" and the text "loom test
+// cubin for ARCH"); an empty `libraryArch` leaves its arch field unset.
+void addTestCubin(loom::fb::ModuleT &module, const std::string &libraryArch,
+                  const std::string &text);
+
 // Serializes a module (with the file identifier).
 std::vector<uint8_t> serialize(const loom::fb::ModuleT &module);
 
@@ -42,7 +53,8 @@ loom::fb::BufferRef ref(loom::fb::Space space, uint32_t index,
 
 // Named variants for the loom-test-module-gen tool and the tests: "valid",
 // "bad-version", "bad-identifier", "truncated", "wrong-target",
-// "oob-binding", "bad-kernel-index", "missing-kernel", "bad-abi".
+// "oob-binding", "bad-kernel-index", "missing-kernel", "bad-abi", "cuda"
+// (makeCudaTestModule), "cuda-cubin" (the same with a cubin for sm_80).
 // Returns false for an unknown kind.
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes);
 std::vector<std::string> namedModuleKinds();
