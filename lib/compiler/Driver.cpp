@@ -112,6 +112,10 @@ bool checkGpuOptions(const DriverOptions &options, std::string &error) {
     error = "--emit=spirv is for --target=vulkan";
   else if (options.emit == Emission::PTX && target != "cuda")
     error = "--emit=ptx is for --target=cuda";
+  else if (options.emit == Emission::Cubin && target != "cuda")
+    error = "--emit=cubin is for --target=cuda";
+  else if (options.compile.cudaCubin && target != "cuda")
+    error = "--cuda-cubin is for --target=cuda";
   if (!error.empty())
     return false;
   if (target == "vulkan") {
@@ -130,6 +134,11 @@ bool checkGpuOptions(const DriverOptions &options, std::string &error) {
       error = "--cuda-arch: " + error;
       return false;
     }
+    // Before compiling: ptxas must be there.
+    std::string ptxas;
+    if ((options.compile.cudaCubin || options.emit == Emission::Cubin) &&
+        !findPtxas(ptxas, error))
+      return false;
   }
   return true;
 }
@@ -214,7 +223,23 @@ static LogicalResult compileGpuModule(ModuleOp module,
     output = std::move(artifacts.ptx);
     return success();
   }
-  output = writeModuleFile(*schedule, {"ptx", artifacts.ptx},
+  if (options.emit == Emission::Cubin && artifacts.ptx.empty())
+    return fail("--emit=cubin: the model has no kernels to assemble");
+  std::vector<KernelLibraryBlob> libraries = {{"ptx", artifacts.ptx, ""}};
+  // --cuda-cubin: the same kernels assembled for the GPU; a module without
+  // kernels has nothing to assemble.
+  if ((options.compile.cudaCubin || options.emit == Emission::Cubin) &&
+      !artifacts.ptx.empty()) {
+    std::string cubin;
+    if (!assembleCubin(artifacts.ptx, cuda.arch, cubin, error))
+      return fail(error);
+    if (options.emit == Emission::Cubin) {
+      output = std::move(cubin);
+      return success();
+    }
+    libraries.push_back({"cubin", std::move(cubin), cuda.arch});
+  }
+  output = writeModuleFile(*schedule, libraries,
                            {"cuda", "nvptx64-nvidia-cuda", cuda.arch, ""});
   return success();
 }
@@ -282,6 +307,7 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
   case Emission::MLIR:
   case Emission::SPIRV:
   case Emission::PTX:
+  case Emission::Cubin:
     break;
   }
   output = writeModuleFile(*schedule, {"elf-so", artifacts.sharedObject},

@@ -23,7 +23,7 @@ writeTensorType(flatbuffers::FlatBufferBuilder &b, const TensorSignature &s) {
 } // namespace
 
 std::string writeModuleFile(const ModuleSchedule &schedule,
-                            const KernelLibraryBlob &library,
+                            const std::vector<KernelLibraryBlob> &blobs,
                             const ModuleTargetInfo &target) {
   flatbuffers::FlatBufferBuilder b(1 << 20);
 
@@ -41,14 +41,17 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
     constants.push_back(fb::CreateConstant(b, data));
   }
 
-  b.ForceVectorAlignment(library.data.size(), 1, 64);
-  auto libData = b.CreateVector(
-      reinterpret_cast<const uint8_t *>(library.data.data()),
-      library.data.size());
-  std::vector<flatbuffers::Offset<fb::KernelLibrary>> libraries = {
-      fb::CreateKernelLibrary(
-          b, b.CreateString(library.format), libData,
-          loom_fnv1a64(library.data.data(), library.data.size()))};
+  std::vector<flatbuffers::Offset<fb::KernelLibrary>> libraries;
+  for (const KernelLibraryBlob &library : blobs) {
+    b.ForceVectorAlignment(library.data.size(), 1, 64);
+    auto libData = b.CreateVector(
+        reinterpret_cast<const uint8_t *>(library.data.data()),
+        library.data.size());
+    libraries.push_back(fb::CreateKernelLibrary(
+        b, b.CreateString(library.format), libData,
+        loom_fnv1a64(library.data.data(), library.data.size()),
+        library.arch.empty() ? 0 : b.CreateString(library.arch)));
+  }
 
   std::vector<flatbuffers::Offset<fb::Function>> functions;
   for (const FunctionSchedule &f : schedule.functions) {

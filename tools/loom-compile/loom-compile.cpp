@@ -1,9 +1,9 @@
 //===- loom-compile.cpp - model file -> module file -----------------------===//
 //
 //   loom-compile MODEL.mlir [--target=cpu|vulkan|cuda]
-//                [--emit=module|mlir|llvm-ir|obj|spirv|ptx] [-o OUT]
+//                [--emit=module|mlir|llvm-ir|obj|spirv|ptx|cubin] [-o OUT]
 //                [--cpu=NAME] [--cpu-features=+a,-b] [-O0..3]
-//                [--vulkan-target-env=ENV] [--cuda-arch=sm_NN]
+//                [--vulkan-target-env=ENV] [--cuda-arch=sm_NN] [--cuda-cubin]
 //                [--print-memory-plan]
 //
 //===----------------------------------------------------------------------===//
@@ -43,7 +43,8 @@ static cl::opt<std::string>
                   "(optimized LLVM IR of the kernels), obj (an ELF object of "
                   "the kernels), spirv (the SPIR-V binary of the kernels, "
                   "--target=vulkan), ptx (the PTX of the kernels, "
-                  "--target=cuda)"),
+                  "--target=cuda), cubin (the PTX assembled by ptxas for "
+                  "--cuda-arch)"),
          cl::init("module"), cl::cat(category));
 static cl::opt<std::string> cpu("cpu",
                                 cl::desc("Target CPU (default: the host's)"),
@@ -67,6 +68,13 @@ static cl::opt<std::string>
              cl::desc("CUDA architecture of the PTX: sm_70, sm_80, sm_90... "
                       "(default: sm_80)"),
              cl::init("sm_80"), cl::cat(category));
+static cl::opt<bool> cudaCubin(
+    "cuda-cubin",
+    cl::desc("Also assemble the PTX with ptxas ($LOOM_PTXAS, else ptxas on "
+             "PATH, else /usr/local/cuda/bin/ptxas) for --cuda-arch and "
+             "store the cubin in the module; the runtime loads it on GPUs it "
+             "runs on, else the PTX"),
+    cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                                   cl::Prefix, cl::init(3), cl::cat(category));
 static cl::opt<std::string> contractionOptimizer(
@@ -182,6 +190,7 @@ int main(int argc, char **argv) {
   }
   options.compile.vulkanTargetEnv = vulkanTargetEnv;
   options.compile.cudaArch = cudaArch;
+  options.compile.cudaCubin = cudaCubin;
   std::string defaultExtension;
   if (emit == "module") {
     options.emit = loom::Emission::Module;
@@ -199,9 +208,13 @@ int main(int argc, char **argv) {
   } else if (emit == "ptx") {
     options.emit = loom::Emission::PTX;
     defaultExtension = ".ptx";
+  } else if (emit == "cubin") {
+    options.emit = loom::Emission::Cubin;
+    defaultExtension = ".cubin";
   } else {
     return fail("unknown emission '" + emit +
-                "' (expected module, mlir, llvm-ir, obj, spirv or ptx)");
+                "' (expected module, mlir, llvm-ir, obj, spirv, ptx or "
+                "cubin)");
   }
   // GPU options are checked before anything is compiled.
   std::string gpuError;

@@ -25,6 +25,7 @@ enum class Emission {
   Object,  // an ELF object of the kernels
   SPIRV,   // the SPIR-V binary of the kernels (--target=vulkan)
   PTX,     // the PTX of the kernels (--target=cuda)
+  Cubin,   // the PTX assembled by ptxas for --cuda-arch (--target=cuda)
 };
 
 struct DriverOptions {

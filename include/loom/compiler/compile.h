@@ -28,6 +28,9 @@ struct CompileOptions {
   // VulkanTarget.h; empty: "vulkan1.1") and the CUDA architecture.
   std::string vulkanTargetEnv;
   std::string cudaArch = "sm_80";
+  // --cuda-cubin: also assemble the PTX with ptxas into a cubin for
+  // cudaArch, stored in the module next to the PTX.
+  bool cudaCubin = false;
 };
 
 // Compiles the model at `path` (.mlir in the loom dialect; .onnx once the

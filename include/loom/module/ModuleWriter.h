@@ -9,8 +9,9 @@
 namespace loom {
 
 struct KernelLibraryBlob {
-  std::string format;  // "elf-so", "spirv", "ptx"
+  std::string format;  // "elf-so", "spirv", "ptx", "cubin"
   std::string data;
+  std::string arch;    // cubin: the GPU architecture ("sm_80")
 };
 
 struct ModuleTargetInfo {
@@ -21,8 +22,14 @@ struct ModuleTargetInfo {
 
 /// The bytes of a .loom file (FlatBuffers, runtime/schema/module.fbs).
 std::string writeModuleFile(const ModuleSchedule &schedule,
-                            const KernelLibraryBlob &library,
+                            const std::vector<KernelLibraryBlob> &libraries,
                             const ModuleTargetInfo &target);
+inline std::string writeModuleFile(const ModuleSchedule &schedule,
+                                   const KernelLibraryBlob &library,
+                                   const ModuleTargetInfo &target) {
+  return writeModuleFile(schedule, std::vector<KernelLibraryBlob>{library},
+                         target);
+}
 
 } // namespace loom
 

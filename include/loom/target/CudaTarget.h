@@ -31,6 +31,17 @@ struct CudaArtifacts {
 mlir::LogicalResult buildCudaArtifacts(mlir::ModuleOp top,
                                        CudaArtifacts &artifacts);
 
+/// The CUDA toolkit's PTX assembler: $LOOM_PTXAS if set (it must exist),
+/// else `ptxas` on PATH, else /usr/local/cuda/bin/ptxas. On failure returns
+/// false and sets `error`.
+bool findPtxas(std::string &path, std::string &error);
+
+/// Assembles `ptx` with `ptxas -arch=<arch>` into a cubin (an ELF for that
+/// GPU architecture). On failure (no ptxas, or ptxas rejects the PTX)
+/// returns false and sets `error` to a message with ptxas's own output.
+bool assembleCubin(llvm::StringRef ptx, llvm::StringRef arch,
+                   std::string &cubin, std::string &error);
+
 } // namespace loom
 
 #endif // LOOM_TARGET_CUDATARGET_H

@@ -2,6 +2,12 @@
 #include "loom/target/CudaTarget.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -62,6 +68,108 @@ LogicalResult buildCudaArtifacts(ModuleOp top, CudaArtifacts &artifacts) {
   while (!artifacts.ptx.empty() && artifacts.ptx.back() == '\0')
     artifacts.ptx.pop_back();
   return success();
+}
+
+bool findPtxas(std::string &path, std::string &error) {
+  if (const char *env = std::getenv("LOOM_PTXAS"); env && *env) {
+    if (!llvm::sys::fs::can_execute(env)) {
+      error = "LOOM_PTXAS='" + std::string(env) +
+              "' is not an executable file";
+      return false;
+    }
+    path = env;
+    return true;
+  }
+  if (llvm::ErrorOr<std::string> found =
+          llvm::sys::findProgramByName("ptxas")) {
+    path = *found;
+    return true;
+  }
+  const char *toolkit = "/usr/local/cuda/bin/ptxas";
+  if (llvm::sys::fs::can_execute(toolkit)) {
+    path = toolkit;
+    return true;
+  }
+  error = "ptxas not found: a cubin needs the CUDA toolkit's PTX assembler "
+          "(set LOOM_PTXAS, put ptxas on PATH, or install the toolkit in "
+          "/usr/local/cuda)";
+  return false;
+}
+
+namespace {
+
+/// A temporary file removed when it goes out of scope.
+struct TempFile {
+  SmallString<128> path;
+  ~TempFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+  bool create(StringRef suffix, std::string &error) {
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "loom-cuda", suffix, path)) {
+      error = "cannot create a temporary file: " + ec.message();
+      return false;
+    }
+    return true;
+  }
+};
+
+} // namespace
+
+bool assembleCubin(StringRef ptx, StringRef arch, std::string &cubin,
+                   std::string &error) {
+  std::string ptxas;
+  if (!findPtxas(ptxas, error))
+    return false;
+  TempFile input, output, log;
+  if (!input.create("ptx", error) || !output.create("cubin", error) ||
+      !log.create("log", error))
+    return false;
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(input.path, ec);
+    if (!ec) {
+      os << ptx;
+      os.close();
+      ec = os.error();
+    }
+    if (ec) {
+      error = "cannot write '" + input.path.str().str() + "': " + ec.message();
+      return false;
+    }
+  }
+  std::string archFlag = "-arch=" + arch.str();
+  SmallVector<StringRef> args = {ptxas, archFlag, input.path, "-o",
+                                 output.path};
+  std::optional<StringRef> redirects[3] = {std::nullopt, log.path.str(),
+                                           log.path.str()};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, /*Env=*/std::nullopt,
+                                     redirects, /*SecondsToWait=*/0,
+                                     /*MemoryLimit=*/0, &execError);
+  std::string command = ptxas + " " + archFlag;
+  if (rc != 0) {
+    std::string text;
+    if (auto buffer = llvm::MemoryBuffer::getFile(log.path))
+      text = StringRef((*buffer)->getBuffer()).trim().str();
+    if (rc < 0)
+      error = command + " could not run: " + execError;
+    else
+      error = command + " failed (exit code " + std::to_string(rc) + ")";
+    if (!text.empty())
+      error += ":\n" + text;
+    return false;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(output.path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer || (*buffer)->getBufferSize() < 4 ||
+      !(*buffer)->getBuffer().starts_with("\x7f" "ELF")) {
+    error = command + " wrote no ELF cubin";
+    return false;
+  }
+  cubin = (*buffer)->getBuffer().str();
+  return true;
 }
 
 } // namespace loom
