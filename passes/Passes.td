@@ -106,11 +106,18 @@ def LoomTtCompress : Pass<"loom-tt-compress", "mlir::func::FuncOp"> {
 def LoomContractLowering : Pass<"loom-contract-lowering", "mlir::func::FuncOp"> {
   let summary = "Lowers pairwise loom.contract to transposes, reshapes and matmul";
   let description = [{
-    Each binary contraction classifies its indices as batch, lhs-free,
-    rhs-free and contracted, permutes the operands to [batch, free,
-    contracted] / [batch, contracted, free] (choosing orders that avoid
-    transposes where it can; transposes of constants fold away), reshapes
-    them to 3-D and multiplies them with `loom.matmul`. Indices of one
+    Each binary contraction becomes one `loom.matmul`. Where it can, the
+    larger operand is left as it is: its contracted indices (contiguous)
+    are replaced by the smaller operand's free indices, the indices before
+    them are batch dimensions the smaller operand is broadcast over (one
+    matrix applied to every slice: Tucker and tensor-train layers) and those
+    after them the matmul's columns. Otherwise indices are classified as
+    batch, lhs-free, rhs-free and contracted and the operands permuted to
+    [batch, free, contracted] / [batch, contracted, free] (transposes of
+    constants fold away). An intermediate read only by other contractions
+    keeps the layout its matmul produces and its readers' specs are
+    relabeled, so no intermediate is transposed; a result the function
+    returns is transposed to the spec's order if it must be. Indices of one
     operand that are not in the result are summed first. Outer products,
     dot products, diagonals and contractions of fewer than `min-gemm-flops`
     FLOPs stay as `loom.contract`, which --loom-to-linalg lowers to one

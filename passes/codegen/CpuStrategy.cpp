@@ -31,16 +31,25 @@ int64_t tileOrWhole(int64_t tile, int64_t bound) {
   return tile >= bound ? 0 : tile;
 }
 
-/// Matmul-like: one M, one N and one K loop (plus batch loops).
+/// Matmul-like: one K loop, and one M and one N loop blocked in registers
+/// (the innermost of each). Other M and N loops (the batch of one operand
+/// that the other broadcasts over: a matrix applied to every slice of a
+/// tensor, as the tensor-network lowering emits) are returned with the
+/// batch loops: they are walked one iteration at a time like a batch.
 std::optional<linalg::ContractionDimensions> matmulDims(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalg::isaContractionOpInterface(linalgOp))
     return std::nullopt;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(linalgOp);
-  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+  if (failed(dims) || dims->m.empty() || dims->n.empty() ||
       dims->k.size() != 1)
     return std::nullopt;
+  for (SmallVector<unsigned, 2> *free : {&dims->m, &dims->n}) {
+    dims->batch.append(free->begin(), free->end() - 1);
+    free->erase(free->begin(), free->end() - 1);
+  }
+  llvm::sort(dims->batch);
   return *dims;
 }
 

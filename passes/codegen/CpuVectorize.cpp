@@ -143,8 +143,42 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
+/// A contraction written as a linalg.generic (a matrix applied to every
+/// slice of a tensor: the tensor-network lowering's broadcast matmuls) as
+/// the equivalent `linalg.contract`, so that its register tiles vectorize
+/// straight to `vector.contract`s with its indexing maps (outer products),
+/// like a named matmul, instead of a broadcast product and a reduction.
+/// Only same-type multiply-adds; returns `op` unchanged otherwise.
+Operation *asNamedContraction(RewriterBase &rewriter, Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 || !generic.hasPureTensorSemantics() ||
+      !linalg::isaContractionOpInterface(generic))
+    return op;
+  Type element = getElementTypeOrSelf(generic.getDpsInits()[0].getType());
+  if (!isa<FloatType>(element) ||
+      llvm::any_of(generic.getDpsInputs(), [&](Value v) {
+        return getElementTypeOrSelf(v.getType()) != element;
+      }))
+    return op;
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+  if (body.getOperations().size() != 3 || !add)
+    return op;
+  rewriter.setInsertionPoint(generic);
+  auto contract = linalg::ContractOp::create(
+      rewriter, generic.getLoc(), generic->getResultTypes(),
+      generic.getDpsInputs(), generic.getDpsInits(),
+      generic.getIndexingMaps());
+  rewriter.replaceOp(generic, contract->getResults());
+  return contract;
+}
+
 LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
                           const VectorPlan &plan) {
+  if (plan.isContraction)
+    op = asNamedContraction(rewriter, op);
   SmallVector<int64_t> bounds =
       cast<linalg::LinalgOp>(op).getStaticLoopRanges();
   SmallVector<Operation *> cacheTiles{op};

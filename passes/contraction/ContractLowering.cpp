@@ -42,7 +42,7 @@ struct Labeled {
 
 class Lowering {
 public:
-  Lowering(PatternRewriter &rewriter, Location loc,
+  Lowering(RewriterBase &rewriter, Location loc,
            const llvm::StringMap<int64_t> &sizes)
       : rewriter(rewriter), loc(loc), sizes(sizes) {}
 
@@ -93,7 +93,7 @@ public:
   }
 
 private:
-  PatternRewriter &rewriter;
+  RewriterBase &rewriter;
   Location loc;
   const llvm::StringMap<int64_t> &sizes;
 };
@@ -108,12 +108,30 @@ Term select(const Term &of, Pred pred) {
   return r;
 }
 
-struct LowerContract : OpRewritePattern<ContractOp> {
-  LowerContract(MLIRContext *ctx, int64_t minGemmFlops)
-      : OpRewritePattern(ctx), minGemmFlops(minGemmFlops) {}
+/// How a binary contraction becomes one matmul: the operand roles, the
+/// label order of each operand as the matmul reads it, and the label order
+/// of the result.
+struct MatmulForm {
+  Labeled left, right;
+  Term leftOrder, rightOrder;
+  /// Result labels: batch..., left free..., right free...
+  Term result;
+  /// Leading labels of the result that are matmul batch dimensions; a label
+  /// one operand lacks is broadcast (size 1 in that operand's shape).
+  Term batch;
+  Term leftFree, contracted, rightFree;
+};
 
-  LogicalResult matchAndRewrite(ContractOp op,
-                                PatternRewriter &rewriter) const override {
+/// The labels of `in` in the order they have in `order`.
+Term ordered(const Term &in, const Term &order) {
+  return select(order, [&](auto &x) { return llvm::is_contained(in, x); });
+}
+
+class ContractLowerer {
+public:
+  ContractLowerer(int64_t minGemmFlops) : minGemmFlops(minGemmFlops) {}
+
+  LogicalResult lower(RewriterBase &rewriter, ContractOp op) {
     std::string error;
     std::optional<EinsumSpec> spec = EinsumSpec::parse(op.getSpec(), error);
     if (!spec || op.getInputs().size() > 2 ||
@@ -123,6 +141,7 @@ struct LowerContract : OpRewritePattern<ContractOp> {
     for (auto [term, v] : llvm::zip(spec->inputs, op.getInputs()))
       for (auto [label, size] : llvm::zip(term, typeOf(v).getShape()))
         sizes[label] = size;
+    rewriter.setInsertionPoint(op);
     Lowering l(rewriter, op.getLoc(), sizes);
     const Term &out = spec->output;
     auto inOut = [&](const std::string &x) { return llvm::is_contained(out, x); };
@@ -138,12 +157,11 @@ struct LowerContract : OpRewritePattern<ContractOp> {
     const Term &lt = spec->inputs[0], &rt = spec->inputs[1];
     auto inL = [&](const std::string &x) { return llvm::is_contained(lt, x); };
     auto inR = [&](const std::string &x) { return llvm::is_contained(rt, x); };
-    Term batch = select(lt, [&](auto &x) { return inR(x) && inOut(x); });
     Term contracted = select(lt, [&](auto &x) { return inR(x) && !inOut(x); });
-    Term lfree = select(lt, [&](auto &x) { return !inR(x) && inOut(x); });
-    Term rfree = select(rt, [&](auto &x) { return !inL(x) && inOut(x); });
-    int64_t b = l.product(batch), m = l.product(lfree), n = l.product(rfree),
-            k = l.product(contracted);
+    int64_t b = l.product(select(lt, [&](auto &x) { return inR(x) && inOut(x); }));
+    int64_t m = l.product(select(lt, [&](auto &x) { return !inR(x) && inOut(x); }));
+    int64_t n = l.product(select(rt, [&](auto &x) { return !inL(x) && inOut(x); }));
+    int64_t k = l.product(contracted);
     // Outer products, dot products and tiny contractions are one loop nest.
     if (contracted.empty() || (m == 1 && n == 1) ||
         2 * b * m * n * k < minGemmFlops)
@@ -155,8 +173,41 @@ struct LowerContract : OpRewritePattern<ContractOp> {
     Labeled rhs = l.sumOut({op.getInputs()[1], rt},
                            select(rt, [&](auto &x) { return inL(x) || inOut(x); }));
 
-    // Order the contracted indices like the operand that is not constant (a
-    // constant's transpose folds away), else like the larger one.
+    // An intermediate read only by other contractions may have any layout:
+    // theirs are relabeled to the one this matmul produces.
+    bool freeLayout = !op->use_empty() &&
+                      llvm::all_of(op->getUsers(), llvm::IsaPred<ContractOp>);
+    std::optional<MatmulForm> slices = sliceForm(lhs, rhs, out, l);
+    MatmulForm form = slices && (freeLayout || slices->result == out)
+                          ? *slices
+                          : gemmForm(lhs, rhs, out);
+    Labeled result = multiply(rewriter, op.getLoc(), form, l);
+    if (freeLayout && result.labels != out) {
+      relabelUsers(rewriter, op, result);
+      rewriter.eraseOp(op);
+      return success();
+    }
+    rewriter.replaceOp(op, l.permute(result, out).value);
+    return success();
+  }
+
+private:
+  /// The general form: batch indices (in both operands and the result)
+  /// lead, the left operand is [batch, free, contracted] and the right one
+  /// [batch, contracted, free]; the contracted and batch indices follow the
+  /// operand that is not constant (a constant's transpose folds away), else
+  /// the larger one. The result usually needs a transpose.
+  MatmulForm gemmForm(const Labeled &lhs, const Labeled &rhs, const Term &out) {
+    auto inOut = [&](const std::string &x) { return llvm::is_contained(out, x); };
+    auto inL = [&](const std::string &x) { return llvm::is_contained(lhs.labels, x); };
+    auto inR = [&](const std::string &x) { return llvm::is_contained(rhs.labels, x); };
+    MatmulForm f;
+    f.left = lhs;
+    f.right = rhs;
+    f.batch = select(lhs.labels, [&](auto &x) { return inR(x) && inOut(x); });
+    f.contracted = select(lhs.labels, [&](auto &x) { return inR(x) && !inOut(x); });
+    f.leftFree = select(lhs.labels, [&](auto &x) { return !inR(x) && inOut(x); });
+    f.rightFree = select(rhs.labels, [&](auto &x) { return !inL(x) && inOut(x); });
     bool lhsConst = matchPattern(lhs.value, m_Constant());
     bool rhsConst = matchPattern(rhs.value, m_Constant());
     bool followRhs = lhsConst && !rhsConst;
@@ -164,37 +215,151 @@ struct LowerContract : OpRewritePattern<ContractOp> {
       followRhs = typeOf(rhs.value).getNumElements() >
                   typeOf(lhs.value).getNumElements();
     if (followRhs) {
-      contracted = select(rhs.labels, [&](auto &x) {
-        return llvm::is_contained(contracted, x);
-      });
-      batch = select(rhs.labels,
-                     [&](auto &x) { return llvm::is_contained(batch, x); });
+      f.contracted = ordered(f.contracted, rhs.labels);
+      f.batch = ordered(f.batch, rhs.labels);
     }
+    finish(f);
+    return f;
+  }
 
-    Term lhsOrder = batch, rhsOrder = batch;
-    llvm::append_range(lhsOrder, lfree);
-    llvm::append_range(lhsOrder, contracted);
-    llvm::append_range(rhsOrder, contracted);
-    llvm::append_range(rhsOrder, rfree);
-    lhs = l.permute(lhs, lhsOrder);
-    rhs = l.permute(rhs, rhsOrder);
-    SmallVector<int64_t> lshape = {m, k}, rshape = {k, n};
-    if (b != 1) {
-      lshape.insert(lshape.begin(), b);
-      rshape.insert(rshape.begin(), b);
+  /// The form that leaves the larger operand as it is: its contracted
+  /// indices (contiguous) are replaced by the other operand's free indices.
+  /// Indices before them are batch dimensions (the smaller operand is
+  /// broadcast over those it lacks: one matrix applied to every slice of a
+  /// tensor, as in a Tucker or tensor-train layer), indices after them the
+  /// larger operand's matmul columns. std::nullopt if the larger operand's
+  /// contracted indices are not contiguous, a shared batch index is not
+  /// before them, or the columns would be fewer than a vector.
+  std::optional<MatmulForm> sliceForm(const Labeled &lhs, const Labeled &rhs,
+                                      const Term &out, Lowering &l) {
+    bool lhsBig =
+        typeOf(lhs.value).getNumElements() >= typeOf(rhs.value).getNumElements();
+    const Labeled &big = lhsBig ? lhs : rhs, &small = lhsBig ? rhs : lhs;
+    auto inOut = [&](const std::string &x) { return llvm::is_contained(out, x); };
+    auto inBig = [&](const std::string &x) { return llvm::is_contained(big.labels, x); };
+    auto inSmall = [&](const std::string &x) {
+      return llvm::is_contained(small.labels, x);
+    };
+    Term contracted = select(big.labels, [&](auto &x) { return inSmall(x) && !inOut(x); });
+    Term shared = select(big.labels, [&](auto &x) { return inSmall(x) && inOut(x); });
+    Term smallFree = select(small.labels, [&](auto &x) { return !inBig(x); });
+    auto first = llvm::find(big.labels, contracted.front());
+    size_t at = first - big.labels.begin();
+    if (at + contracted.size() > big.labels.size() ||
+        Term(first, first + contracted.size()) != contracted)
+      return std::nullopt;
+    Term pre(big.labels.begin(), first);
+    Term post(first + contracted.size(), big.labels.end());
+    if (!llvm::all_of(shared, [&](auto &x) { return llvm::is_contained(pre, x); }))
+      return std::nullopt;
+    MatmulForm f;
+    f.contracted = contracted;
+    if (!post.empty()) {
+      // The larger operand is the right one: [pre, contracted, post].
+      constexpr int64_t kMinColumns = 16;
+      if (l.product(post) < kMinColumns)
+        return std::nullopt;
+      f.left = small;
+      f.right = big;
+      f.batch = pre;
+      f.leftFree = smallFree;
+      f.rightFree = post;
+    } else {
+      // Contracted last: the larger operand is the left one, its shared
+      // batch indices must lead.
+      if (Term(pre.begin(), pre.begin() + shared.size()) != shared)
+        return std::nullopt;
+      f.left = big;
+      f.right = small;
+      f.batch = shared;
+      f.leftFree = Term(pre.begin() + shared.size(), pre.end());
+      f.rightFree = smallFree;
     }
-    Value product = MatmulOp::create(rewriter, op.getLoc(),
-                                     l.reshape(lhs.value, lshape),
-                                     l.reshape(rhs.value, rshape));
-    Term resultOrder = batch;
-    llvm::append_range(resultOrder, lfree);
-    llvm::append_range(resultOrder, rfree);
+    finish(f);
+    return f;
+  }
+
+  static void finish(MatmulForm &f) {
+    f.leftOrder = ordered(f.batch, f.left.labels);
+    llvm::append_range(f.leftOrder, f.leftFree);
+    llvm::append_range(f.leftOrder, f.contracted);
+    f.rightOrder = ordered(f.batch, f.right.labels);
+    llvm::append_range(f.rightOrder, f.contracted);
+    llvm::append_range(f.rightOrder, f.rightFree);
+    f.result = f.batch;
+    llvm::append_range(f.result, f.leftFree);
+    llvm::append_range(f.result, f.rightFree);
+  }
+
+  /// The matmul of `form`: operands permuted and reshaped to [batch..., m,
+  /// k] and [batch..., k, n] (a batch index an operand lacks is a unit
+  /// dimension of it; batch indices both have are merged when they can
+  /// be), the result reshaped to its labels.
+  Labeled multiply(RewriterBase &rewriter, Location loc, const MatmulForm &f,
+                   Lowering &l) {
+    Labeled left = l.permute(f.left, f.leftOrder);
+    Labeled right = l.permute(f.right, f.rightOrder);
+    auto has = [](const Labeled &x, const std::string &label) {
+      return llvm::is_contained(x.labels, label);
+    };
+    bool broadcast = llvm::any_of(f.batch, [&](auto &x) {
+      return !has(left, x) || !has(right, x);
+    });
+    SmallVector<int64_t> lshape, rshape;
+    if (!broadcast) {
+      int64_t b = l.product(f.batch);
+      if (b != 1) {
+        lshape.push_back(b);
+        rshape.push_back(b);
+      }
+    } else if (llvm::none_of(f.batch, [&](auto &x) { return has(left, x); })) {
+      // One matrix on the left for every slice on the right.
+      int64_t b = l.product(f.batch);
+      rshape.push_back(b);
+    } else if (llvm::none_of(f.batch, [&](auto &x) { return has(right, x); })) {
+      lshape.push_back(l.product(f.batch));
+    } else {
+      for (const std::string &x : f.batch) {
+        lshape.push_back(has(left, x) ? l.product({x}) : 1);
+        rshape.push_back(has(right, x) ? l.product({x}) : 1);
+      }
+    }
+    int64_t m = l.product(f.leftFree), k = l.product(f.contracted),
+            n = l.product(f.rightFree);
+    lshape.append({m, k});
+    rshape.append({k, n});
+    Value product = MatmulOp::create(rewriter, loc, l.reshape(left.value, lshape),
+                                     l.reshape(right.value, rshape));
     SmallVector<int64_t> resultShape;
-    for (const std::string &label : resultOrder)
-      resultShape.push_back(sizes.lookup(label));
-    Labeled result{l.reshape(product, resultShape), resultOrder};
-    rewriter.replaceOp(op, l.permute(result, out).value);
-    return success();
+    for (const std::string &label : f.result)
+      resultShape.push_back(l.product({label}));
+    return {l.reshape(product, resultShape), f.result};
+  }
+
+  /// Every contraction reading `op`'s result reads `result` instead, whose
+  /// labels are a permutation of the spec's output: the reader's term for
+  /// that operand is permuted to match.
+  void relabelUsers(RewriterBase &rewriter, ContractOp op,
+                    const Labeled &result) {
+    std::string error;
+    Term old = EinsumSpec::parse(op.getSpec(), error)->output;
+    SmallVector<unsigned> from;
+    for (const std::string &label : result.labels)
+      from.push_back(llvm::find(old, label) - old.begin());
+    for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
+      auto user = cast<ContractOp>(use.getOwner());
+      std::optional<EinsumSpec> spec =
+          EinsumSpec::parse(user.getSpec(), error);
+      Term &term = spec->inputs[use.getOperandNumber()];
+      Term permuted;
+      for (unsigned i : from)
+        permuted.push_back(term[i]);
+      term = permuted;
+      rewriter.modifyOpInPlace(user, [&] {
+        use.set(result.value);
+        user.setSpec(spec->str());
+      });
+    }
   }
 
   int64_t minGemmFlops;
@@ -205,9 +370,17 @@ struct LoomContractLoweringPass
   using LoomContractLoweringBase::LoomContractLoweringBase;
 
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<LowerContract>(&getContext(), minGemmFlops);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // In program order: a producer picks its layout before its readers are
+    // lowered.
+    SmallVector<ContractOp> ops;
+    getOperation().walk([&](ContractOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    ContractLowerer lowerer(minGemmFlops);
+    for (ContractOp op : ops)
+      (void)lowerer.lower(rewriter, op); // failure: stays one loop nest
+    // Fold what was created: transposes and reshapes of constants.
+    if (failed(applyPatternsGreedily(getOperation(),
+                                     RewritePatternSet(&getContext()))))
       signalPassFailure();
   }
 };

@@ -71,3 +71,20 @@ func.func @main(%x: tensor<4x512xf32>) -> tensor<4xf32> {
   %0 = loom.reduce_sum %x [1] : tensor<4x512xf32> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// One matrix applied to every slice of a tensor (numpy broadcasting, as
+// the tensor-network lowering emits for Tucker and TT layers): the batch
+// loop of the right operand is walked one slice at a time and each slice is
+// the register-blocked matmul, 8x1 * 1x32 contractions, not a broadcast
+// product and a horizontal reduction.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: %[[ACC:.*]] = scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}}) -> (vector<1x8x32xf32>)
+// CHECK:   vector.contract {{.*}} : vector<8x1xf32>, vector<1x1x32xf32> into vector<1x8x32xf32>
+// CHECK-NOT: vector.multi_reduction
+// CHECK-NOT: vector.reduction
+func.func @main(%a: tensor<64x16xf32>, %x: tensor<8x16x256xf32>) -> tensor<8x64x256xf32> {
+  %0 = loom.matmul %a, %x : (tensor<64x16xf32>, tensor<8x16x256xf32>) -> tensor<8x64x256xf32>
+  return %0 : tensor<8x64x256xf32>
+}

@@ -88,3 +88,38 @@ func.func @unary(%a: tensor<2x3x4xf32>) -> tensor<4x2xf32> {
   %0 = loom.contract "ijk->ki" %a : (tensor<2x3x4xf32>) -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
 }
+
+// -----
+
+// A Tucker reconstruction (the order --loom-contract-order picks): the
+// large operand of each step stays as it is, the factor matrix is applied
+// to every slice of it (a broadcast matmul), and each intermediate takes
+// the layout its matmul produces; the reader's spec is relabeled. Only the
+// 64x16 factor is transposed; no intermediate is.
+// CHECK-LABEL: func @tucker_chain
+// CHECK: %[[CT:.*]] = loom.transpose %arg3 [1, 0] : tensor<64x16xf32> -> tensor<16x64xf32>
+// CHECK: loom.matmul %{{.*}}, %[[CT]] : (tensor<2048x16xf32>, tensor<16x64xf32>) -> tensor<2048x64xf32>
+// CHECK: loom.matmul %arg2, %{{.*}} : (tensor<64x16xf32>, tensor<128x16x64xf32>) -> tensor<128x64x64xf32>
+// CHECK: %[[Y:.*]] = loom.matmul %arg1, %{{.*}} : (tensor<64x16xf32>, tensor<8x16x4096xf32>) -> tensor<8x64x4096xf32>
+// CHECK: %[[R:.*]] = loom.reshape %[[Y]] : tensor<8x64x4096xf32> -> tensor<8x64x64x64xf32>
+// CHECK: return %[[R]]
+// CHECK-NOT: loom.transpose
+func.func @tucker_chain(%g: tensor<8x16x16x16xf32>, %a: tensor<64x16xf32>, %b: tensor<64x16xf32>, %c: tensor<64x16xf32>) -> tensor<8x64x64x64xf32> {
+  %0 = loom.contract "zabc,kc->zabk" %g, %c : (tensor<8x16x16x16xf32>, tensor<64x16xf32>) -> tensor<8x16x16x64xf32>
+  %1 = loom.contract "zabk,jb->zakj" %0, %b : (tensor<8x16x16x64xf32>, tensor<64x16xf32>) -> tensor<8x16x64x64xf32>
+  %2 = loom.contract "zakj,ia->zijk" %1, %a : (tensor<8x16x64x64xf32>, tensor<64x16xf32>) -> tensor<8x64x64x64xf32>
+  return %2 : tensor<8x64x64x64xf32>
+}
+
+// -----
+
+// An intermediate another contraction reads keeps the layout its matmul
+// produces (a j c, not the spec's a c j); the reader is lowered from it.
+// CHECK-LABEL: func @relabeled_reader
+// CHECK: %[[P:.*]] = loom.matmul %arg1, %arg0 : (tensor<32x16xf32>, tensor<4x16x64xf32>) -> tensor<4x32x64xf32>
+// CHECK: loom.transpose %[[P]] [1, 0, 2] : tensor<4x32x64xf32> -> tensor<32x4x64xf32>
+func.func @relabeled_reader(%x: tensor<4x16x64xf32>, %w: tensor<32x16xf32>, %v: tensor<4x64xf32>) -> tensor<32xf32> {
+  %0 = loom.contract "abc,jb->acj" %x, %w : (tensor<4x16x64xf32>, tensor<32x16xf32>) -> tensor<4x64x32xf32>
+  %1 = loom.contract "acj,ac->j" %0, %v : (tensor<4x64x32xf32>, tensor<4x64xf32>) -> tensor<32xf32>
+  return %1 : tensor<32xf32>
+}
