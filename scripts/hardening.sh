@@ -11,6 +11,9 @@
 #      seeded from test/fuzz/seeds, examples/data and loom-test-module-gen.
 # A crash is saved under BUILD/fuzz-artifacts/: check it in under
 # test/fuzz/regressions/TARGET/ with the fix (LoomFuzzReplayTests replays it).
+# The build goes through ccache keyed relative to the checkout, shared by
+# every clone (scripts/lib/steps.sh, which also holds the pass/fail helpers
+# this script shares with scripts/test.sh and scripts/fuzz-compiler.sh).
 # Ends with one line: "N passed, M failed". Exit status 0 iff M == 0.
 #
 #   LOOM_BUILD_DIR   base of the build folders (default: ./build); this
@@ -21,11 +24,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${LOOM_BUILD_DIR:-$ROOT/build}-hardening"
 FUZZ_SECONDS="${1:-60}"
 JOBS="${JOBS:-$(nproc)}"
-passed=0
-failed=0
-step_pass() { echo "PASSED: $*"; passed=$((passed + 1)); }
-step_fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
-summary() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
+source "$ROOT/scripts/lib/steps.sh"
 
 if ! [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || [[ "$FUZZ_SECONDS" -lt 1 ]]; then
   echo "usage: scripts/hardening.sh [SECONDS_PER_FUZZ_TARGET]" >&2
@@ -34,20 +33,11 @@ fi
 
 # --- Dependencies: the project's, then libFuzzer and the sanitizer runtimes
 "$ROOT/scripts/install-deps.sh" || { echo "dependency installation failed"; step_fail "dependencies"; summary; }
-if ! dpkg-query -W -f='${Status}' libclang-rt-22-dev 2>/dev/null | grep -q "install ok installed"; then
-  echo "hardening: installing libclang-rt-22-dev (libFuzzer, sanitizer runtimes)"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  # (apt's lists may be absent when every other package was already there.)
-  { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
-      libclang-rt-22-dev >/dev/null 2>&1 ||
-    { $SUDO apt-get update -q >/dev/null &&
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
-        libclang-rt-22-dev >/dev/null; }; } ||
-    { step_fail "installing libclang-rt-22-dev"; summary; }
-fi
+need_clang_rt hardening || { step_fail "installing libclang-rt-22-dev"; summary; }
 
 # --- 1. Sanitizer + fuzzer build of the runtime, and its unit tests --------
 echo "== runtime-only build with clang-22, ASan + UBSan and libFuzzer targets: $BUILD"
+use_shared_ccache "$ROOT"
 if ! CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOOM_BUILD_COMPILER=OFF \
        -DLOOM_ENABLE_SANITIZERS=ON -DLOOM_BUILD_FUZZERS=ON >"$BUILD.cmake.log" 2>&1 ||
