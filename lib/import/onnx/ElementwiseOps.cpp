@@ -57,7 +57,14 @@ ComparePredicate predicateOf(StringRef opType) {
 }
 
 LogicalResult importCompare(NodeImporter &n) {
-  n.setOutput(0, n.compare(predicateOf(n.node.opType), n.input(0), n.input(1)));
+  Value a = n.input(0), b = n.input(1);
+  // libonnx 1.12's shape inference does not check that the operands of
+  // GreaterOrEqual/LessOrEqual (function ops) broadcast.
+  if (!broadcastShapes({shapeOf(a), shapeOf(b)}))
+    return n.unsupported("the operands' shapes " + formatShape(shapeOf(a)) +
+                         " and " + formatShape(shapeOf(b)) +
+                         " do not broadcast");
+  n.setOutput(0, n.compare(predicateOf(n.node.opType), a, b));
   return success();
 }
 

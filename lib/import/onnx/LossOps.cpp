@@ -24,6 +24,24 @@ FailureOr<Value> nllLoss(NodeImporter &n, Value logProb, Value target,
   int64_t rank = in.size();
   if (rank < 2 || shapeOf(target).size() != static_cast<size_t>(rank - 1))
     return n.unsupported("expects input N x C x ... and target N x ...");
+  // The ops below broadcast target against the input and gather the weight
+  // by it: the shapes must be the ones the operator defines (shape inference
+  // does not insist).
+  SmallVector<int64_t> targetShape = {in[0]};
+  targetShape.append(in.begin() + 2, in.end());
+  if (shapeOf(target) != ArrayRef<int64_t>(targetShape))
+    return n.unsupported("target has shape " + formatShape(shapeOf(target)) +
+                         ", expected " + formatShape(targetShape) +
+                         " (the input's " + formatShape(in) +
+                         " without the class dimension)");
+  if (!isa<IntegerType>(elementTypeOf(target)))
+    return n.unsupported("target must hold integer class indices");
+  if (weight && (shapeOf(weight).size() != 1 || shapeOf(weight)[0] != in[1]))
+    return n.unsupported("weight has shape " + formatShape(shapeOf(weight)) +
+                         ", expected one per class (" + std::to_string(in[1]) +
+                         ")");
+  if (weight && elementTypeOf(weight) != elementTypeOf(logProb))
+    return n.unsupported("weight's element type differs from the input's");
   std::string reduction = n.attrString("reduction", "mean");
   if (reduction != "mean" && reduction != "sum" && reduction != "none")
     return n.unsupported("reduction '" + reduction + "' is not supported");

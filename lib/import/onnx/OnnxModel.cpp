@@ -377,9 +377,11 @@ bool bindInputShape(onnx::GraphProto &graph, const std::string &name,
 }
 
 /// Checks, before libonnx's shape inference and version converter run, what
-/// they would crash on: graph outputs nothing defines, and convolutions
-/// whose input or weight ranks (where known from the graph's inputs,
-/// initializers and value_info) cannot be a convolution's.
+/// they would crash on: graph outputs nothing defines, convolutions whose
+/// input or weight ranks cannot be a convolution's, and LayerNormalization
+/// axes outside the input's rank (its inference function indexes the Mean
+/// output's shape by the axis unchecked), where the ranks are known from the
+/// graph's inputs, initializers and value_info.
 bool precheckGraph(const onnx::GraphProto &g, std::string &error) {
   std::set<std::string> defined;
   std::map<std::string, int> ranks;
@@ -397,19 +399,33 @@ bool precheckGraph(const onnx::GraphProto &g, std::string &error) {
   for (const auto &v : g.value_info())
     if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
       ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  auto rank = [&](const std::string &name) {
+    auto it = ranks.find(name);
+    return it == ranks.end() ? -1 : it->second;
+  };
   for (const auto &node : g.node()) {
     for (const auto &out : node.output())
       defined.insert(out);
-    bool conv = node.domain().empty() &&
+    bool onnxDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    std::string where = "node '" + node.name() + "' (" + node.op_type() + ")";
+    if (onnxDomain && node.op_type() == "LayerNormalization" &&
+        node.input_size() >= 1) {
+      int x = rank(node.input(0));
+      int64_t axis = -1;
+      for (const auto &a : node.attribute())
+        if (a.name() == "axis")
+          axis = a.i();
+      if (x >= 0 && (axis < -x || axis >= x)) {
+        error = where + ": axis " + std::to_string(axis) +
+                " is out of range for the input's rank " + std::to_string(x);
+        return false;
+      }
+    }
+    bool conv = onnxDomain &&
                 (node.op_type() == "Conv" || node.op_type() == "ConvTranspose");
     if (!conv || node.input_size() < 2)
       continue;
-    auto rank = [&](const std::string &name) {
-      auto it = ranks.find(name);
-      return it == ranks.end() ? -1 : it->second;
-    };
     int x = rank(node.input(0)), w = rank(node.input(1));
-    std::string where = "node '" + node.name() + "' (" + node.op_type() + ")";
     if (x >= 0 && x < 3) {
       error = where + ": input X has rank " + std::to_string(x) +
               "; a convolution's input is N x C x spatial dims (rank >= 3)";

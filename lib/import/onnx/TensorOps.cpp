@@ -288,10 +288,33 @@ Value elementsFlatIndex(LoomBuilder &b, Value idx, ArrayRef<int64_t> data,
                b.constantInts(it, idxShape, base));
 }
 
+/// GatherElements/ScatterElements operands elementsFlatIndex relies on:
+/// integer indices of the data's rank, no larger than the data off the axis,
+/// and (scatter) updates of the indices' shape.
+LogicalResult checkElementsOperands(NodeImporter &n, ArrayRef<int64_t> data,
+                                    int64_t axis, Value indices,
+                                    Value updates = Value()) {
+  ArrayRef<int64_t> is = shapeOf(indices);
+  if (!isa<IntegerType>(elementTypeOf(indices)))
+    return n.unsupported("indices must be integers");
+  bool fits = is.size() == data.size();
+  for (size_t d = 0; fits && d < is.size(); ++d)
+    fits = static_cast<int64_t>(d) == axis || is[d] <= data[d];
+  if (!fits)
+    return n.unsupported("indices have shape " + formatShape(is) +
+                         ", which does not fit the data's " +
+                         formatShape(data) + " off axis " +
+                         std::to_string(axis));
+  if (updates && shapeOf(updates) != is)
+    return n.unsupported("updates have shape " + formatShape(shapeOf(updates)) +
+                         ", not the indices' " + formatShape(is));
+  return success();
+}
+
 LogicalResult importGatherElements(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0);
   FailureOr<int64_t> axis = n.axisAttr("axis", 0, data.size());
-  if (failed(axis))
+  if (failed(axis) || failed(checkElementsOperands(n, data, *axis, n.input(1))))
     return failure();
   Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
   Value flatData = n.reshape(n.input(0), {numElementsOf(data)});
@@ -340,7 +363,8 @@ FailureOr<Value> scatterFlat(NodeImporter &n, Value data, Value flatIdx,
 LogicalResult importScatterElements(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0);
   FailureOr<int64_t> axis = n.axisAttr("axis", 0, data.size());
-  if (failed(axis))
+  if (failed(axis) ||
+      failed(checkElementsOperands(n, data, *axis, n.input(1), n.input(2))))
     return failure();
   Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
   FailureOr<Value> r = scatterFlat(n, n.input(0), flatIdx, n.input(2));
@@ -425,6 +449,8 @@ Value ndFlatIndex(LoomBuilder &lb, Value idx, ArrayRef<int64_t> data,
 
 LogicalResult importGatherND(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+  if (idxShape.empty())
+    return n.unsupported("indices must have rank 1 or more");
   int64_t b = n.attrInt("batch_dims", 0);
   int64_t k = idxShape.back();
   if (b + k > static_cast<int64_t>(data.size()))
@@ -442,6 +468,8 @@ LogicalResult importGatherND(NodeImporter &n) {
 
 LogicalResult importScatterND(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+  if (idxShape.empty())
+    return n.unsupported("indices must have rank 1 or more");
   int64_t k = idxShape.back();
   if (k > static_cast<int64_t>(data.size()))
     return n.unsupported("index depth exceeds the data rank");
