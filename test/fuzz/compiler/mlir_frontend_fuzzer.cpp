@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "loom/compiler/SourceBuffer.h"
 #include "loom/dialect/LoomDialect.h"
 #include "loom/passes/Pipelines.h"
 
@@ -67,8 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       &context, [](mlir::Diagnostic &) { return mlir::success(); });
 
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
+  // As loom-compile reads a model (parseModelFile): a copy with a guard
+  // token after the terminator (loom/compiler/SourceBuffer.h).
   sourceMgr->AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(
+      loom::guardedSourceBuffer(
           llvm::StringRef(reinterpret_cast<const char *>(data), size),
           "fuzz.mlir"),
       llvm::SMLoc());
