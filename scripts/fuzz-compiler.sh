@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# The compiler's fuzz targets (issue 10), run by hand: too slow for CI (the
-# clang build of Loom's compiler libraries with coverage and sanitizers is
-# 65 translation units, ~16 minutes of compiling at -j1 on 2 shared cores). The crashes they found replay in the
-# normal lit suite (test/bad-input/fuzz-regressions.test).
+# The compiler's fuzz targets (issue 10): onnx_importer (bytes -> libonnx's
+# checks and shape inference -> import -> verify) and mlir_frontend (text ->
+# parse -> verify -> the front-end pipeline down to linalg dispatches ->
+# verify), in test/fuzz/compiler/ (test/fuzz/README.md).
 #
 #   scripts/fuzz-compiler.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Targets (test/fuzz/compiler/): onnx_importer (bytes -> libonnx checks and
-# shape inference -> import -> verify) and mlir_frontend (text -> parse ->
-# verify -> the front-end pipeline down to linalg dispatches -> verify). Loom's
-# code is built with clang-22, libFuzzer coverage, AddressSanitizer and
-# UndefinedBehaviorSanitizer (not vptr) and assertions on; Debian's
-# libMLIR/libLLVM/libonnx are linked as they are. SECONDS defaults to 300.
-# Crashes go to BUILD/fuzz-artifacts/TARGET-*; fuzzing goes on after one
-# (-fork=1 -ignore_crashes=1). Check each in under
-# test/fuzz/regressions/TARGET/ with a lit test in test/bad-input/.
-# Ends with one line: "N passed, M failed" (a target with a new crash
-# fails; checked-in regressions that still crash are counted, not failed).
+# scripts/test.sh runs it as its last step, for 60 s per target under CI=true
+# (LOOM_FUZZ_COMPILER_SECONDS); by hand it fuzzes for SECONDS (300 by
+# default). Three parts, each counted:
+#   1. the build of the two targets only (nothing else of the project):
+#      clang-22, -O1 with line tables, libFuzzer coverage, ASan + UBSan (not
+#      vptr) and assertions on Loom's code; Debian's libMLIR/libLLVM/libonnx
+#      linked as they are. ccache keyed relative to the checkout, so clones
+#      share it: about 5 minutes at -j2 cold, seconds warm;
+#   2. the replay of every checked-in crash input,
+#      test/fuzz/regressions/TARGET/*: each must now run clean;
+#   3. fuzzing each target for SECONDS, seeded from examples/onnx,
+#      test/import, test/onnx-conformance, a quarter of libonnx-testdata's
+#      node models, and every small .mlir of the tests and examples (split at
+#      `// -----`), going on after a crash (-fork=1 -ignore_crashes=1). Any
+#      crash, timeout or out-of-memory input fails the target; it is saved
+#      under BUILD/fuzz-artifacts/TARGET-{crash,timeout,oom}-SHA1 and its
+#      report printed. Check it in under test/fuzz/regressions/TARGET/ with
+#      the fix and a lit test in test/bad-input/.
+# Ends with one line: "N passed, M failed". Exit status 0 iff M == 0.
 #
 #   LOOM_BUILD_DIR   base of the build folders (default: ./build); this
 #                    script builds in "$LOOM_BUILD_DIR-fuzz-compiler"
@@ -30,32 +38,31 @@ shift || true
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=(onnx_importer mlir_frontend)
 JOBS="${JOBS:-$(nproc)}"
-passed=0
-failed=0
-step_pass() { echo "PASSED: $*"; passed=$((passed + 1)); }
-step_fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
-summary() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
+source "$ROOT/scripts/lib/steps.sh"
 
 if ! [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || [[ "$FUZZ_SECONDS" -lt 1 ]]; then
   echo "usage: scripts/fuzz-compiler.sh [SECONDS_PER_TARGET] [onnx_importer|mlir_frontend]..." >&2
   exit 2
 fi
+for target in "${TARGETS[@]}"; do
+  case $target in
+    onnx_importer | mlir_frontend) ;;
+    *) echo "fuzz-compiler: unknown target $target" >&2; exit 2 ;;
+  esac
+done
 
 # --- Dependencies: the project's (only when something is missing), clang's
 # libFuzzer and sanitizer runtimes.
 if ! command -v clang++-22 >/dev/null || ! [[ -d /usr/lib/llvm-22/lib/cmake/mlir ]]; then
   "$ROOT/scripts/install-deps.sh" || { step_fail "dependencies"; summary; }
 fi
-if ! dpkg-query -W -f='${Status}' libclang-rt-22-dev 2>/dev/null | grep -q "install ok installed"; then
-  echo "fuzz-compiler: installing libclang-rt-22-dev (libFuzzer, sanitizer runtimes)"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
-    libclang-rt-22-dev >/dev/null || { step_fail "installing libclang-rt-22-dev"; summary; }
-fi
+need_clang_rt fuzz-compiler || { step_fail "installing libclang-rt-22-dev"; summary; }
 
-# --- Build ---------------------------------------------------------------------
+# --- 1. Build ------------------------------------------------------------------
+# -O1: -O0 compiles a little faster but fuzzes about 2.7 times slower.
 SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize=vptr -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 echo "== compiler fuzz targets with clang-22, libFuzzer, ASan + UBSan: $BUILD"
+use_shared_ccache "$ROOT"
 start=$(date +%s)
 if ! CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
        -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -67,14 +74,47 @@ if ! CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
        -DLOOM_BUILD_FUZZERS=ON >"$BUILD.cmake.log" 2>&1 ||
    ! ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]/%/_fuzzer}" >"$BUILD.ninja.log" 2>&1; then
   tail -n 30 "$BUILD.cmake.log" "$BUILD.ninja.log" 2>/dev/null
-  step_fail "fuzz target build"
+  step_fail "compiler fuzz target build"
   summary
 fi
-step_pass "fuzz target build ($(( $(date +%s) - start )) s)"
+step_pass "compiler fuzz target build ($(( $(date +%s) - start )) s)"
 
-# --- Seeds -----------------------------------------------------------------------
+# libMLIR/libLLVM are not instrumented: vectors they grow look overflowed to
+# ASan's container annotations. MLIR's uniquing storage lives as long as the
+# process: no leak checks.
+export ASAN_OPTIONS="detect_leaks=0:detect_container_overflow=0:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+
+# report INPUT TARGET: the sanitizer's or the target's report on one input,
+# replayed alone (some crashes depend on the state earlier inputs left).
+report() {
+  local out
+  out=$(timeout 60 "$BUILD/bin/$2_fuzzer" -rss_limit_mb=4096 "$1" 2>&1 |
+    grep -E "ERROR: |SUMMARY|runtime error|Assertion|#[0-9]+ 0x|fuzzer: " |
+    grep -vE " in (fuzzer::|main |_start|__libc_start|__sanitizer|__pthread_kill|raise |abort |__assert)|libc\.so" |
+    head -n 14 |
+    sed -E 's/0x[0-9a-f]+ //; s/ \(BuildId[^)]*\)//; s/^/    /')
+  echo "${out:-    (runs clean when replayed alone; the fuzzing log has the first line of its report)}"
+}
+
+# --- 2. Checked-in crash inputs -----------------------------------------------------
+for target in "${TARGETS[@]}"; do
+  for input in "$ROOT/test/fuzz/regressions/$target"/*; do
+    [[ -f "$input" ]] || continue
+    name="regressions/$target/$(basename "$input")"
+    if timeout 120 "$BUILD/bin/${target}_fuzzer" -rss_limit_mb=4096 "$input" \
+         >"$WORK/replay.log" 2>&1; then
+      step_pass "replay $name"
+    else
+      report "$input" "$target"
+      step_fail "replay $name"
+    fi
+  done
+done
+
+# --- Seeds -------------------------------------------------------------------------
 mkdir -p "$WORK/onnx-seeds" "$WORK/mlir-seeds"
 # ONNX: the examples, the importer's test models, and a sample of libonnx's
 # own backend-test models (one or two nodes each).
@@ -108,18 +148,13 @@ for f in files:
 PY
 echo "seeds: $(ls "$WORK/onnx-seeds" | wc -l) ONNX models, $(ls "$WORK/mlir-seeds" | wc -l) MLIR inputs"
 
-# --- Fuzzing -----------------------------------------------------------------------
+# --- 3. Fuzzing ------------------------------------------------------------------------
 ARTIFACTS="$BUILD/fuzz-artifacts"
 mkdir -p "$ARTIFACTS"
-# libMLIR/libLLVM are not instrumented: vectors they grow look overflowed to
-# ASan's container annotations.
-export ASAN_OPTIONS="detect_leaks=0:detect_container_overflow=0:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 for target in "${TARGETS[@]}"; do
   case $target in
     onnx_importer) seeds="$WORK/onnx-seeds" ;;
     mlir_frontend) seeds="$WORK/mlir-seeds" ;;
-    *) step_fail "unknown target $target"; continue ;;
   esac
   corpus="$BUILD/corpus/$target"
   mkdir -p "$corpus"
@@ -133,26 +168,24 @@ for target in "${TARGETS[@]}"; do
     -max_total_time="$FUZZ_SECONDS" -timeout=20 -rss_limit_mb=4096 \
     -max_len=65536 -artifact_prefix="$ARTIFACTS/$target-" >"$log" 2>&1
   rc=$?
-  # Artifacts are named for their SHA-1: those equal to a checked-in
-  # regression are known (not fixed yet), the others are new.
-  known_sums=" $(for f in "$ROOT/test/fuzz/regressions/$target"/*; do
-                   [[ -f "$f" ]] && sha1sum "$f" | cut -c1-40; done | tr '\n' ' ') "
-  new=() known=0
-  while IFS= read -r a; do
-    if [[ "$known_sums" == *" ${a##*-} "* ]]; then known=$((known + 1)); else new+=("$a"); fi
-  done < <(find "$ARTIFACTS" -name "$target-*" -newer "$WORK/start-$target" | sort)
+  mapfile -t found < <(find "$ARTIFACTS" -name "$target-*" -newer "$WORK/start-$target" | sort)
+  # The parent's last status line: "#EXECUTIONS: cov: ... corp: ... time: ...".
   last=$(grep -E "^#[0-9]+" "$log" | tail -1)
-  echo "$target: ${last:-no stats}; ${#new[@]} new crash inputs, $known checked-in ones still crashing, exit status $rc"
-  if [[ ${#new[@]} -gt 0 ]]; then
-    grep -E "ERROR: |SUMMARY|runtime error|Assertion" "$log" |
-      sed -E 's/==[0-9]+==//; s/0x[0-9a-f]+//g; s/ \(BuildId[^)]*\)//g' | sort | uniq -c | sort -rn | head -n 20
-    printf '  %s\n' "${new[@]}"
-    step_fail "fuzzing $target (new crash inputs under $ARTIFACTS)"
-  elif [[ $rc -ne 0 && $known -eq 0 ]]; then
+  execs=$(grep -oE "^#[0-9]+" <<<"$last" | tr -d '#')
+  echo "$target: ${execs:-?} executions in ${FUZZ_SECONDS}s, corpus of $(ls "$corpus" | wc -l) inputs, ${#found[@]} crash/timeout/oom inputs, exit status $rc (log: $log)"
+  if [[ ${#found[@]} -gt 0 ]]; then
+    grep -E "ERROR: " "$log" | sed -E 's/^==[0-9]+==//; s/ \(pc .*//' | sort | uniq -c | head -n 5
+    for a in "${found[@]:0:5}"; do
+      echo "  $a"
+      report "$a" "$target"
+    done
+    [[ ${#found[@]} -gt 5 ]] && echo "  ... and $(( ${#found[@]} - 5 )) more under $ARTIFACTS"
+    step_fail "fuzzing $target: ${#found[@]} crash/timeout/oom inputs"
+  elif [[ $rc -ne 0 || -z "$execs" ]]; then
     tail -n 20 "$log"
     step_fail "fuzzing $target (exit status $rc)"
   else
-    step_pass "fuzzing $target (no new crash)"
+    step_pass "fuzzing $target (${execs} executions, no crash)"
   fi
 done
 summary
