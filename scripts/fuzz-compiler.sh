@@ -64,6 +64,7 @@ SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize=vptr -fno-sanitiz
 echo "== compiler fuzz targets with clang-22, libFuzzer, ASan + UBSan: $BUILD"
 use_shared_ccache "$ROOT"
 start=$(date +%s)
+mkdir -p "$BUILD"
 if ! CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
        -DCMAKE_BUILD_TYPE=RelWithDebInfo \
        -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
@@ -71,9 +72,9 @@ if ! CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
        -DCMAKE_C_FLAGS="$SAN" -DCMAKE_CXX_FLAGS="$SAN" \
        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
-       -DLOOM_BUILD_FUZZERS=ON >"$BUILD.cmake.log" 2>&1 ||
-   ! ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]/%/_fuzzer}" >"$BUILD.ninja.log" 2>&1; then
-  tail -n 30 "$BUILD.cmake.log" "$BUILD.ninja.log" 2>/dev/null
+       -DLOOM_BUILD_FUZZERS=ON >"$BUILD/cmake.log" 2>&1 ||
+   ! ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]/%/_fuzzer}" >"$BUILD/ninja.log" 2>&1; then
+  tail -n 30 "$BUILD/cmake.log" "$BUILD/ninja.log" 2>/dev/null
   step_fail "compiler fuzz target build"
   summary
 fi

@@ -38,11 +38,12 @@ need_clang_rt hardening || { step_fail "installing libclang-rt-22-dev"; summary;
 # --- 1. Sanitizer + fuzzer build of the runtime, and its unit tests --------
 echo "== runtime-only build with clang-22, ASan + UBSan and libFuzzer targets: $BUILD"
 use_shared_ccache "$ROOT"
+mkdir -p "$BUILD"
 if ! CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOOM_BUILD_COMPILER=OFF \
-       -DLOOM_ENABLE_SANITIZERS=ON -DLOOM_BUILD_FUZZERS=ON >"$BUILD.cmake.log" 2>&1 ||
-   ! ninja -C "$BUILD" -j"$JOBS" >"$BUILD.ninja.log" 2>&1; then
-  tail -n 30 "$BUILD.cmake.log" "$BUILD.ninja.log" 2>/dev/null
+       -DLOOM_ENABLE_SANITIZERS=ON -DLOOM_BUILD_FUZZERS=ON >"$BUILD/cmake.log" 2>&1 ||
+   ! ninja -C "$BUILD" -j"$JOBS" >"$BUILD/ninja.log" 2>&1; then
+  tail -n 30 "$BUILD/cmake.log" "$BUILD/ninja.log" 2>/dev/null
   step_fail "sanitizer build"
   summary
 fi
