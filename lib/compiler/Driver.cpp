@@ -1,5 +1,6 @@
 //===- Driver.cpp - the compiler driver -----------------------------------===//
 #include "loom/compiler/Driver.h"
+#include "loom/compiler/SourceBuffer.h"
 
 #include "loom/dialect/LoomDialect.h"
 #ifdef LOOM_HAVE_ONNX_IMPORT
@@ -52,7 +53,11 @@ OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
     return nullptr;
   }
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
-  sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  // (A copy with a guard token after the text: MLIR's parser can lex past
+  // the end of a truncated resource entry; include/loom/compiler/SourceBuffer.h.)
+  sourceMgr->AddNewSourceBuffer(
+      guardedSourceBuffer(file->getBuffer(), file->getBufferIdentifier()),
+      llvm::SMLoc());
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
