@@ -421,16 +421,26 @@ bool precheckGraph(const onnx::GraphProto &g, std::string &error) {
         return false;
       }
     }
-    bool conv = onnxDomain &&
-                (node.op_type() == "Conv" || node.op_type() == "ConvTranspose");
-    if (!conv || node.input_size() < 2)
+    // libonnx's shared convolution/pooling shape inference indexes the
+    // input's and the weight's dims without checking their ranks.
+    const std::string &op = node.op_type();
+    bool pool = onnxDomain && (op == "MaxPool" || op == "AveragePool" ||
+                               op == "LpPool");
+    int weightInput = op == "QLinearConv" ? 3 : 1;
+    bool conv = onnxDomain && (op == "Conv" || op == "ConvTranspose" ||
+                               op == "ConvInteger" || op == "QLinearConv");
+    if ((!conv && !pool) || node.input_size() < 1)
       continue;
-    int x = rank(node.input(0)), w = rank(node.input(1));
+    int x = rank(node.input(0));
     if (x >= 0 && x < 3) {
-      error = where + ": input X has rank " + std::to_string(x) +
-              "; a convolution's input is N x C x spatial dims (rank >= 3)";
+      error = where + ": input X has rank " + std::to_string(x) + "; a " +
+              (pool ? "pooling" : "convolution") +
+              "'s input is N x C x spatial dims (rank >= 3)";
       return false;
     }
+    if (pool || node.input_size() <= weightInput)
+      continue;
+    int w = rank(node.input(weightInput));
     if (x >= 0 && w >= 0 && w != x) {
       error = where + ": the weight has rank " + std::to_string(w) +
               " but the input has rank " + std::to_string(x);
