@@ -76,6 +76,14 @@ static char last_image[256];
 static fake_cuda_launch_hook launch_hook;
 static void *launch_hook_user;
 
+/* The recorded launches go with the library: the runtime dlcloses the
+   driver when its last device goes, and LeakSanitizer would report them. */
+__attribute__((destructor)) static void free_launches(void) {
+  free(launches);
+  launches = NULL;
+  launch_count = launch_capacity = 0;
+}
+
 EXPORT void fake_cuda_reset(void) {
   memset(&counters, 0, sizeof counters);
   free(launches);
