@@ -86,9 +86,7 @@ __attribute__((destructor)) static void free_launches(void) {
 
 EXPORT void fake_cuda_reset(void) {
   memset(&counters, 0, sizeof counters);
-  free(launches);
-  launches = NULL;
-  launch_count = launch_capacity = 0;
+  free_launches();
   loads[0] = last_image[0] = '\0';
   launch_hook = NULL;
   launch_hook_user = NULL;
