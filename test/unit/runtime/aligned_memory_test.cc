@@ -1,0 +1,99 @@
+// The aligned allocator and its large-block cache: alignment, reuse of a
+// freed block for a request of about its size, no reuse across very
+// different sizes, the byte bound, and small blocks bypassing the cache.
+#include "aligned_memory.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+
+namespace loom::rt {
+namespace {
+
+class AlignedMemoryTest : public ::testing::Test {
+protected:
+  void SetUp() override { trimBufferCache(); }
+  void TearDown() override { trimBufferCache(); }
+};
+
+bool aligned(const void *p, size_t alignment) {
+  return reinterpret_cast<uintptr_t>(p) % alignment == 0;
+}
+
+TEST_F(AlignedMemoryTest, SmallAndZeroByteBlocksAreAlignedAndDistinct) {
+  void *a = alignedAlloc(0), *b = alignedAlloc(0), *c = alignedAlloc(100, 256);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(aligned(a, kBufferAlignment));
+  EXPECT_TRUE(aligned(c, 256));
+  alignedFree(a);
+  alignedFree(b);
+  alignedFree(c);
+  alignedFree(nullptr);
+  EXPECT_EQ(bufferCacheStats().cachedBlocks, 0u) << "small blocks bypass";
+}
+
+TEST_F(AlignedMemoryTest, AFreedLargeBlockServesTheNextRequestOfItsSize) {
+  BufferCacheStats before = bufferCacheStats();
+  if (before.limitBytes < (64u << 20))
+    GTEST_SKIP() << "LOOM_BUFFER_CACHE_MB makes the cache too small";
+  const size_t size = 16u << 20;
+  auto *first = static_cast<unsigned char *>(alignedAlloc(size));
+  ASSERT_NE(first, nullptr);
+  EXPECT_TRUE(aligned(first, 4096));
+  std::memset(first, 1, size); // the whole block is usable
+  alignedFree(first);
+  EXPECT_EQ(bufferCacheStats().cachedBlocks, 1u);
+  EXPECT_EQ(bufferCacheStats().cachedBytes, size);
+
+  void *again = alignedAlloc(size - 100); // same granule: same block
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(bufferCacheStats().cachedBlocks, 0u);
+  EXPECT_EQ(bufferCacheStats().hits, before.hits + 1);
+
+  // A request much smaller than the cached block does not take it.
+  alignedFree(again);
+  void *small = alignedAlloc(4u << 20);
+  EXPECT_NE(small, first);
+  EXPECT_EQ(bufferCacheStats().cachedBlocks, 1u);
+  // Nor does a larger one.
+  void *large = alignedAlloc(size + (1u << 20));
+  EXPECT_NE(large, first);
+  alignedFree(small);
+  alignedFree(large);
+}
+
+TEST_F(AlignedMemoryTest, TheCacheStaysWithinItsBound) {
+  const size_t limit = bufferCacheStats().limitBytes;
+  if (limit == 0)
+    GTEST_SKIP() << "cache disabled by LOOM_BUFFER_CACHE_MB=0";
+  const size_t size = limit / 3 + 4096;
+  void *blocks[4];
+  for (void *&b : blocks) {
+    b = alignedAlloc(size);
+    ASSERT_NE(b, nullptr);
+  }
+  for (void *b : blocks)
+    alignedFree(b);
+  BufferCacheStats s = bufferCacheStats();
+  EXPECT_LE(s.cachedBytes, limit);
+  EXPECT_EQ(s.cachedBlocks, 2u) << "the two oldest were dropped";
+  // Blocks larger than the whole bound are never kept.
+  void *huge = alignedAlloc(limit + (1u << 20));
+  ASSERT_NE(huge, nullptr);
+  alignedFree(huge);
+  EXPECT_EQ(bufferCacheStats().cachedBlocks, 2u);
+}
+
+TEST_F(AlignedMemoryTest, LargeAlignmentsBypassTheCache) {
+  void *p = alignedAlloc(2u << 20, 1u << 16);
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(aligned(p, 1u << 16));
+  alignedFree(p);
+  EXPECT_EQ(bufferCacheStats().cachedBlocks, 0u);
+}
+
+} // namespace
+} // namespace loom::rt
