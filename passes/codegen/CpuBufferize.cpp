@@ -6,6 +6,9 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -19,6 +22,43 @@ using namespace loom;
 
 namespace {
 
+/// Largest temporary a kernel keeps on the stack, and the most it keeps
+/// there in all (worker threads have the default 8 MiB stacks).
+constexpr int64_t kMaxStackBufferBytes = 64 << 10;
+constexpr int64_t kMaxStackBytesPerKernel = 256 << 10;
+
+/// Small temporaries with static shapes (a row of a softmax or norm, a
+/// register tile's partial sums) live on the stack instead of the heap: one
+/// workgroup is often a single row, and a malloc/free pair per temporary
+/// per workgroup would cost more than the row. Allocations inside loops stay
+/// on the heap (a stack allocation there would grow the frame on every
+/// iteration).
+void promoteSmallBuffersToStack(func::FuncOp kernel) {
+  SmallVector<memref::AllocOp> candidates;
+  int64_t total = 0;
+  kernel.walk([&](memref::AllocOp alloc) {
+    MemRefType type = alloc.getType();
+    if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+        !type.getElementType().isIntOrFloat() ||
+        alloc->getParentOfType<LoopLikeOpInterface>() &&
+            !isa<scf::ForallOp>(alloc->getParentOp()))
+      return;
+    int64_t bytes = type.getNumElements() *
+                    ((type.getElementTypeBitWidth() + 7) / 8);
+    if (bytes > kMaxStackBufferBytes || total + bytes > kMaxStackBytesPerKernel)
+      return;
+    total += bytes;
+    candidates.push_back(alloc);
+  });
+  IRRewriter rewriter(kernel.getContext());
+  for (memref::AllocOp alloc : candidates) {
+    rewriter.setInsertionPoint(alloc);
+    rewriter.replaceOpWithNewOp<memref::AllocaOp>(
+        alloc, alloc.getType(), alloc.getDynamicSizes(),
+        alloc.getSymbolOperands(), alloc.getAlignmentAttr());
+  }
+}
+
 struct LoomCpuBufferizePass
     : public loom::impl::LoomCpuBufferizeBase<LoomCpuBufferizePass> {
   void runOnOperation() override {
@@ -30,6 +70,8 @@ struct LoomCpuBufferizePass
     if (failed(bufferizeKernelsInPlace(kernels)))
       return signalPassFailure();
 
+    for (func::FuncOp kernel : getKernels(kernels))
+      promoteSmallBuffersToStack(kernel);
     // Temporary buffers inside kernels: freed where they die.
     OpPassManager pm(ModuleOp::getOperationName());
     bufferization::buildBufferDeallocationPipeline(pm);

@@ -4,6 +4,8 @@
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
@@ -19,6 +21,56 @@ using namespace loom;
 
 namespace {
 
+/// Largest workgroup tile of a kernel that fuses a reduction into its root
+/// (softmax, norms): about one 1024-wide row, so that the row and its
+/// temporaries stay in L1 from the reduction to the normalization.
+constexpr int64_t kFusedReductionTileElements = 1024;
+
+/// Most scalar ops in the payload of an elementwise op that is recomputed in
+/// each of its consumers rather than materialized.
+constexpr int64_t kMaxRecomputedOps = 4;
+
+/// True for an elementwise linalg op cheap enough to recompute: a few arith
+/// ops per element (a subtraction of the row mean, a scaling), no math
+/// functions, and no accumulation into its init.
+bool isCheapElementwise(linalg::LinalgOp op) {
+  if (!op || op.getNumLoops() != op.getNumParallelLoops() ||
+      op->getNumResults() != 1)
+    return false;
+  if (llvm::any_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+        return op.payloadUsesValueFromOperand(&init);
+      }))
+    return false;
+  Block *body = op.getBlock();
+  if (!body)
+    return false;
+  int64_t count = 0;
+  for (Operation &inner : body->without_terminator()) {
+    if (isa<math::MathDialect>(inner.getDialect()) ||
+        inner.getNumRegions() > 0)
+      return false;
+    ++count;
+  }
+  return count <= kMaxRecomputedOps;
+}
+
+/// Within a kernel, a cheap elementwise op read by several ops (a softmax
+/// or norm's centred input, read by the variance and by the normalization)
+/// is fused into each of them: recomputing it from data already in cache
+/// costs less than storing a tile of it and reading it back.
+LogicalResult recomputeCheapProducers(func::FuncOp kernel) {
+  MLIRContext *ctx = kernel.getContext();
+  RewritePatternSet patterns(ctx);
+  linalg::populateElementwiseOpsFusionPatterns(
+      patterns, [](OpOperand *operand) {
+        // Once fused into all but one reader, the producer has a single
+        // use left: fuse that one too.
+        return isCheapElementwise(
+            operand->get().getDefiningOp<linalg::LinalgOp>());
+      });
+  return applyPatternsGreedily(kernel, std::move(patterns));
+}
+
 
 struct LoomCpuDistributePass
     : public loom::impl::LoomCpuDistributeBase<LoomCpuDistributePass> {
@@ -28,6 +80,8 @@ struct LoomCpuDistributePass
     MLIRContext *ctx = &getContext();
     DistributionLimits limits{minWorkPerWorkgroup, maxWorkgroups};
     for (func::FuncOp kernel : getKernels(getOperation())) {
+      if (failed(recomputeCheapProducers(kernel)))
+        return signalPassFailure();
       TilingInterface root = findKernelRoot(kernel);
       if (!root)
         continue;
@@ -37,7 +91,7 @@ struct LoomCpuDistributePass
       kernel.walk([&](linalg::LinalgOp op) {
         if (op.getOperation() != root.getOperation() &&
             op.getNumReductionLoops() > 0 && !linalg::isaContractionOpInterface(op))
-          kernelLimits.maxTileElements = 8192;
+          kernelLimits.maxTileElements = kFusedReductionTileElements;
       });
       SmallVector<int64_t> tiles = workgroupTileSizes(root, kernelLimits);
       if (tiles.empty())

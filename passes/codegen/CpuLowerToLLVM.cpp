@@ -4,6 +4,7 @@
 
 #include "loom/kernel_abi.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -44,6 +45,47 @@ constexpr const char *kLoweringPipeline =
     "convert-cf-to-llvm,"
     "convert-ub-to-llvm,"
     "reconcile-unrealized-casts";
+
+/// Row reductions (the reduced dimensions are the innermost ones, as in a
+/// row sum or max) become vector.reduction ops, which LLVM lowers to a
+/// log-depth shuffle tree (the pipeline allows reassociation). The
+/// pipeline's lowering of the other reductions (inner-parallel, right for
+/// column reductions) would add a row's lanes one at a time, a chain as
+/// long as the row.
+LogicalResult lowerRowReductions(ModuleOp kernels) {
+  constexpr int64_t kMinRowLanes = 8;
+  SmallVector<Operation *> rows;
+  kernels.walk([&](vector::MultiDimReductionOp op) {
+    SmallVector<bool> mask = op.getReductionMask();
+    VectorType source = op.getSourceVectorType();
+    if (source.isScalable() || source.getShape().back() < kMinRowLanes)
+      return;
+    // Reduced dimensions form a suffix: no transpose is needed.
+    auto firstReduced = llvm::find(mask, true);
+    if (firstReduced != mask.end() &&
+        std::all_of(firstReduced, mask.end(), [](bool r) { return r; }))
+      rows.push_back(op);
+  });
+  if (rows.empty())
+    return success();
+  RewritePatternSet patterns(kernels.getContext());
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerReduction);
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+  return applyOpPatternsGreedily(rows, std::move(patterns), config);
+}
+
+/// Float divisions may become multiplications by the reciprocal (LLVM's
+/// `arcp`): a division by a loop-invariant value (layer norm's standard
+/// deviation, softmax's sum) is then one reciprocal per row and a multiply
+/// per element instead of a division per element. The result may differ
+/// from the division by one more rounding (about 1 ulp).
+void allowReciprocalDivisions(ModuleOp kernels) {
+  kernels.walk([](arith::DivFOp op) {
+    op.setFastmath(op.getFastmath() | arith::FastMathFlags::arcp);
+  });
+}
 
 /// Renames kernel `name` (bare-pointer signature: one pointer per binding,
 /// then three i64 workgroup ids) to an internal `name_impl` and defines the
@@ -104,6 +146,9 @@ struct LoomCpuLowerToLLVMPass
     vector::populateVectorGatherLoweringPatterns(patterns);
     if (failed(applyPatternsGreedily(kernels, std::move(patterns))))
       return signalPassFailure();
+    if (failed(lowerRowReductions(kernels)))
+      return signalPassFailure();
+    allowReciprocalDivisions(kernels);
 
     // The pipeline names upstream passes; make sure they are registered.
     static std::once_flag registerOnce;

@@ -76,12 +76,15 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   if (parallel.empty())
     return {};
   // Matmuls keep large tiles (operand reuse); other ops take more, smaller
-  // workgroups so that what a fused group keeps per tile stays in cache.
+  // workgroups so that what a fused group keeps per tile stays in cache
+  // (with a tile bound: as many as the bound asks, up to a row each).
   bool matmul = matmulDims(op).has_value();
-  int64_t maxWorkgroups =
-      matmul ? limits.maxWorkgroups : 8 * limits.maxWorkgroups;
+  bool bounded = !matmul && limits.maxTileElements > 0;
+  int64_t maxWorkgroups = matmul    ? limits.maxWorkgroups
+                          : bounded ? 64 * limits.maxWorkgroups
+                                    : 8 * limits.maxWorkgroups;
   int64_t wanted = work / limits.minWorkPerWorkgroup;
-  if (!matmul && limits.maxTileElements > 0)
+  if (bounded)
     wanted = std::max(wanted, (work + limits.maxTileElements - 1) /
                                   limits.maxTileElements);
   int64_t desired = std::clamp<int64_t>(wanted, 1, maxWorkgroups);
@@ -191,10 +194,14 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
     }
   }
   // Everything else: one vector along the innermost loop, one iteration of
-  // every other loop at a time.
+  // every other loop at a time. Reductions take 8 zmm registers of partial
+  // results (enough independent adds to hide their latency); elementwise
+  // ops 4, which stream faster: with 8 loads and 8 stores per step, a
+  // 4096x1024 f32 add ran at 60% of numpy's speed.
+  int64_t lanes = linalgOp.getNumReductionLoops() > 0 ? 128 : 64;
   plan.registerTiles.assign(bounds.size(), 1);
   plan.registerTiles.back() =
-      tileOrWhole(divisorTile(bounds.back(), 128), bounds.back());
+      tileOrWhole(divisorTile(bounds.back(), lanes), bounds.back());
   for (size_t i = 0; i + 1 < bounds.size(); ++i)
     if (bounds[i] == 1)
       plan.registerTiles[i] = 0;

@@ -314,11 +314,59 @@ struct ExtendContractOperands : public OpRewritePattern<vector::ContractionOp> {
   }
 };
 
+/// A contraction whose reduction dimensions all have size one (a product
+/// summed into partial results, as a row reduction of squares becomes after
+/// the split above) is an elementwise multiply-add: rewritten as vector.fma
+/// on the accumulator's shape. The contraction lowering would otherwise
+/// emit one scalar reduction per element.
+struct UnitReductionContractToFma
+    : public OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (!accType || !isa<FloatType>(accType.getElementType()) ||
+        op.isMasked() || isa<vector::MaskOp>(op->getParentOp()) ||
+        op.getKind() != vector::CombiningKind::ADD ||
+        op.getLhsType().getElementType() != accType.getElementType() ||
+        op.getRhsType().getElementType() != accType.getElementType())
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    SmallVector<vector::IteratorType> iterators = op.getIteratorTypesArray();
+    AffineMap accMap = maps[2];
+    // Both operands: the accumulator's dimensions in the same order, plus
+    // unit reduction dimensions.
+    for (auto [map, type] : {std::pair(maps[0], op.getLhsType()),
+                             std::pair(maps[1], op.getRhsType())}) {
+      SmallVector<AffineExpr> kept;
+      for (auto [pos, expr] : llvm::enumerate(map.getResults())) {
+        auto dim = dyn_cast<AffineDimExpr>(expr);
+        if (!dim)
+          return failure();
+        if (iterators[dim.getPosition()] == vector::IteratorType::reduction) {
+          if (type.getDimSize(pos) != 1)
+            return failure();
+          continue;
+        }
+        kept.push_back(expr);
+      }
+      if (ArrayRef<AffineExpr>(kept) != accMap.getResults())
+        return failure();
+    }
+    Location loc = op.getLoc();
+    Value lhs = vector::ShapeCastOp::create(rewriter, loc, accType, op.getLhs());
+    Value rhs = vector::ShapeCastOp::create(rewriter, loc, accType, op.getRhs());
+    rewriter.replaceOpWithNewOp<vector::FMAOp>(op, lhs, rhs, op.getAcc());
+    return success();
+  }
+};
+
 LogicalResult canonicalize(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
   vector::populateVectorReductionToContractPatterns(patterns);
-  patterns.add<ExtendContractOperands>(ctx);
+  patterns.add<ExtendContractOperands, UnitReductionContractToFma>(ctx);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
   return applyPatternsGreedily(root, std::move(patterns));
