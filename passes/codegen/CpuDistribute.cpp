@@ -72,6 +72,46 @@ LogicalResult recomputeCheapProducers(func::FuncOp kernel) {
 }
 
 
+/// The workgroup tiles of the root of `kernel`. A root that is the epilogue
+/// of a contraction (matmul + bias + relu: the root is the elementwise op)
+/// is tiled as that contraction would be: the contraction's work decides how
+/// many workgroups there are and its register blocks bound the tiles (sized
+/// on the epilogue alone, a matmul's kernel would run as one workgroup).
+SmallVector<int64_t> kernelTileSizes(func::FuncOp kernel, TilingInterface root,
+                                     const DistributionLimits &limits) {
+  auto rootOp = dyn_cast<linalg::LinalgOp>(root.getOperation());
+  linalg::LinalgOp anchor;
+  int64_t anchorWork = 0;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (!rootOp || op == rootOp || !linalg::isaContractionOpInterface(op) ||
+        op->getNumResults() != 1 ||
+        op->getResult(0).getType() != rootOp->getResult(0).getType())
+      return;
+    int64_t work = 1;
+    for (int64_t bound : op.getStaticLoopRanges())
+      work *= ShapedType::isDynamic(bound) ? 1 : bound;
+    if (work > anchorWork) {
+      anchor = op;
+      anchorWork = work;
+    }
+  });
+  if (!anchor)
+    return workgroupTileSizes(root, limits);
+  AffineMap anchorOut = anchor.getIndexingMapMatchingResult(
+      anchor->getResult(0));
+  AffineMap rootOut = rootOp.getIndexingMapMatchingResult(rootOp->getResult(0));
+  if (!anchorOut.isProjectedPermutation() || !rootOut.isPermutation())
+    return workgroupTileSizes(root, limits);
+  SmallVector<int64_t> anchorTiles = workgroupTileSizes(
+      cast<TilingInterface>(anchor.getOperation()), limits);
+  if (anchorTiles.empty())
+    return {};
+  SmallVector<int64_t> tiles(rootOp.getNumLoops(), 0);
+  for (unsigned r = 0; r < anchorOut.getNumResults(); ++r)
+    tiles[rootOut.getDimPosition(r)] = anchorTiles[anchorOut.getDimPosition(r)];
+  return tiles;
+}
+
 struct LoomCpuDistributePass
     : public loom::impl::LoomCpuDistributeBase<LoomCpuDistributePass> {
   using LoomCpuDistributeBase::LoomCpuDistributeBase;
@@ -93,7 +133,7 @@ struct LoomCpuDistributePass
             op.getNumReductionLoops() > 0 && !linalg::isaContractionOpInterface(op))
           kernelLimits.maxTileElements = kFusedReductionTileElements;
       });
-      SmallVector<int64_t> tiles = workgroupTileSizes(root, kernelLimits);
+      SmallVector<int64_t> tiles = kernelTileSizes(kernel, root, kernelLimits);
       if (tiles.empty())
         continue;
       IRRewriter rewriter(ctx);

@@ -1,5 +1,5 @@
-// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute | FileCheck %s
-// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --loom-cpu-bufferize --loom-map-workgroups | FileCheck %s --check-prefix=MAP
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute -split-input-file | FileCheck %s
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --loom-cpu-bufferize --loom-map-workgroups -split-input-file | FileCheck %s --check-prefix=MAP
 
 // The matmul is split into 64 square-ish workgroups of 32x64 (both
 // operands reused from cache), and its zero fill is fused into each tile.
@@ -25,4 +25,23 @@ func.func @main(%x: tensor<256x384xf32>, %w: tensor<384x512xf32>, %s: tensor<4xf
   %0 = loom.matmul %x, %w : (tensor<256x384xf32>, tensor<384x512xf32>) -> tensor<256x512xf32>
   %1 = loom.exp %s : tensor<4xf32>
   return %0, %1 : tensor<256x512xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A matmul's kernel is rooted at its epilogue (bias + relu), but it is split
+// as the matmul would be: a 1x784 * 784x1024 product (matrix-vector, 0.8
+// MFLOP) runs as 16 workgroups of 64 columns, not as one workgroup sized on
+// the 1024-element epilogue.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: scf.forall (%{{.*}}) = (0) to (1024) step (64)
+// CHECK:   linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1x784xf32>, tensor<784x64xf32>) outs(%{{.*}} : tensor<1x64xf32>)
+// CHECK:   linalg.generic
+// CHECK:     arith.maximumf
+// CHECK:   scf.forall.in_parallel
+func.func @main(%x: tensor<1x784xf32>, %w: tensor<784x1024xf32>, %b: tensor<1024xf32>) -> tensor<1x1024xf32> {
+  %0 = loom.matmul %x, %w : (tensor<1x784xf32>, tensor<784x1024xf32>) -> tensor<1x1024xf32>
+  %1 = loom.add %0, %b : (tensor<1x1024xf32>, tensor<1024xf32>) -> tensor<1x1024xf32>
+  %2 = loom.relu %1 : tensor<1x1024xf32>
+  return %2 : tensor<1x1024xf32>
 }
