@@ -183,8 +183,13 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
       plan.cacheTiles[m] = tileOrWhole(mc, bounds[m]);
       plan.cacheTiles[n] = tileOrWhole(nc, bounds[n]);
       plan.cacheTiles[k] = tileOrWhole(kc, bounds[k]);
-      plan.registerTiles[m] = tileOrWhole(divisorTile(mc, 8), mc);
-      plan.registerTiles[n] = tileOrWhole(divisorTile(nc, 32), nc);
+      // Fewer than 8 rows (a matrix-vector product at batch 1): the
+      // register tile widens along N instead, to 8 accumulators (enough
+      // independent FMA chains) and longer runs of each row of B.
+      int64_t mr = divisorTile(mc, 8);
+      int64_t nr = divisorTile(nc, mr < 8 ? 32 * (8 / mr) : 32);
+      plan.registerTiles[m] = tileOrWhole(mr, mc);
+      plan.registerTiles[n] = tileOrWhole(nr, nc);
       plan.registerTiles[k] = 1;
       // Goto's loop order: a k x n panel of B stays in cache while every
       // row block of A in the workgroup passes over it.

@@ -88,3 +88,17 @@ func.func @main(%a: tensor<64x16xf32>, %x: tensor<8x16x256xf32>) -> tensor<8x64x
   %0 = loom.matmul %a, %x : (tensor<64x16xf32>, tensor<8x16x256xf32>) -> tensor<8x64x256xf32>
   return %0 : tensor<8x64x256xf32>
 }
+
+// -----
+
+// A matrix-vector product (batch 1): the register tile is one row by 256
+// columns, 16 zmm accumulators (independent FMA chains, long runs of each
+// row of B), instead of 1x32 with two.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK-NOT: loom.scalar_ops
+// CHECK: scf.for {{.*}} step %c256
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x256xf32> into vector<1x256xf32>
+func.func @main(%x: tensor<1x784xf32>, %w: tensor<784x1024xf32>) -> tensor<1x1024xf32> {
+  %0 = loom.matmul %x, %w : (tensor<1x784xf32>, tensor<784x1024xf32>) -> tensor<1x1024xf32>
+  return %0 : tensor<1x1024xf32>
+}
