@@ -42,6 +42,11 @@ if os.path.exists("/usr/bin/python3"):
     if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx"],
                       capture_output=True).returncode == 0:
         config.available_features.add("torch")
+# CPU kernels are compiled for the host: x86-only code paths (streaming
+# stores) are checked on x86 hosts.
+import platform
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("x86_64")
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
 if shutil.which("spirv-val"):

@@ -5,7 +5,12 @@
 #include "loom/kernel_abi.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Pass/PassManager.h"
@@ -13,7 +18,11 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
 #include <mutex>
+#include <numeric>
 
 namespace loom {
 #define GEN_PASS_DEF_LOOMCPULOWERTOLLVM
@@ -87,6 +96,192 @@ void allowReciprocalDivisions(ModuleOp kernels) {
   });
 }
 
+/// Output bindings at least this large are written with non-temporal
+/// stores: they cannot stay in the caches anyway, and a plain store first
+/// reads each line it writes (a layer norm over 4096x1024 spent a third of
+/// its time so).
+constexpr int64_t kStreamingOutputBytes = 8 << 20;
+/// The alignment every binding's base has (the runtime's guarantee) and the
+/// one a streaming store needs.
+constexpr int64_t kBindingAlignment = 64;
+
+/// A number that `index` is known to be a multiple of (0: it is zero).
+int64_t knownMultiple(Value index) {
+  if (std::optional<int64_t> c = getConstantIntValue(index))
+    return std::abs(*c);
+  if (auto arg = dyn_cast<BlockArgument>(index)) {
+    if (auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()))
+      if (arg == loop.getInductionVar())
+        return std::gcd(knownMultiple(loop.getLowerBound()),
+                        knownMultiple(loop.getStep()));
+    return 1;
+  }
+  Operation *def = index.getDefiningOp();
+  if (auto mul = dyn_cast<arith::MulIOp>(def))
+    return knownMultiple(mul.getLhs()) * knownMultiple(mul.getRhs());
+  if (auto add = dyn_cast<arith::AddIOp>(def))
+    return std::gcd(knownMultiple(add.getLhs()), knownMultiple(add.getRhs()));
+  if (auto cast = dyn_cast<arith::IndexCastOp>(def))
+    return knownMultiple(cast.getIn());
+  if (auto apply = dyn_cast<affine::AffineApplyOp>(def)) {
+    AffineMap map = apply.getAffineMap();
+    std::function<int64_t(AffineExpr)> of = [&](AffineExpr e) -> int64_t {
+      if (auto c = dyn_cast<AffineConstantExpr>(e))
+        return std::abs(c.getValue());
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        return knownMultiple(apply.getDimOperands()[d.getPosition()]);
+      if (auto s = dyn_cast<AffineSymbolExpr>(e))
+        return knownMultiple(apply.getSymbolOperands()[s.getPosition()]);
+      auto bin = cast<AffineBinaryOpExpr>(e);
+      if (e.getKind() == AffineExprKind::Add)
+        return std::gcd(of(bin.getLHS()), of(bin.getRHS()));
+      if (e.getKind() == AffineExprKind::Mul)
+        return of(bin.getLHS()) * of(bin.getRHS());
+      return 1;
+    };
+    return map.getNumResults() == 1 ? of(map.getResult(0)) : 1;
+  }
+  return 1;
+}
+
+/// The binding a view of memory comes from, and a number its element offset
+/// into the binding is known to be a multiple of; null when the view is not
+/// a unit-stride chain of subviews of a kernel argument.
+std::pair<BlockArgument, int64_t> offsetIntoBinding(Value view,
+                                                     ValueRange indices) {
+  auto stridesOf = [](Value v) -> std::optional<SmallVector<int64_t>> {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(cast<MemRefType>(v.getType()).getStridesAndOffset(strides,
+                                                                 offset)) ||
+        llvm::any_of(strides, ShapedType::isDynamic))
+      return std::nullopt;
+    return strides;
+  };
+  std::optional<SmallVector<int64_t>> strides = stridesOf(view);
+  if (!strides)
+    return {};
+  int64_t multiple = 0;
+  for (auto [index, stride] : llvm::zip(indices, *strides))
+    multiple = std::gcd(multiple, knownMultiple(index) * stride);
+  while (auto subview = view.getDefiningOp<memref::SubViewOp>()) {
+    if (!llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t s) { return s == 1; }))
+      return {};
+    std::optional<SmallVector<int64_t>> sourceStrides =
+        stridesOf(subview.getSource());
+    if (!sourceStrides)
+      return {};
+    for (auto [offset, stride] :
+         llvm::zip(subview.getMixedOffsets(), *sourceStrides)) {
+      int64_t m = 1;
+      if (std::optional<int64_t> c = getConstantIntValue(offset))
+        m = std::abs(*c);
+      else
+        m = knownMultiple(cast<Value>(offset));
+      multiple = std::gcd(multiple, m * stride);
+    }
+    view = subview.getSource();
+  }
+  auto binding = dyn_cast<BlockArgument>(view);
+  if (!binding || !cast<MemRefType>(view.getType()).getLayout().isIdentity())
+    return {};
+  return {binding, multiple};
+}
+
+/// A transfer_write that can become one aligned, contiguous vector.store:
+/// in bounds, unmasked, minor identity, leading vector dimensions of one, a
+/// unit-stride innermost dimension, whole cache lines at aligned offsets.
+bool isStreamableWrite(vector::TransferWriteOp write, BlockArgument binding) {
+  VectorType type = write.getVectorType();
+  auto memref = dyn_cast<MemRefType>(write.getBase().getType());
+  if (!memref || write.getMask() || write.hasOutOfBoundsDim() ||
+      !write.getPermutationMap().isMinorIdentity() || type.isScalable() ||
+      !type.getElementType().isIntOrFloat())
+    return false;
+  ArrayRef<int64_t> shape = type.getShape();
+  if (llvm::any_of(shape.drop_back(), [](int64_t d) { return d != 1; }))
+    return false;
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  if (elementBytes == 0 || shape.back() * elementBytes % kBindingAlignment)
+    return false;
+  auto [base, multiple] = offsetIntoBinding(write.getBase(), write.getIndices());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (base != binding ||
+      failed(memref.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1)
+    return false;
+  return multiple * elementBytes % kBindingAlignment == 0;
+}
+
+/// Kernels write large output bindings with aligned non-temporal stores
+/// (bypassing the caches, no read of the lines first), then fence (x86
+/// orders streaming stores only by a fence) so that they are visible before
+/// the workgroup reports completion. Only
+/// bindings the kernel writes through streamable transfer_writes alone
+/// qualify.
+void streamLargeOutputs(func::FuncOp kernel) {
+  // Kernels are compiled for the host (CpuTarget's default triple); the
+  // streaming stores and their fence are x86's.
+  if (!llvm::Triple(llvm::sys::getDefaultTargetTriple()).isX86())
+    return;
+  SmallVector<vector::TransferWriteOp> streamed;
+  for (BlockArgument binding : kernel.getArguments()) {
+    auto type = dyn_cast<MemRefType>(binding.getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
+        type.getNumElements() * type.getElementTypeBitWidth() / 8 <
+            kStreamingOutputBytes)
+      continue;
+    SmallVector<vector::TransferWriteOp> writes;
+    SmallVector<Value> views = {binding};
+    bool streamable = true;
+    while (!views.empty() && streamable) {
+      Value view = views.pop_back_val();
+      for (OpOperand &use : view.getUses()) {
+        Operation *user = use.getOwner();
+        if (auto subview = dyn_cast<memref::SubViewOp>(user)) {
+          views.push_back(subview.getResult());
+        } else if (auto write = dyn_cast<vector::TransferWriteOp>(user);
+                   write && use.get() == write.getBase() &&
+                   isStreamableWrite(write, binding)) {
+          writes.push_back(write);
+        } else {
+          streamable = false;
+          break;
+        }
+      }
+    }
+    if (streamable)
+      llvm::append_range(streamed, writes);
+  }
+  if (streamed.empty())
+    return;
+  IRRewriter rewriter(kernel.getContext());
+  for (vector::TransferWriteOp write : streamed) {
+    rewriter.setInsertionPoint(write);
+    VectorType type = write.getVectorType();
+    Value value = write.getVector();
+    if (type.getRank() > 1)
+      value = vector::ShapeCastOp::create(
+          rewriter, write.getLoc(),
+          VectorType::get({type.getShape().back()}, type.getElementType()),
+          value);
+    rewriter.replaceOpWithNewOp<vector::StoreOp>(
+        write, value, write.getBase(), write.getIndices(),
+        /*nontemporal=*/true, llvm::MaybeAlign(kBindingAlignment));
+  }
+  // sfence, not a full fence: mfence would also wait for the kernel's
+  // ordinary stores (a softmax row's temporaries) and cost more than the
+  // streaming saves.
+  kernel.walk([&](func::ReturnOp ret) {
+    rewriter.setInsertionPoint(ret);
+    LLVM::CallIntrinsicOp::create(rewriter, ret.getLoc(),
+                                  rewriter.getStringAttr("llvm.x86.sse.sfence"),
+                                  ValueRange{});
+  });
+}
+
 /// Renames kernel `name` (bare-pointer signature: one pointer per binding,
 /// then three i64 workgroup ids) to an internal `name_impl` and defines the
 /// exported `name` with the Loom CPU kernel ABI.
@@ -149,6 +344,8 @@ struct LoomCpuLowerToLLVMPass
     if (failed(lowerRowReductions(kernels)))
       return signalPassFailure();
     allowReciprocalDivisions(kernels);
+    for (func::FuncOp kernel : getKernels(kernels))
+      streamLargeOutputs(kernel);
 
     // The pipeline names upstream passes; make sure they are registered.
     static std::once_flag registerOnce;

@@ -1,0 +1,39 @@
+// REQUIRES: x86_64
+// RUN: loom-opt %s --loom-cpu-pipeline -split-input-file | FileCheck %s
+
+// A 16 MiB output is written with aligned non-temporal stores (no read of
+// each line before it is written, no eviction of the inputs), and the
+// kernel ends with an sfence so the stores are ordered before the
+// workgroup reports completion.
+// CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
+// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xf32>, !llvm.ptr
+// CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
+// CHECK: llvm.return
+func.func @main(%x: tensor<4096x1024xf32>) -> tensor<4096x1024xf32> {
+  %0 = loom.add %x, %x : (tensor<4096x1024xf32>, tensor<4096x1024xf32>) -> tensor<4096x1024xf32>
+  return %0 : tensor<4096x1024xf32>
+}
+
+// -----
+
+// A 4 MiB output may stay in the caches for its reader: ordinary stores.
+// CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
+// CHECK: llvm.return
+func.func @main(%x: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %0 = loom.add %x, %x : (tensor<1024x1024xf32>, tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  return %0 : tensor<1024x1024xf32>
+}
+
+// -----
+
+// Rows whose length is not a whole number of cache lines (1000 floats)
+// cannot be proven 64-byte aligned: ordinary stores.
+// CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
+// CHECK-NOT: nontemporal
+// CHECK: llvm.return
+func.func @main(%x: tensor<4096x1000xf32>) -> tensor<4096x1000xf32> {
+  %0 = loom.add %x, %x : (tensor<4096x1000xf32>, tensor<4096x1000xf32>) -> tensor<4096x1000xf32>
+  return %0 : tensor<4096x1000xf32>
+}
