@@ -23,9 +23,11 @@ using namespace loom;
 namespace {
 
 /// Largest temporary a kernel keeps on the stack, and the most it keeps
-/// there in all (worker threads have the default 8 MiB stacks).
-constexpr int64_t kMaxStackBufferBytes = 64 << 10;
-constexpr int64_t kMaxStackBytesPerKernel = 256 << 10;
+/// there in all. Kernels also run on the thread that calls the runtime,
+/// whose stack the embedding application chose (musl's default is 128
+/// KiB): a few rows at most.
+constexpr int64_t kMaxStackBufferBytes = 16 << 10;
+constexpr int64_t kMaxStackBytesPerKernel = 64 << 10;
 
 /// Small temporaries with static shapes (a row of a softmax or norm, a
 /// register tile's partial sums) live on the stack instead of the heap: one

@@ -72,6 +72,33 @@ LogicalResult recomputeCheapProducers(func::FuncOp kernel) {
 }
 
 
+/// The loops of `root` that run along dimensions `reduction` reduces: for
+/// each input of the reduction shaped like the root's result, the
+/// dimensions its reduction loops index, as root loops.
+SmallVector<unsigned> reducedRootLoops(linalg::LinalgOp reduction,
+                                       TilingInterface root) {
+  SmallVector<unsigned> loops;
+  auto rootOp = dyn_cast<linalg::LinalgOp>(root.getOperation());
+  if (!rootOp || rootOp->getNumResults() != 1)
+    return loops;
+  Type rootType = rootOp->getResult(0).getType();
+  AffineMap rootOut = rootOp.getIndexingMapMatchingResult(rootOp->getResult(0));
+  if (!rootOut.isPermutation())
+    return loops;
+  SmallVector<utils::IteratorType> iterators =
+      reduction.getIteratorTypesArray();
+  for (OpOperand *input : reduction.getDpsInputOperands()) {
+    if (input->get().getType() != rootType)
+      continue;
+    AffineMap map = reduction.getMatchingIndexingMap(input);
+    for (auto [pos, expr] : llvm::enumerate(map.getResults()))
+      if (auto dim = dyn_cast<AffineDimExpr>(expr);
+          dim && iterators[dim.getPosition()] == utils::IteratorType::reduction)
+        loops.push_back(rootOut.getDimPosition(pos));
+  }
+  return loops;
+}
+
 /// The workgroup tiles of the root of `kernel`. A root that is the epilogue
 /// of a contraction (matmul + bias + relu: the root is the elementwise op)
 /// is tiled as that contraction would be: the contraction's work decides how
@@ -130,8 +157,12 @@ struct LoomCpuDistributePass
       DistributionLimits kernelLimits = limits;
       kernel.walk([&](linalg::LinalgOp op) {
         if (op.getOperation() != root.getOperation() &&
-            op.getNumReductionLoops() > 0 && !linalg::isaContractionOpInterface(op))
+            op.getNumReductionLoops() > 0 &&
+            !linalg::isaContractionOpInterface(op)) {
           kernelLimits.maxTileElements = kFusedReductionTileElements;
+          llvm::append_range(kernelLimits.wholeLoops,
+                             reducedRootLoops(op, root));
+        }
       });
       SmallVector<int64_t> tiles = kernelTileSizes(kernel, root, kernelLimits);
       if (tiles.empty())

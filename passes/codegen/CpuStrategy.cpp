@@ -115,6 +115,8 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
     return c;
   };
   auto split = [&](unsigned l) {
+    if (llvm::is_contained(limits.wholeLoops, l))
+      return false;
     int64_t tiled = llvm::count_if(
         parallel, [&](unsigned p) { return tiles[p] < bounds[p]; });
     if (tiles[l] == bounds[l] && tiled == 3)

@@ -19,6 +19,10 @@ struct DistributionLimits {
   /// (softmax, norms) keep them small enough for the cache and the heap's
   /// fast path.
   int64_t maxTileElements = 0;
+  /// Loops of the root that are never split (a softmax's or norm's row:
+  /// the fused reductions need all of it, and a split would recompute them
+  /// in every tile).
+  llvm::SmallVector<unsigned> wholeLoops;
 };
 
 /// Workgroup tile size per loop of `op` (0 = not tiled). At most three

@@ -1,6 +1,6 @@
-// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --cse | FileCheck %s --check-prefix=TILE
-// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --cse --loom-cpu-vectorize --loom-cpu-bufferize | FileCheck %s --check-prefix=BUF
-// RUN: loom-opt %s --loom-cpu-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --cse -split-input-file | FileCheck %s --check-prefix=TILE
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --cse --loom-cpu-vectorize --loom-cpu-bufferize -split-input-file | FileCheck %s --check-prefix=BUF
+// RUN: loom-opt %s --loom-cpu-pipeline -split-input-file | FileCheck %s --check-prefix=LLVM
 
 // A layer norm is one kernel, one 1024-wide row per workgroup so that the
 // row stays in L1 from the mean to the normalization.
@@ -55,4 +55,23 @@ func.func @main(%x: tensor<64x1024xf32>, %g: tensor<1024xf32>, %b: tensor<1024xf
   %y = loom.mul %n, %g : (tensor<64x1024xf32>, tensor<1024xf32>) -> tensor<64x1024xf32>
   %z = loom.add %y, %b : (tensor<64x1024xf32>, tensor<1024xf32>) -> tensor<64x1024xf32>
   return %z : tensor<64x1024xf32>
+}
+
+// -----
+
+// Rows longer than the tile bound are not split: every workgroup takes a
+// whole 8192-wide row (a split would recompute the row's max and sum in
+// each piece). The row of exps (32 KiB) is over the stack bound and stays
+// on the heap.
+// TILE-LABEL: func.func @main_dispatch_0
+// TILE: scf.forall (%{{.*}}) in (16)
+// TILE-NOT: scf.forall (
+// BUF-LABEL: func.func @main_dispatch_0
+// BUF: scf.forall (%{{.*}}) in (16)
+// BUF: memref.alloc() {alignment = 64 : i64} : memref<1x8192xf32>
+// LLVM-LABEL: llvm.func internal @main_dispatch_0_impl
+// LLVM: llvm.return
+func.func @main(%x: tensor<16x8192xf32>) -> tensor<16x8192xf32> {
+  %0 = loom.softmax %x axis = 1 : tensor<16x8192xf32>
+  return %0 : tensor<16x8192xf32>
 }
