@@ -71,7 +71,6 @@ LogicalResult recomputeCheapProducers(func::FuncOp kernel) {
   return applyPatternsGreedily(kernel, std::move(patterns));
 }
 
-
 /// The loops of `root` that run along dimensions `reduction` reduces: for
 /// each input of the reduction shaped like the root's result, the
 /// dimensions its reduction loops index, as root loops.

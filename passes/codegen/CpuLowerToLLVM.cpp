@@ -106,9 +106,10 @@ constexpr int64_t kStreamingOutputBytes = 8 << 20;
 constexpr int64_t kBindingAlignment = 64;
 
 /// A number that `index` is known to be a multiple of (0: it is zero).
-int64_t knownMultiple(Value index) {
-  if (std::optional<int64_t> c = getConstantIntValue(index))
+int64_t knownMultiple(OpFoldResult ofr) {
+  if (std::optional<int64_t> c = getConstantIntValue(ofr))
     return std::abs(*c);
+  Value index = cast<Value>(ofr);
   if (auto arg = dyn_cast<BlockArgument>(index)) {
     if (auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()))
       if (arg == loop.getInductionVar())
@@ -173,14 +174,8 @@ std::pair<BlockArgument, int64_t> offsetIntoBinding(Value view,
     if (!sourceStrides)
       return {};
     for (auto [offset, stride] :
-         llvm::zip(subview.getMixedOffsets(), *sourceStrides)) {
-      int64_t m = 1;
-      if (std::optional<int64_t> c = getConstantIntValue(offset))
-        m = std::abs(*c);
-      else
-        m = knownMultiple(cast<Value>(offset));
-      multiple = std::gcd(multiple, m * stride);
-    }
+         llvm::zip(subview.getMixedOffsets(), *sourceStrides))
+      multiple = std::gcd(multiple, knownMultiple(offset) * stride);
     view = subview.getSource();
   }
   auto binding = dyn_cast<BlockArgument>(view);
@@ -206,21 +201,15 @@ bool isStreamableWrite(vector::TransferWriteOp write, BlockArgument binding) {
   if (elementBytes == 0 || shape.back() * elementBytes % kBindingAlignment)
     return false;
   auto [base, multiple] = offsetIntoBinding(write.getBase(), write.getIndices());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (base != binding ||
-      failed(memref.getStridesAndOffset(strides, offset)) || strides.empty() ||
-      strides.back() != 1)
-    return false;
-  return multiple * elementBytes % kBindingAlignment == 0;
+  return base == binding && memref.isLastDimUnitStride() &&
+         multiple * elementBytes % kBindingAlignment == 0;
 }
 
 /// Kernels write large output bindings with aligned non-temporal stores
 /// (bypassing the caches, no read of the lines first), then fence (x86
 /// orders streaming stores only by a fence) so that they are visible before
-/// the workgroup reports completion. Only
-/// bindings the kernel writes through streamable transfer_writes alone
-/// qualify.
+/// the workgroup reports completion. Only bindings the kernel writes
+/// through streamable transfer_writes alone qualify.
 void streamLargeOutputs(func::FuncOp kernel) {
   // Kernels are compiled for the host (CpuTarget's default triple); the
   // streaming stores and their fence are x86's.

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
-#include <string>
 #include <unordered_map>
 
 #include <sys/mman.h>
