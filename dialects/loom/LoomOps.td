@@ -264,10 +264,32 @@ def Loom_ReduceSumOp : Loom_ReduceOp<"reduce_sum", Loom_NumericTensor> {
 def Loom_ReduceMeanOp : Loom_ReduceOp<"reduce_mean", Loom_FloatTensor> {
   let summary = "arithmetic mean over dimensions";
 }
-def Loom_ReduceMaxOp : Loom_ReduceOp<"reduce_max", Loom_NumericTensor> {
+class Loom_ReduceExtremumOp<string mnemonic>
+    : Loom_ReduceOp<mnemonic, Loom_NumericTensor> {
+  let description = [{
+    Reduces over `dims` (negative values count from the end); with
+    `keepdims` the reduced dimensions stay as size 1. A NaN among the
+    reduced floats makes the result NaN; with `ignore_nan` NaNs are skipped
+    (the result is the extremum of the other elements, or the identity,
+    -inf for a max and +inf for a min, when all are NaN), which lets the
+    CPU use one instruction per vector.
+    ```mlir
+    %m = loom.reduce_max %x [1] keepdims : tensor<8x10xf32> -> tensor<8x1xf32>
+    %n = loom.reduce_min %x [0] ignore_nan : tensor<8x10xf32> -> tensor<10xf32>
+    ```
+  }];
+  let arguments = (ins Loom_NumericTensor:$input, DenseI64ArrayAttr:$dims,
+                       UnitAttr:$keepdims, UnitAttr:$ignore_nan);
+  let assemblyFormat = [{
+    $input $dims (`keepdims` $keepdims^)? (`ignore_nan` $ignore_nan^)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+def Loom_ReduceMaxOp : Loom_ReduceExtremumOp<"reduce_max"> {
   let summary = "maximum over dimensions";
 }
-def Loom_ReduceMinOp : Loom_ReduceOp<"reduce_min", Loom_NumericTensor> {
+def Loom_ReduceMinOp : Loom_ReduceExtremumOp<"reduce_min"> {
   let summary = "minimum over dimensions";
 }
 def Loom_ReduceProdOp : Loom_ReduceOp<"reduce_prod", Loom_NumericTensor> {

@@ -8,7 +8,9 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace loom {
@@ -69,6 +71,94 @@ LogicalResult recomputeCheapProducers(func::FuncOp kernel) {
             operand->get().getDefiningOp<linalg::LinalgOp>());
       });
   return applyPatternsGreedily(kernel, std::move(patterns));
+}
+
+/// An elementwise op read element for element by the kernel's elementwise
+/// root, shaped like the root's result: the root can overwrite it in place.
+bool isInPlaceSource(linalg::GenericOp root, OpOperand &input) {
+  auto producer = input.get().getDefiningOp<linalg::GenericOp>();
+  if (!producer || producer->getNumResults() != 1 ||
+      producer.getNumLoops() != producer.getNumParallelLoops() ||
+      input.get().getType() != root->getResult(0).getType() ||
+      root.getMatchingIndexingMap(&input) !=
+          root.getIndexingMapMatchingResult(root->getResult(0)))
+    return false;
+  OpOperand &producerInit = producer.getDpsInitsMutable()[0];
+  return producer.getMatchingIndexingMap(&producerInit).isIdentity() &&
+         !producer.payloadUsesValueFromOperand(&producerInit);
+}
+
+/// A kernel whose elementwise root normalizes an intermediate of its own
+/// (softmax: exp(x - max) / sum) computes that intermediate where the
+/// result goes and normalizes it there in place: within the workgroup tile,
+/// the intermediate is computed into the root's destination and the root
+/// takes it as its init instead of an input. The result's cache lines are
+/// then first written while the intermediate is computed (the costly pass)
+/// and the normalization reads and rewrites lines already in L1; with a
+/// separate temporary, the normalization pass would fetch every line of
+/// the result for its stores (16% of a 4096x1024 softmax here). Done on the
+/// tiles: before tiling, the intermediate would be fused into the tile
+/// twice, once for its reduction and once for the root's destination.
+void normalizeIntermediateInPlace(linalg::GenericOp root) {
+  if (root->getNumResults() != 1 ||
+      root.getNumLoops() != root.getNumParallelLoops() ||
+      !root.getIndexingMapMatchingResult(root->getResult(0)).isIdentity() ||
+      root.payloadUsesValueFromOperand(&root.getDpsInitsMutable()[0]))
+    return;
+  OpOperand *source = nullptr;
+  for (OpOperand *input : root.getDpsInputOperands())
+    if (isInPlaceSource(root, *input)) {
+      source = input;
+      break;
+    }
+  if (!source)
+    return;
+  auto producer = source->get().getDefiningOp<linalg::GenericOp>();
+  Value destination = root.getDpsInits()[0];
+  // The destination (a slice of the workgroup's output) must exist before
+  // the producer writes into it.
+  DominanceInfo dominance;
+  if (!dominance.properlyDominates(destination, producer)) {
+    Operation *def = destination.getDefiningOp();
+    if (!def || def->getBlock() != producer->getBlock() ||
+        llvm::any_of(def->getOperands(), [&](Value v) {
+          return !dominance.properlyDominates(v, producer);
+        }))
+      return;
+    def->moveBefore(producer);
+  }
+
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *input : root.getDpsInputOperands())
+    if (input != source) {
+      inputs.push_back(input->get());
+      maps.push_back(root.getMatchingIndexingMap(input));
+    }
+  maps.push_back(root.getMatchingIndexingMap(source));
+  IRRewriter rewriter(root.getContext());
+  rewriter.modifyOpInPlace(producer, [&] {
+    producer.getDpsInitsMutable()[0].set(destination);
+  });
+  rewriter.setInsertionPoint(root);
+  auto inPlace = linalg::GenericOp::create(
+      rewriter, root.getLoc(), root->getResultTypes(), inputs,
+      ValueRange{source->get()}, maps, root.getIteratorTypesArray());
+  // The payload is the root's, with the source's block argument now the
+  // init's and the old init's (unused) dropped.
+  Block *body = root.getBlock();
+  Block *newBody = rewriter.createBlock(&inPlace.getRegion());
+  IRMapping mapping;
+  BlockArgument sourceArg = root.getMatchingBlockArgument(source);
+  for (BlockArgument arg : body->getArguments())
+    if (arg != sourceArg && arg.getArgNumber() < root.getNumDpsInputs())
+      mapping.map(arg, newBody->addArgument(arg.getType(), arg.getLoc()));
+  mapping.map(sourceArg,
+              newBody->addArgument(sourceArg.getType(), sourceArg.getLoc()));
+  rewriter.setInsertionPointToStart(newBody);
+  for (Operation &op : *body)
+    rewriter.clone(op, mapping);
+  rewriter.replaceOp(root, inPlace->getResults());
 }
 
 /// The loops of `root` that run along dimensions `reduction` reduces: for
@@ -180,6 +270,19 @@ struct LoomCpuDistributePass
       }
       for (OpResult r : root->getResults())
         rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+      // Tile-and-fuse fuses a producer once per reader; merge the copies
+      // before rewriting the root to normalize in place.
+      if (auto forall = dyn_cast_or_null<scf::ForallOp>(
+              result->loops.empty() ? nullptr
+                                    : result->loops.front().getOperation())) {
+        DominanceInfo dominance;
+        eliminateCommonSubExpressions(rewriter, dominance, forall);
+        for (Operation &op : forall.getTerminator().getYieldingOps())
+          if (auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(op))
+            if (auto tiledRoot =
+                    insert.getSource().getDefiningOp<linalg::GenericOp>())
+              normalizeIntermediateInPlace(tiledRoot);
+      }
     }
     // Clean up the producers that were fused into the tiles.
     RewritePatternSet patterns(ctx);

@@ -1,4 +1,5 @@
 //===- CpuLowerToLLVM.cpp - kernel module -> LLVM dialect + CPU ABI -------===//
+#include "MathApproximations.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
 
@@ -326,6 +327,7 @@ struct LoomCpuLowerToLLVMPass
 
     // Fast, vectorizable approximations of transcendental functions.
     RewritePatternSet patterns(ctx);
+    populateFastExpPatterns(patterns);
     populateMathPolynomialApproximationPatterns(patterns);
     vector::populateVectorGatherLoweringPatterns(patterns);
     if (failed(applyPatternsGreedily(kernels, std::move(patterns))))

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -206,6 +207,17 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
+/// True when the reduction's payload is one max or min: combining a value
+/// with itself leaves it unchanged.
+bool isIdempotentCombiner(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  if (!body || !llvm::hasSingleElement(body->without_terminator()))
+    return false;
+  return isa<arith::MaxNumFOp, arith::MinNumFOp, arith::MaximumFOp,
+             arith::MinimumFOp, arith::MaxSIOp, arith::MinSIOp, arith::MaxUIOp,
+             arith::MinUIOp>(body->front());
+}
+
 /// Vector width of the reduction split below.
 constexpr int64_t kReductionVector = 128;
 
@@ -233,13 +245,38 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter) {
     rewriter.setInsertionPoint(op);
     unsigned outRank =
         cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
-    (void)linalg::splitReduction(rewriter, op, [&](linalg::LinalgOp) {
-      linalg::SplitReductionOptions options;
-      options.ratio = kReductionVector;
-      options.index = outRank;
-      options.innerParallel = true;
-      return options;
-    });
+    auto init = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+    bool idempotent = isIdempotentCombiner(op);
+    FailureOr<linalg::SplitReductionResult> split =
+        linalg::splitReduction(rewriter, op, [&](linalg::LinalgOp) {
+          linalg::SplitReductionOptions options;
+          options.ratio = kReductionVector;
+          options.index = outRank;
+          options.innerParallel = true;
+          return options;
+        });
+    // The partial results start from the combiner's neutral element (NaN
+    // for maxnum), filled into a fresh tensor. They start from a constant
+    // instead, which the vector loop carries without a stack buffer, and a
+    // max or min from the reduction's own initial value (combining it more
+    // than once changes nothing): -inf for a NaN-skipping max, whose loop
+    // then becomes a NaN-free chain (NanFreeExtremumChain below).
+    if (failed(split))
+      continue;
+    auto partials =
+        dyn_cast<RankedTensorType>(split->fillOp.getResult(0).getType());
+    auto value = split->fillOp.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+    if (idempotent && init)
+      if (auto initValue =
+              init.getInputs()[0].getDefiningOp<arith::ConstantOp>())
+        value = initValue;
+    if (!value || !partials || !partials.hasStaticShape() ||
+        value.getType() != partials.getElementType())
+      continue;
+    rewriter.setInsertionPoint(split->fillOp);
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        split->fillOp, DenseElementsAttr::get(
+                           partials, cast<TypedAttr>(value.getValue())));
   }
 }
 
@@ -362,11 +399,155 @@ struct UnitReductionContractToFma
   }
 };
 
+/// A transfer_read of a splat constant tensor is that splat.
+struct ReadOfSplatConstant : public OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr value;
+    if (op.getMask() || op.hasOutOfBoundsDim() ||
+        !matchPattern(op.getBase(), m_Constant(&value)) || !value.isSplat() ||
+        op.getVectorType().isScalable())
+      return failure();
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, DenseElementsAttr::get(op.getVectorType(),
+                                   value.getSplatValue<Attribute>()));
+    return success();
+  }
+};
+
+/// A loop-carried max (or min) with NaN-skipping semantics whose initial
+/// value is a constant free of NaNs, updated only by maxnumf with a new
+/// value each iteration: the carried value is never NaN (a maxnum of a
+/// non-NaN value is not NaN), so maxnumf(acc, x) is exactly
+/// "x > acc ? x : acc", which x86 does in one vmaxps. The generic lowering
+/// of maxnumf tests both operands for NaN (four instructions per vector).
+struct NanFreeExtremumChain : public OpRewritePattern<scf::ForOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(scf::ForOp loop,
+                                PatternRewriter &rewriter) const override {
+    bool changed = false;
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    for (auto [init, arg, yielded] :
+         llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
+                   yield.getOperands())) {
+      DenseFPElementsAttr value;
+      if (!matchPattern(init, m_Constant(&value)) ||
+          llvm::any_of(value.getValues<APFloat>(),
+                       [](const APFloat &v) { return v.isNaN(); }) ||
+          !arg.hasOneUse())
+        continue;
+      Operation *update = yielded.getDefiningOp();
+      if (!update || !isa<arith::MaxNumFOp, arith::MinNumFOp>(update) ||
+          update->getParentOp() != loop.getOperation() ||
+          !yielded.hasOneUse() || *arg.getUsers().begin() != update)
+        continue;
+      Value x = update->getOperand(0) == arg ? update->getOperand(1)
+                                             : update->getOperand(0);
+      if (x == arg)
+        continue;
+      auto predicate = isa<arith::MaxNumFOp>(update)
+                           ? arith::CmpFPredicate::OGT
+                           : arith::CmpFPredicate::OLT;
+      rewriter.setInsertionPoint(update);
+      // A NaN x fails the compare: the carried value stays.
+      Value better =
+          arith::CmpFOp::create(rewriter, update->getLoc(), predicate, x, arg);
+      rewriter.replaceOpWithNewOp<arith::SelectOp>(update, better, x, arg);
+      changed = true;
+    }
+    return success(changed);
+  }
+};
+
+/// True for a result of a loop rewritten by NanFreeExtremumChain: a
+/// loop-carried "x > acc ? x : acc" (or <) from a NaN-free constant.
+bool isNanFreeExtremumChain(Value v, arith::CmpFPredicate predicate) {
+  auto result = dyn_cast<OpResult>(v);
+  auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
+  if (!loop)
+    return false;
+  unsigned i = result.getResultNumber();
+  DenseFPElementsAttr init;
+  if (!matchPattern(loop.getInitArgs()[i], m_Constant(&init)) ||
+      llvm::any_of(init.getValues<APFloat>(),
+                   [](const APFloat &x) { return x.isNaN(); }))
+    return false;
+  BlockArgument arg = loop.getRegionIterArgs()[i];
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  auto select = yield.getOperand(i).getDefiningOp<arith::SelectOp>();
+  auto compare =
+      select ? select.getCondition().getDefiningOp<arith::CmpFOp>() : nullptr;
+  return compare && compare.getPredicate() == predicate &&
+         select.getFalseValue() == arg && compare.getRhs() == arg &&
+         compare.getLhs() == select.getTrueValue();
+}
+
+/// The row max (min) of a NaN-free chain's partial results, as a tree of
+/// halvings with one compare-and-select each, which stays in vector
+/// registers; LLVM expands a maxnum reduction into a chain of scalar
+/// NaN-checked steps instead (about 50 dependent instructions a row).
+struct NanFreeExtremumReduction
+    : public OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    vector::CombiningKind kind = op.getKind();
+    if (kind != vector::CombiningKind::MAXNUMF &&
+        kind != vector::CombiningKind::MINNUMF)
+      return failure();
+    auto predicate = kind == vector::CombiningKind::MAXNUMF
+                         ? arith::CmpFPredicate::OGT
+                         : arith::CmpFPredicate::OLT;
+    VectorType source = op.getSourceVectorType();
+    int64_t lanes = source.getNumElements();
+    if (source.isScalable() || !llvm::isPowerOf2_64(lanes) ||
+        source.getShape().back() != lanes ||
+        op.getReductionMask().back() != true ||
+        !isNanFreeExtremumChain(op.getSource(), predicate))
+      return failure();
+    // Only the last dimension has more than one element; the result has
+    // one element too.
+    auto resultType = dyn_cast<VectorType>(op.getDestType());
+    if (resultType && resultType.getNumElements() != 1)
+      return failure();
+    Location loc = op.getLoc();
+    Type element = source.getElementType();
+    Value v = vector::ShapeCastOp::create(
+        rewriter, loc, VectorType::get({lanes}, element), op.getSource());
+    auto better = [&](Value a, Value b) {
+      Value c = arith::CmpFOp::create(rewriter, loc, predicate, a, b);
+      return arith::SelectOp::create(rewriter, loc, c, a, b).getResult();
+    };
+    for (int64_t n = lanes / 2; n >= 1; n /= 2) {
+      Value lo = vector::ExtractStridedSliceOp::create(rewriter, loc, v, {0},
+                                                       {n}, {1});
+      Value hi = vector::ExtractStridedSliceOp::create(rewriter, loc, v, {n},
+                                                       {n}, {1});
+      v = better(lo, hi);
+    }
+    Value acc = op.getAcc();
+    if (resultType)
+      v = vector::ShapeCastOp::create(rewriter, loc, resultType, v);
+    else
+      v = vector::ExtractOp::create(rewriter, loc, v, ArrayRef<int64_t>{0});
+    // The accumulator first: a NaN accumulator fails the compare and the
+    // (NaN-free) row result is taken, as maxnum would.
+    rewriter.replaceOp(op, better(acc, v));
+    return success();
+  }
+};
+
 LogicalResult canonicalize(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
   vector::populateVectorReductionToContractPatterns(patterns);
-  patterns.add<ExtendContractOperands, UnitReductionContractToFma>(ctx);
+  patterns.add<ExtendContractOperands, UnitReductionContractToFma,
+               ReadOfSplatConstant, NanFreeExtremumChain,
+               NanFreeExtremumReduction>(ctx);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
   return applyPatternsGreedily(root, std::move(patterns));

@@ -638,6 +638,14 @@ struct ContractToLinalg : OpConversionPattern<ContractOp> {
 
 enum class ReduceKind { Sum, Mean, Max, Min, Prod };
 
+/// A max or min that skips NaNs (maxnum/minnum semantics).
+template <typename ReduceOp> bool ignoresNan(ReduceOp op) {
+  if constexpr (std::is_same_v<ReduceOp, ReduceMaxOp> ||
+                std::is_same_v<ReduceOp, ReduceMinOp>)
+    return op.getIgnoreNan();
+  return false;
+}
+
 template <typename ReduceOp, ReduceKind Kind>
 struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
   using OpConversionPattern<ReduceOp>::OpConversionPattern;
@@ -709,14 +717,16 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
                             : arith::MulIOp::create(b, nloc, x, y).getResult();
                 break;
               case ReduceKind::Max:
-                r = isFloat
-                        ? arith::MaximumFOp::create(b, nloc, x, y).getResult()
-                        : arith::MaxSIOp::create(b, nloc, x, y).getResult();
+                r = !isFloat ? arith::MaxSIOp::create(b, nloc, x, y).getResult()
+                    : ignoresNan(op)
+                        ? arith::MaxNumFOp::create(b, nloc, x, y).getResult()
+                        : arith::MaximumFOp::create(b, nloc, x, y).getResult();
                 break;
               case ReduceKind::Min:
-                r = isFloat
-                        ? arith::MinimumFOp::create(b, nloc, x, y).getResult()
-                        : arith::MinSIOp::create(b, nloc, x, y).getResult();
+                r = !isFloat ? arith::MinSIOp::create(b, nloc, x, y).getResult()
+                    : ignoresNan(op)
+                        ? arith::MinNumFOp::create(b, nloc, x, y).getResult()
+                        : arith::MinimumFOp::create(b, nloc, x, y).getResult();
                 break;
               }
               linalg::YieldOp::create(b, nloc, r);

@@ -22,15 +22,17 @@
 // TILE-NOT: linalg.generic
 // TILE: scf.forall.in_parallel
 
-// Temporaries (the partial sums) live on the stack, and the sum of squares
-// accumulates with vector FMAs (not a contraction lowered one lane at a
-// time).
+// The partial sums start from a constant and stay in vector registers (no
+// buffer at all), and the sum of squares accumulates with vector FMAs (not
+// a contraction lowered one lane at a time).
 // BUF-LABEL: func.func @main_dispatch_0
-// BUF-NOT: memref.alloc(
-// BUF: memref.alloca() {alignment = 64 : i64} : memref<1x128xf32>
+// BUF-NOT: memref.alloc
+// BUF: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<1x128xf32>
+// BUF: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (vector<1x128xf32>)
 // BUF-NOT: vector.contract
-// BUF: vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<1x128xf32>
-// BUF-NOT: memref.alloc(
+// BUF: scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<1x128xf32>)
+// BUF: vector.fma %{{.*}}, %{{.*}}, %[[ACC]] : vector<1x128xf32>
+// BUF-NOT: memref.alloc
 // BUF: return
 
 // Each row's horizontal sums are one reassociated reduction of 128 partial
@@ -61,17 +63,70 @@ func.func @main(%x: tensor<64x1024xf32>, %g: tensor<1024xf32>, %b: tensor<1024xf
 
 // Rows longer than the tile bound are not split: every workgroup takes a
 // whole 8192-wide row (a split would recompute the row's max and sum in
-// each piece). The row of exps (32 KiB) is over the stack bound and stays
-// on the heap.
+// each piece).
 // TILE-LABEL: func.func @main_dispatch_0
 // TILE: scf.forall (%{{.*}}) in (16)
 // TILE-NOT: scf.forall (
+//
+// The row of exps is computed into the result's row and divided there in
+// place: no temporary. The max skips NaNs (a NaN still reaches the row
+// through its exp and the sum): 128 partial maxima carried from -inf with
+// one compare-and-select each, then halved down to one.
 // BUF-LABEL: func.func @main_dispatch_0
-// BUF: scf.forall (%{{.*}}) in (16)
-// BUF: memref.alloc() {alignment = 64 : i64} : memref<1x8192xf32>
+// BUF-NOT: memref.alloc
+// BUF-DAG: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<1x128xf32>
+// BUF: scf.forall (%[[ROW:.*]]) in (16)
+// BUF: scf.for {{.*}} iter_args(%[[MAX:.*]] = %[[NEGINF]]) -> (vector<1x128xf32>)
+// BUF: %[[X:.*]] = vector.shape_cast
+// BUF: %[[GT:.*]] = arith.cmpf ogt, %[[X]], %[[MAX]] : vector<1x128xf32>
+// BUF: arith.select %[[GT]], %[[X]], %[[MAX]]
+// BUF: vector.extract_strided_slice {{.*}} {offsets = [64], sizes = [64], strides = [1]} : vector<128xf32> to vector<64xf32>
+// BUF: arith.cmpf ogt, {{.*}} : vector<64xf32>
+// BUF: arith.cmpf ogt, {{.*}} : vector<1xf32>
+// BUF: %[[OUT:.*]] = memref.subview %arg1[%[[ROW]], 0] [1, 8192] [1, 1]
+// BUF: scf.for
+// BUF: %[[EOUT:.*]] = memref.subview %[[OUT]]
+// BUF: %[[E:.*]] = math.exp
+// BUF: vector.transfer_write %[[E]], %[[EOUT]]
+// BUF: scf.for
+// BUF: arith.addf
+// BUF: scf.for
+// BUF: %[[P:.*]] = memref.subview %[[OUT]]
+// BUF: %[[V:.*]] = vector.transfer_read %[[P]]
+// BUF: %[[D:.*]] = arith.divf %[[V]]
+// BUF: vector.transfer_write %[[D]], %[[P]]
+// BUF-NOT: memref.alloc
+// BUF: return
 // LLVM-LABEL: llvm.func internal @main_dispatch_0_impl
+// LLVM-NOT: llvm.call @malloc
 // LLVM: llvm.return
 func.func @main(%x: tensor<16x8192xf32>) -> tensor<16x8192xf32> {
   %0 = loom.softmax %x axis = 1 : tensor<16x8192xf32>
   return %0 : tensor<16x8192xf32>
+}
+
+// -----
+
+// Two intermediates that the root and a reduction read (exp(x) and
+// tanh(x)): one is computed into the result's row and normalized there in
+// place, the other is a temporary of one row: 32 KiB, over the stack bound,
+// so on the heap.
+// TILE-LABEL: func.func @main_dispatch_0
+// TILE: scf.forall (%{{.*}}) in (16)
+// BUF-LABEL: func.func @main_dispatch_0
+// BUF: scf.forall (%{{.*}}) in (16)
+// BUF: memref.alloc() {alignment = 64 : i64} : memref<1x8192xf32>
+// BUF: memref.dealloc
+// LLVM-LABEL: llvm.func internal @main_dispatch_0_impl
+// LLVM: llvm.call @malloc
+// LLVM: llvm.return
+func.func @main(%x: tensor<16x8192xf32>) -> tensor<16x8192xf32> {
+  %e = loom.exp %x : tensor<16x8192xf32>
+  %t = loom.tanh %x : tensor<16x8192xf32>
+  %se = loom.reduce_sum %e [1] keepdims : tensor<16x8192xf32> -> tensor<16x1xf32>
+  %st = loom.reduce_sum %t [1] keepdims : tensor<16x8192xf32> -> tensor<16x1xf32>
+  %re = loom.div %e, %se : (tensor<16x8192xf32>, tensor<16x1xf32>) -> tensor<16x8192xf32>
+  %rt = loom.div %t, %st : (tensor<16x8192xf32>, tensor<16x1xf32>) -> tensor<16x8192xf32>
+  %y = loom.mul %re, %rt : (tensor<16x8192xf32>, tensor<16x8192xf32>) -> tensor<16x8192xf32>
+  return %y : tensor<16x8192xf32>
 }

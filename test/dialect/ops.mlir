@@ -116,6 +116,10 @@ func.func @reductions(%x: tensor<8x10xf32>, %i: tensor<8x10xi32>) {
   %2 = loom.reduce_max %i [-1] : tensor<8x10xi32> -> tensor<8xi32>
   // CHECK: loom.reduce_min
   %3 = loom.reduce_min %x [0] : tensor<8x10xf32> -> tensor<10xf32>
+  // CHECK: loom.reduce_max %{{.*}} [1] keepdims ignore_nan : tensor<8x10xf32> -> tensor<8x1xf32>
+  %nm = loom.reduce_max %x [1] keepdims ignore_nan : tensor<8x10xf32> -> tensor<8x1xf32>
+  // CHECK: loom.reduce_min %{{.*}} [0] ignore_nan : tensor<8x10xf32> -> tensor<10xf32>
+  %nn = loom.reduce_min %x [0] ignore_nan : tensor<8x10xf32> -> tensor<10xf32>
   // CHECK: loom.reduce_prod
   %4 = loom.reduce_prod %x [1] keepdims : tensor<8x10xf32> -> tensor<8x1xf32>
   // CHECK: loom.argmax %{{.*}} dim = 1 : tensor<8x10xf32> -> tensor<8xi64>

@@ -15,7 +15,7 @@ func.func @linear(%x: tensor<5x2xf32>, %b: tensor<2xf32>) -> tensor<5x2xf32> {
 // -----
 
 // CHECK-LABEL: func @softmax
-// CHECK: %[[M:.*]] = loom.reduce_max %arg0 [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+// CHECK: %[[M:.*]] = loom.reduce_max %arg0 [1] keepdims ignore_nan : tensor<4x8xf32> -> tensor<4x1xf32>
 // CHECK: %[[S:.*]] = loom.sub %arg0, %[[M]]
 // CHECK: %[[E:.*]] = loom.exp %[[S]]
 // CHECK: %[[Z:.*]] = loom.reduce_sum %[[E]] [1] keepdims

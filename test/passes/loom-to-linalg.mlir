@@ -144,6 +144,23 @@ func.func @reductions(%x: tensor<8x10xf32>) -> (tensor<8x1xf32>, tensor<f32>) {
 
 // -----
 
+// With ignore_nan, max and min skip NaNs (maxnum/minnum) from the same
+// identities.
+// CHECK-LABEL: func @nan_skipping_reductions
+// CHECK: arith.constant 0xFF800000 : f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.maxnumf
+// CHECK: arith.constant 0x7F800000 : f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK: arith.minnumf
+func.func @nan_skipping_reductions(%x: tensor<8x10xf32>) -> (tensor<8xf32>, tensor<10xf32>) {
+  %0 = loom.reduce_max %x [1] ignore_nan : tensor<8x10xf32> -> tensor<8xf32>
+  %1 = loom.reduce_min %x [0] ignore_nan : tensor<8x10xf32> -> tensor<10xf32>
+  return %0, %1 : tensor<8xf32>, tensor<10xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @argmax
 // CHECK: %{{.*}}:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<8x10xf32>) outs(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<8xi64>)
 // CHECK: arith.cmpf ogt
