@@ -114,7 +114,11 @@ def median_ms(fn, iterations, warmup=3):
     return times[len(times) // 2]
 
 
-def iterations_for(first_ms, budget_ms=1500, lo=5, hi=200):
+# Time for measuring one peer at one workload, split across the rounds.
+BUDGET_MS = 1500.0
+
+
+def iterations_for(first_ms, budget_ms=BUDGET_MS, lo=5, hi=200):
     """How many timed calls fit a time budget, from one call's latency."""
     return int(max(lo, min(hi, budget_ms / max(first_ms, 1e-3))))
 
