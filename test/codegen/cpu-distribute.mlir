@@ -31,11 +31,12 @@ func.func @main(%x: tensor<256x384xf32>, %w: tensor<384x512xf32>, %s: tensor<4xf
 
 // A matmul's kernel is rooted at its epilogue (bias + relu), but it is split
 // as the matmul would be: a 1x784 * 784x1024 product (matrix-vector, 0.8
-// MFLOP) runs as 16 workgroups of 64 columns, not as one workgroup sized on
-// the 1024-element epilogue.
+// MFLOP) runs as 8 workgroups of 128 columns, not as one workgroup sized on
+// the 1024-element epilogue. (A matrix-vector workgroup keeps at least 128
+// columns: each step along K reads 512 contiguous bytes of a row of B.)
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK: scf.forall (%{{.*}}) = (0) to (1024) step (64)
-// CHECK:   linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1x784xf32>, tensor<784x64xf32>) outs(%{{.*}} : tensor<1x64xf32>)
+// CHECK: scf.forall (%{{.*}}) = (0) to (1024) step (128)
+// CHECK:   linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1x784xf32>, tensor<784x128xf32>) outs(%{{.*}} : tensor<1x128xf32>)
 // CHECK:   linalg.generic
 // CHECK:     arith.maximumf
 // CHECK:   scf.forall.in_parallel
