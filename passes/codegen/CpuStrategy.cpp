@@ -94,8 +94,9 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   // Which loops may be split, in order of preference, and how far. Matmul-
   // like ops: batch loops first, then whichever of M and N has the larger
   // tile (square-ish tiles reuse both operands from cache), never below a
-  // register block (8 rows, 32 columns; 128 columns for fewer than 8 rows). Other ops: outer loops first, the
-  // innermost keeps at least a vector. Tiles always divide their loop.
+  // register block (8 rows, 32 columns; 128 columns with fewer than 8
+  // rows). Other ops: outer loops first, the innermost keeps at least a
+  // vector. Tiles always divide their loop.
   SmallVector<int64_t> tiles(bounds);
   SmallVector<int64_t> minTile(bounds.size(), 1);
   SmallVector<unsigned> outer, planar;
