@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <sched.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -11,9 +12,27 @@
 namespace loom::rt {
 namespace {
 
-// How long idle threads busy-wait before sleeping. Small models issue many
-// tiny dispatches back to back; spinning keeps workers hot between them.
-constexpr auto kSpinTime = std::chrono::microseconds(50);
+// How long idle threads busy-wait for work before sleeping (LOOM_SPIN_US
+// overrides it; 0 sleeps at once). Models issue dispatches back to back,
+// and a worker that went to sleep is woken late and often on the CPU of the
+// thread that woke it: a batch-1 MLP (65 us a call on 2 threads) ran at
+// one thread's speed in half of its calls with 50 us of spinning. OpenMP
+// runtimes and ONNX Runtime spin for milliseconds too.
+constexpr std::chrono::microseconds kDefaultSpinTime{2000};
+
+std::chrono::microseconds spinTime() {
+  static const std::chrono::microseconds time = [] {
+    const char *text = std::getenv("LOOM_SPIN_US");
+    if (!text || !*text)
+      return kDefaultSpinTime;
+    char *end = nullptr;
+    long long us = std::strtoll(text, &end, 10);
+    if (*end != '\0' || us < 0)
+      return kDefaultSpinTime;
+    return std::chrono::microseconds(std::min<long long>(us, 1000000));
+  }();
+  return time;
+}
 
 inline void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -23,9 +42,12 @@ inline void cpuRelax() {
 #endif
 }
 
-// Spins until `done()` or the spin time runs out; true if done.
-template <typename Pred> bool spinUntil(Pred done) {
-  auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+// Spins until `done()` or the spin time runs out; true if done. Only when
+// threads outnumber CPUs does a spinning thread yield (to let the thread
+// holding the work run): otherwise yielding lets the scheduler put another
+// of the pool's threads on this CPU, and the two then share one core.
+template <typename Pred> bool spinUntil(Pred done, bool oversubscribed) {
+  auto deadline = std::chrono::steady_clock::now() + spinTime();
   for (unsigned round = 0;; ++round) {
     for (int i = 0; i < 64; ++i) {
       if (done())
@@ -34,8 +56,7 @@ template <typename Pred> bool spinUntil(Pred done) {
     }
     if (std::chrono::steady_clock::now() >= deadline)
       return done();
-    // When threads outnumber cores, let the thread holding the work run.
-    if (round >= 8)
+    if (oversubscribed && round >= 8)
       std::this_thread::yield();
   }
 }
@@ -66,7 +87,8 @@ struct ThreadPool::Job {
   std::condition_variable done;
 };
 
-ThreadPool::ThreadPool(int threadCount) {
+ThreadPool::ThreadPool(int threadCount)
+    : oversubscribed_(threadCount > hardwareThreadCount()) {
   int workers = std::max(threadCount, 1) - 1;
   workers_.reserve(workers);
   for (int i = 0; i < workers; ++i)
@@ -103,7 +125,7 @@ void ThreadPool::runItems(Job &job, bool isCaller) {
 
 void ThreadPool::waitForJob(Job &job) {
   auto allDone = [&] { return job.finished.load() == job.count; };
-  if (spinUntil(allDone))
+  if (spinUntil(allDone, oversubscribed_))
     return;
   std::unique_lock<std::mutex> lock(job.mutex);
   job.callerSleeping.store(true);
@@ -135,9 +157,9 @@ void ThreadPool::workerMain() {
     uint64_t seen = epoch_.load(std::memory_order_acquire);
     if (helpWithSomeJob())
       continue;
-    if (spinUntil([&] {
-          return epoch_.load(std::memory_order_acquire) != seen;
-        }))
+    if (spinUntil(
+            [&] { return epoch_.load(std::memory_order_acquire) != seen; },
+            oversubscribed_))
       continue;
     std::unique_lock<std::mutex> lock(mutex_);
     ++sleepers_;

@@ -38,8 +38,9 @@ private:
   // Finds a job with items left and helps with it; false if there is none.
   bool helpWithSomeJob();
   static void runItems(Job &job, bool isCaller);
-  static void waitForJob(Job &job);
+  void waitForJob(Job &job);
 
+  bool oversubscribed_; // more threads than CPUs to run them on
   std::vector<std::thread> workers_;
   std::mutex mutex_;              // guards jobs_, sleepers_, stop_
   std::condition_variable wake_;  // idle workers sleep on it
