@@ -485,11 +485,12 @@ bool isNanFreeExtremumChain(Value v, arith::CmpFPredicate predicate) {
          compare.getLhs() == select.getTrueValue();
 }
 
-/// The row max (min) of a NaN-free chain's partial results, as a tree of
-/// halvings with one compare-and-select each, which stays in vector
+/// A NaN-skipping row max (min) as a tree of halvings that stays in vector
 /// registers; LLVM expands a maxnum reduction into a chain of scalar
-/// NaN-checked steps instead (about 50 dependent instructions a row).
-struct NanFreeExtremumReduction
+/// NaN-checked steps instead (about 50 dependent instructions a row). Each
+/// halving is a maxnumf, or one compare-and-select when the row is the
+/// result of a NaN-free chain (the partial maxima of a longer row).
+struct ExtremumReductionTree
     : public OpRewritePattern<vector::MultiDimReductionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -504,11 +505,11 @@ struct NanFreeExtremumReduction
                          : arith::CmpFPredicate::OLT;
     VectorType source = op.getSourceVectorType();
     int64_t lanes = source.getNumElements();
-    if (source.isScalable() || !llvm::isPowerOf2_64(lanes) ||
+    if (source.isScalable() || !llvm::isPowerOf2_64(lanes) || lanes < 2 ||
         source.getShape().back() != lanes ||
-        op.getReductionMask().back() != true ||
-        !isNanFreeExtremumChain(op.getSource(), predicate))
+        op.getReductionMask().back() != true)
       return failure();
+    bool nanFree = isNanFreeExtremumChain(op.getSource(), predicate);
     // Only the last dimension has more than one element; the result has
     // one element too.
     auto resultType = dyn_cast<VectorType>(op.getDestType());
@@ -518,7 +519,14 @@ struct NanFreeExtremumReduction
     Type element = source.getElementType();
     Value v = vector::ShapeCastOp::create(
         rewriter, loc, VectorType::get({lanes}, element), op.getSource());
-    auto better = [&](Value a, Value b) {
+    auto combine = [&](Value a, Value b) -> Value {
+      if (kind == vector::CombiningKind::MAXNUMF)
+        return arith::MaxNumFOp::create(rewriter, loc, a, b);
+      return arith::MinNumFOp::create(rewriter, loc, a, b);
+    };
+    auto better = [&](Value a, Value b) -> Value {
+      if (!nanFree)
+        return combine(a, b);
       Value c = arith::CmpFOp::create(rewriter, loc, predicate, a, b);
       return arith::SelectOp::create(rewriter, loc, c, a, b).getResult();
     };
@@ -534,8 +542,8 @@ struct NanFreeExtremumReduction
       v = vector::ShapeCastOp::create(rewriter, loc, resultType, v);
     else
       v = vector::ExtractOp::create(rewriter, loc, v, ArrayRef<int64_t>{0});
-    // The accumulator first: a NaN accumulator fails the compare and the
-    // (NaN-free) row result is taken, as maxnum would.
+    // With a NaN-free row the accumulator comes first: a NaN accumulator
+    // fails the compare and the row's result is taken, as maxnum would.
     rewriter.replaceOp(op, better(acc, v));
     return success();
   }
@@ -546,8 +554,7 @@ LogicalResult canonicalize(Operation *root) {
   RewritePatternSet patterns(ctx);
   vector::populateVectorReductionToContractPatterns(patterns);
   patterns.add<ExtendContractOperands, UnitReductionContractToFma,
-               ReadOfSplatConstant, NanFreeExtremumChain,
-               NanFreeExtremumReduction>(ctx);
+               ReadOfSplatConstant, NanFreeExtremumChain>(ctx);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
   return applyPatternsGreedily(root, std::move(patterns));
@@ -565,6 +572,12 @@ struct LoomCpuVectorizePass
       return signalPassFailure();
     hoistAccumulators(kernels);
     if (failed(canonicalize(kernels)))
+      return signalPassFailure();
+    // Row maxima become trees once the loop-carried maxima are in their
+    // final form (hoisted, and NaN-free chains rewritten).
+    RewritePatternSet trees(&getContext());
+    trees.add<ExtremumReductionTree>(&getContext());
+    if (failed(applyPatternsGreedily(kernels, std::move(trees))))
       return signalPassFailure();
   }
 };

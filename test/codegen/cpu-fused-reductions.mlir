@@ -130,3 +130,23 @@ func.func @main(%x: tensor<16x8192xf32>) -> tensor<16x8192xf32> {
   %y = loom.mul %re, %rt : (tensor<16x8192xf32>, tensor<16x8192xf32>) -> tensor<16x8192xf32>
   return %y : tensor<16x8192xf32>
 }
+
+// -----
+
+// Rows too short to split (128 elements, as in attention): the NaN-skipping
+// max of each row is a tree of vector maxnumf halvings, not a reduction
+// that LLVM would finish with a chain of scalar NaN-checked steps.
+// BUF-LABEL: func.func @main_dispatch_0
+// BUF-NOT: vector.multi_reduction <maxnumf>
+// BUF: arith.maxnumf %{{.*}}, %{{.*}} : vector<64xf32>
+// BUF: arith.maxnumf %{{.*}}, %{{.*}} : vector<32xf32>
+// BUF: arith.maxnumf %{{.*}}, %{{.*}} : vector<1xf32>
+// BUF-NOT: vector.multi_reduction <maxnumf>
+// BUF: return
+// LLVM-LABEL: llvm.func internal @main_dispatch_0_impl
+// LLVM-NOT: llvm.intr.vector.reduce.fmax
+// LLVM: llvm.return
+func.func @main(%x: tensor<64x128xf32>) -> tensor<64x128xf32> {
+  %0 = loom.softmax %x axis = 1 : tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
