@@ -1,4 +1,5 @@
 #include "aligned_memory.h"
+#include "environment.h"
 
 #include <cstdlib>
 #include <deque>
@@ -24,14 +25,10 @@ void *rawAlloc(size_t size, size_t alignment) {
 }
 
 size_t limitFromEnvironment() {
-  const char *text = std::getenv("LOOM_BUFFER_CACHE_MB");
-  if (!text || !*text)
+  std::optional<uint64_t> mb = environmentNumber("LOOM_BUFFER_CACHE_MB");
+  if (!mb || *mb > (uint64_t(1) << 30))
     return kDefaultBufferCacheBytes;
-  char *end = nullptr;
-  unsigned long long mb = std::strtoull(text, &end, 10);
-  if (*end != '\0' || mb > (size_t(1) << 30))
-    return kDefaultBufferCacheBytes;
-  return size_t(mb) << 20;
+  return size_t(*mb) << 20;
 }
 
 // Page-aligned blocks of at least kLargeBlockBytes, their capacity rounded

@@ -1,8 +1,8 @@
 #include "cpu/thread_pool.h"
+#include "environment.h"
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <sched.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -22,14 +22,10 @@ constexpr std::chrono::microseconds kDefaultSpinTime{2000};
 
 std::chrono::microseconds spinTime() {
   static const std::chrono::microseconds time = [] {
-    const char *text = std::getenv("LOOM_SPIN_US");
-    if (!text || !*text)
+    std::optional<uint64_t> us = environmentNumber("LOOM_SPIN_US");
+    if (!us)
       return kDefaultSpinTime;
-    char *end = nullptr;
-    long long us = std::strtoll(text, &end, 10);
-    if (*end != '\0' || us < 0)
-      return kDefaultSpinTime;
-    return std::chrono::microseconds(std::min<long long>(us, 1000000));
+    return std::chrono::microseconds(std::min<uint64_t>(*us, 1000000));
   }();
   return time;
 }
