@@ -103,9 +103,10 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   if (std::optional<linalg::ContractionDimensions> dims = matmulDims(op)) {
     llvm::append_range(outer, dims->batch);
     planar = {dims->m[0], dims->n[0]};
-    // At least 32x64 (four register blocks): in smaller workgroups each
-    // element of A and B read from L2 feeds too few FMAs (the batch-64 MLP
-    // on one thread: 2.36-2.68 ms in 32x32 workgroups, 2.19-2.26 in 32x64).
+    // At least 32x64 (eight 8x32 register blocks): in smaller workgroups
+    // each element of A and B read from L2 feeds too few FMAs (the batch-64
+    // MLP on one thread: 2.36-2.68 ms in 32x32 workgroups, 2.19-2.26 in
+    // 32x64).
     minTile[dims->m[0]] = std::min<int64_t>(32, bounds[dims->m[0]]);
     // A matrix-vector product (fewer rows than a register block) streams B
     // from memory: a workgroup keeps at least 128 columns so that each step

@@ -417,6 +417,14 @@ struct ReadOfSplatConstant : public OpRewritePattern<vector::TransferReadOp> {
   }
 };
 
+/// True for a constant (splat or not) with no NaN among its floats.
+bool isNanFreeConstant(Value v) {
+  DenseFPElementsAttr value;
+  return matchPattern(v, m_Constant(&value)) &&
+         llvm::none_of(value.getValues<APFloat>(),
+                       [](const APFloat &x) { return x.isNaN(); });
+}
+
 /// A loop-carried max (or min) with NaN-skipping semantics whose initial
 /// value is a constant free of NaNs, updated only by maxnumf with a new
 /// value each iteration: the carried value is never NaN (a maxnum of a
@@ -433,11 +441,7 @@ struct NanFreeExtremumChain : public OpRewritePattern<scf::ForOp> {
     for (auto [init, arg, yielded] :
          llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
                    yield.getOperands())) {
-      DenseFPElementsAttr value;
-      if (!matchPattern(init, m_Constant(&value)) ||
-          llvm::any_of(value.getValues<APFloat>(),
-                       [](const APFloat &v) { return v.isNaN(); }) ||
-          !arg.hasOneUse())
+      if (!isNanFreeConstant(init) || !arg.hasOneUse())
         continue;
       Operation *update = yielded.getDefiningOp();
       if (!update || !isa<arith::MaxNumFOp, arith::MinNumFOp>(update) ||
@@ -470,10 +474,7 @@ bool isNanFreeExtremumChain(Value v, arith::CmpFPredicate predicate) {
   if (!loop)
     return false;
   unsigned i = result.getResultNumber();
-  DenseFPElementsAttr init;
-  if (!matchPattern(loop.getInitArgs()[i], m_Constant(&init)) ||
-      llvm::any_of(init.getValues<APFloat>(),
-                   [](const APFloat &x) { return x.isNaN(); }))
+  if (!isNanFreeConstant(loop.getInitArgs()[i]))
     return false;
   BlockArgument arg = loop.getRegionIterArgs()[i];
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
