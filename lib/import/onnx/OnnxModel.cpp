@@ -422,7 +422,7 @@ bool precheckGraph(const onnx::GraphProto &g, std::string &error) {
       }
     }
     // libonnx's shared convolution/pooling shape inference indexes the
-    // input's and the weight's dims without checking their ranks.
+    // input's and the weight's dims without checking their ranks ...
     const std::string &op = node.op_type();
     bool pool = onnxDomain && (op == "MaxPool" || op == "AveragePool" ||
                                op == "LpPool");
@@ -431,6 +431,21 @@ bool precheckGraph(const onnx::GraphProto &g, std::string &error) {
                                op == "ConvInteger" || op == "QLinearConv");
     if ((!conv && !pool) || node.input_size() < 1)
       continue;
+    // ... and divides by the strides (a stride of 0 is a SIGFPE there).
+    for (const auto &a : node.attribute()) {
+      if (a.name() != "strides")
+        continue;
+      std::string list;
+      bool bad = false;
+      for (int64_t stride : a.ints()) {
+        list += (list.empty() ? "" : ", ") + std::to_string(stride);
+        bad |= stride < 1;
+      }
+      if (bad) {
+        error = where + ": strides must be >= 1, got [" + list + "]";
+        return false;
+      }
+    }
     int x = rank(node.input(0));
     if (x >= 0 && x < 3) {
       error = where + ": input X has rank " + std::to_string(x) + "; a " +
