@@ -179,6 +179,25 @@ def LoomOutlineDispatches : Pass<"loom-outline-dispatches", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def LoomCpuPackWeights : Pass<"loom-cpu-pack-weights", "mlir::ModuleOp"> {
+  let summary = "Stores constant matmul operands as contiguous column panels";
+  let description = [{
+    Runs on dispatch regions (after --loom-fuse, before outlining; CPU
+    only). A `linalg.matmul` of f32 whose right-hand side is a constant
+    K x N matrix (a layer's weights) with N a multiple of 128 (at least 256)
+    reads a packed copy made at compile time: N/128 panels of K x 128, each
+    contiguous, so that a workgroup streams its columns from memory in one
+    run instead of 512 bytes from each 4 KiB row. The matmul becomes a
+    `linalg.generic` over (m, panel, column, k) into M x N/128 x 128; the
+    region's elementwise epilogue is expanded to that shape and its result
+    collapsed back to M x N. A constant read by several regions is packed
+    once; the unpacked copy goes when nothing else reads it.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def LoomCpuDistribute : Pass<"loom-cpu-distribute", "mlir::ModuleOp"> {
   let summary = "Tiles each kernel's root op into workgroups (scf.forall)";
   let description = [{

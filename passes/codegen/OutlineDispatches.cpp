@@ -4,6 +4,8 @@
 #include "loom/dialect/LoomOps.h"
 #include "loom/passes/Passes.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -55,10 +57,30 @@ func::FuncOp outline(DispatchOp dispatch, ModuleOp kernels, StringRef name) {
   auto yield = cast<YieldOp>(body.getTerminator());
   ValueRange outs = entry->getArguments().slice(dispatch.getInputs().size(),
                                                 dispatch.getNumResults());
-  for (auto [value, out] : llvm::zip(yield.getValues(), outs))
+  llvm::SetVector<Operation *> collapses;
+  for (auto [value, out] : llvm::zip(yield.getValues(), outs)) {
+    Value result = mapping.lookup(value);
+    Value destination = out;
+    // A result collapsed from a static shape (a matmul on packed weights
+    // yields M x N/P x P as M x N) is written through a view of the
+    // destination in its own shape: no copy.
+    if (auto collapse = result.getDefiningOp<tensor::CollapseShapeOp>();
+        collapse && collapse.getSrcType().hasStaticShape()) {
+      auto viewType = MemRefType::get(collapse.getSrcType().getShape(),
+                                      collapse.getSrcType().getElementType());
+      destination = memref::ExpandShapeOp::create(
+          b, yield.getLoc(), viewType, out, collapse.getReassociationIndices());
+      result = collapse.getSrc();
+      collapses.insert(collapse);
+    }
     bufferization::MaterializeInDestinationOp::create(
-        b, yield.getLoc(), TypeRange{}, mapping.lookup(value), out,
+        b, yield.getLoc(), TypeRange{}, result, destination,
         /*restrict=*/true, /*writable=*/true);
+  }
+  // A collapse is dead when its result was only yielded.
+  for (Operation *collapse : collapses)
+    if (collapse->use_empty())
+      collapse->erase();
   func::ReturnOp::create(b, dispatch.getLoc());
   return fn;
 }

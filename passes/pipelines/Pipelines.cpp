@@ -10,8 +10,9 @@ using namespace mlir;
 
 namespace loom {
 
-void buildLoomFrontendPipeline(OpPassManager &pm,
-                               const PipelineOptions &options) {
+/// The frontend up to dispatch regions (before outlining).
+static void buildLoomFusionPipeline(OpPassManager &pm,
+                                    const PipelineOptions &options) {
   // Dense layers as tensor trains, on request.
   if (options.ttRank > 0 || options.ttTolerance > 0) {
     LoomTtCompressOptions tt;
@@ -33,12 +34,19 @@ void buildLoomFrontendPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createLoomFuse());
+}
+
+void buildLoomFrontendPipeline(OpPassManager &pm,
+                               const PipelineOptions &options) {
+  buildLoomFusionPipeline(pm, options);
   pm.addPass(createLoomOutlineDispatches());
 }
 
 void buildLoomCpuKernelPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
-  buildLoomFrontendPipeline(pm, options);
+  buildLoomFusionPipeline(pm, options);
+  pm.addPass(createLoomCpuPackWeights());
+  pm.addPass(createLoomOutlineDispatches());
   pm.addPass(createLoomCpuDistribute());
   // Producers fused into several consumers of a tile (softmax's max and
   // exp) are cloned per consumer: one copy each.

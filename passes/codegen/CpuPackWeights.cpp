@@ -1,0 +1,197 @@
+//===- CpuPackWeights.cpp - constant matmul operands in column panels -----===//
+//
+// A matmul whose right-hand side is a constant (a layer's weights) reads it
+// from a packed copy made at compile time: the K x N matrix is stored as
+// N/P panels of K x P (P = 128 columns), each panel contiguous. A workgroup
+// then streams its panel from memory in one run instead of reading 512 bytes
+// from a new 4 KiB row of B at every step along K, which defeats the
+// hardware prefetcher (it stops at page boundaries) and costs a TLB entry
+// per step. A C model of Loom's matrix-vector kernel on this machine (1024 x
+// 1024 B in L3, 128-column blocks): 0.051 ms unpacked, 0.042 ms packed on 1
+// thread; 0.027 / 0.022 ms on 2.
+//
+// The matmul becomes a linalg.generic over (m, panel, column, k) whose
+// result is M x N/P x P; the elementwise epilogue of its dispatch region
+// (bias, activation) is expanded to the same shape and the region yields
+// its result collapsed back to M x N (a view: the kernel writes the
+// destination through an expand_shape of it).
+//
+//===----------------------------------------------------------------------===//
+#include "loom/dialect/ConstantData.h"
+#include "loom/dialect/LoomOps.h"
+#include "loom/passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cstring>
+
+namespace loom {
+#define GEN_PASS_DEF_LOOMCPUPACKWEIGHTS
+#include "passes/Passes.h.inc"
+} // namespace loom
+
+using namespace mlir;
+using namespace loom;
+
+namespace {
+
+/// Columns per panel: the widest workgroup tile of a matrix-vector product
+/// (CpuStrategy), 512 bytes of f32.
+constexpr int64_t kPanelColumns = 128;
+
+/// The constant K x N f32 matrix feeding block argument `arg` of `dispatch`,
+/// when every use of `arg` in the region is the right-hand side of a
+/// linalg.matmul of f32 and N splits into at least two whole panels.
+arith::ConstantOp packableWeights(DispatchOp dispatch, BlockArgument arg) {
+  auto constant =
+      dispatch.getInputs()[arg.getArgNumber()].getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return nullptr;
+  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
+      !type.getElementType().isF32() || type.getDimSize(1) % kPanelColumns ||
+      type.getDimSize(1) < 2 * kPanelColumns || arg.use_empty())
+    return nullptr;
+  for (OpOperand &use : arg.getUses()) {
+    auto matmul = dyn_cast<linalg::MatmulOp>(use.getOwner());
+    if (!matmul || use.getOperandNumber() != 1 ||
+        matmul.getIndexingMapsArray() !=
+            SmallVector<AffineMap>(linalg::MatmulOp::getDefaultIndexingMaps(
+                matmul.getContext())) ||
+        llvm::any_of(matmul->getOperandTypes(), [](Type t) {
+          return !getElementTypeOrSelf(t).isF32();
+        }))
+      return nullptr;
+  }
+  return constant;
+}
+
+/// The panels of a K x N constant: a constant of N/P x K x P.
+FailureOr<ElementsAttr> packPanels(ElementsAttr weights) {
+  auto type = cast<RankedTensorType>(weights.getType());
+  int64_t k = type.getDimSize(0), n = type.getDimSize(1);
+  int64_t panels = n / kPanelColumns;
+  auto packedType = RankedTensorType::get({panels, k, kPanelColumns},
+                                          type.getElementType());
+  if (auto dense = dyn_cast<DenseElementsAttr>(weights); dense && dense.isSplat())
+    return cast<ElementsAttr>(dense.resizeSplat(packedType));
+  std::vector<char> bytes;
+  if (failed(getConstantBytes(weights, bytes)))
+    return failure();
+  size_t rowBytes = kPanelColumns * sizeof(float);
+  std::vector<char> packed(bytes.size());
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t row = 0; row < k; ++row)
+      std::memcpy(packed.data() + (p * k + row) * rowBytes,
+                  bytes.data() + (row * n + p * kPanelColumns) * sizeof(float),
+                  rowBytes);
+  return makeConstantAttr(packedType, packed);
+}
+
+/// C = A * B with B given as panels: a generic over (m, panel, column, k)
+/// into C expanded to M x N/P x P, collapsed back to M x N.
+void rewriteMatmul(RewriterBase &rewriter, linalg::MatmulOp matmul,
+                   Value panels) {
+  Location loc = matmul.getLoc();
+  rewriter.setInsertionPoint(matmul);
+  Value init = matmul.getDpsInits()[0];
+  auto initType = cast<RankedTensorType>(init.getType());
+  int64_t m = initType.getDimSize(0), n = initType.getDimSize(1);
+  SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
+  auto expandedType = RankedTensorType::get(
+      {m, n / kPanelColumns, kPanelColumns}, initType.getElementType());
+  Value expandedInit = tensor::ExpandShapeOp::create(rewriter, loc,
+                                                     expandedType, init, groups);
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr dm, dp, dc, dk;
+  bindDims(ctx, dm, dp, dc, dk);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(4, 0, {dm, dk}, ctx),
+      AffineMap::get(4, 0, {dp, dk, dc}, ctx),
+      AffineMap::get(4, 0, {dm, dp, dc}, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{expandedType},
+      ValueRange{matmul.getDpsInputs()[0], panels}, ValueRange{expandedInit},
+      maps, iterators,
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(b, loc, args[2], product);
+        linalg::YieldOp::create(b, loc, sum);
+      });
+  rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+      matmul, initType, generic->getResult(0), groups);
+}
+
+/// Moves the collapse of packed results below the region's elementwise ops
+/// (they run on M x N/P x P too), so that the kernel's ops share one shape.
+LogicalResult expandEpilogues(DispatchOp dispatch) {
+  RewritePatternSet patterns(dispatch.getContext());
+  linalg::populateFoldReshapeOpsByExpansionPatterns(
+      patterns, [](OpOperand *operand) {
+        auto collapse = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
+        auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+        return collapse && consumer &&
+               consumer.getNumLoops() == consumer.getNumParallelLoops() &&
+               collapse.getSrcType().getRank() == 3 &&
+               collapse.getSrcType().getDimSize(2) == kPanelColumns;
+      });
+  tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns,
+                                                     dispatch.getContext());
+  tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
+                                                       dispatch.getContext());
+  linalg::FillOp::getCanonicalizationPatterns(patterns, dispatch.getContext());
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  return applyPatternsGreedily(dispatch.getBody(), std::move(patterns));
+}
+
+struct LoomCpuPackWeightsPass
+    : public loom::impl::LoomCpuPackWeightsBase<LoomCpuPackWeightsPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    // One packed copy per constant, however many regions read it.
+    llvm::DenseMap<Operation *, Value> packedCopies;
+    SmallVector<DispatchOp> dispatches;
+    getOperation().walk([&](DispatchOp d) { dispatches.push_back(d); });
+    for (DispatchOp dispatch : dispatches) {
+      bool changed = false;
+      for (BlockArgument arg : dispatch.getBody().getArguments()) {
+        arith::ConstantOp weights = packableWeights(dispatch, arg);
+        if (!weights)
+          continue;
+        Value &packed = packedCopies[weights];
+        if (!packed) {
+          FailureOr<ElementsAttr> attr =
+              packPanels(cast<ElementsAttr>(weights.getValue()));
+          if (failed(attr))
+            continue; // no data to pack (a resource without its blob)
+          rewriter.setInsertionPointAfter(weights);
+          packed = arith::ConstantOp::create(rewriter, weights.getLoc(),
+                                             cast<TypedAttr>(*attr));
+        }
+        dispatch.getInputsMutable()[arg.getArgNumber()].set(packed);
+        arg.setType(packed.getType());
+        SmallVector<linalg::MatmulOp> matmuls;
+        for (Operation *user : arg.getUsers())
+          matmuls.push_back(cast<linalg::MatmulOp>(user));
+        for (linalg::MatmulOp matmul : matmuls)
+          rewriteMatmul(rewriter, matmul, arg);
+        changed = true;
+      }
+      if (changed && failed(expandEpilogues(dispatch)))
+        return signalPassFailure();
+    }
+    for (auto &[weights, packed] : packedCopies)
+      if (weights->use_empty())
+        weights->erase();
+  }
+};
+
+} // namespace
