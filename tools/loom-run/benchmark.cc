@@ -33,11 +33,19 @@ BenchmarkStats computeStats(std::vector<double> latencies, int warmup) {
 }
 
 bool runBenchmark(int iterations, const std::function<bool()> &call,
-                  BenchmarkStats *stats) {
-  int warmup = warmupIterationsFor(iterations);
-  for (int i = 0; i < warmup; ++i)
+                  BenchmarkStats *stats, double minWarmupMs) {
+  int warmup = 0;
+  auto warmupStart = std::chrono::steady_clock::now();
+  auto warmupMs = [&] {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now() - warmupStart)
+        .count();
+  };
+  while (warmup < warmupIterationsFor(iterations) || warmupMs() < minWarmupMs) {
     if (!call())
       return false;
+    ++warmup;
+  }
   std::vector<double> latencies;
   latencies.reserve(iterations);
   for (int i = 0; i < iterations; ++i) {

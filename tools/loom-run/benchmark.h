@@ -21,10 +21,17 @@ int warmupIterationsFor(int iterations);
 // Statistics of per-call latencies in milliseconds (not empty).
 BenchmarkStats computeStats(std::vector<double> latenciesMs, int warmup);
 
-// Calls `call` warm-up + `iterations` times; stops at the first failure
-// (returns false with the call's error).
+// Least time spent in warm-up calls before timing: the OS needs some tens
+// of milliseconds to settle a new process's pool threads on separate cores
+// (a batch-1 MLP timed over its first 300 calls on this 2-core VM: median
+// 0.078 ms in 2 of 8 runs, one core's speed, against 0.042-0.046 ms).
+constexpr double kMinWarmupMs = 100.0;
+
+// Calls `call` for warm-up (warmupIterationsFor(iterations) calls, more
+// until `minWarmupMs` have passed), then `iterations` timed times; stops at
+// the first failure (returns false with the call's error).
 bool runBenchmark(int iterations, const std::function<bool()> &call,
-                  BenchmarkStats *stats);
+                  BenchmarkStats *stats, double minWarmupMs = kMinWarmupMs);
 
 struct BenchmarkContext {
   std::string function, device;

@@ -153,9 +153,11 @@ options:
                            @y.npy                write it as .npy
                            -                     print it (the default for
                                                  results without --output)
-  --benchmark[=N]        time N calls (default 100) after warm-up calls and
-                         print mean/median/min/max latency; results are not
-                         printed (--output files are still written)
+  --benchmark[=N]        time N calls (default 100) after warm-up calls
+                         (N/10 of them, 1 to 10, and more until 100 ms
+                         have passed) and print mean/median/min/max
+                         latency; results are not printed (--output files
+                         are still written)
   --benchmark-format=F   text (default) or json: one JSON object with
                          function, device, threads, iterations,
                          warmup_iterations, mean_ms, median_ms, min_ms,

@@ -11,6 +11,8 @@
 #include "test_module_builder.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -188,9 +190,32 @@ TEST(BenchmarkTest, StatsAndFormats) {
                   "\"median_ms\": 2.500000, \"min_ms\": 1.000000, "
                   "\"max_ms\": 4.000000, \"stddev_ms\": 1.118034}\n");
   int calls = 0;
-  EXPECT_TRUE(runBenchmark(20, [&] { return ++calls > 0; }, &s));
+  EXPECT_TRUE(runBenchmark(20, [&] { return ++calls > 0; }, &s, 0.0));
   EXPECT_EQ(calls, 22);
+  EXPECT_EQ(s.warmupIterations, 2);
   EXPECT_FALSE(runBenchmark(20, [&] { return false; }, &s));
+}
+
+TEST(BenchmarkTest, WarmUpLastsAtLeastTheMinimumTime) {
+  // Calls of 1 ms and 20 ms of warm-up: about 20 warm-up calls, not 2.
+  int calls = 0;
+  BenchmarkStats s;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(runBenchmark(
+      5,
+      [&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return ++calls > 0;
+      },
+      &s, 20.0));
+  double elapsedMs = std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+  EXPECT_GE(elapsedMs, 25.0);
+  EXPECT_GE(s.warmupIterations, 2);
+  EXPECT_LE(s.warmupIterations, 20);
+  EXPECT_EQ(calls, s.warmupIterations + 5);
+  EXPECT_EQ(s.iterations, 5);
 }
 
 // Runs loom-run in-process and captures stdout and stderr.
