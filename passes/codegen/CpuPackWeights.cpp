@@ -47,7 +47,8 @@ constexpr int64_t kPanelColumns = 128;
 
 /// The constant K x N f32 matrix feeding block argument `arg` of `dispatch`,
 /// when every use of `arg` in the region is the right-hand side of a
-/// linalg.matmul of f32 and N splits into at least two whole panels.
+/// linalg.matmul of f32 with a static shape and N splits into at least two
+/// whole panels.
 arith::ConstantOp packableWeights(DispatchOp dispatch, BlockArgument arg) {
   auto constant =
       dispatch.getInputs()[arg.getArgNumber()].getDefiningOp<arith::ConstantOp>();
@@ -64,6 +65,7 @@ arith::ConstantOp packableWeights(DispatchOp dispatch, BlockArgument arg) {
         matmul.getIndexingMapsArray() !=
             SmallVector<AffineMap>(linalg::MatmulOp::getDefaultIndexingMaps(
                 matmul.getContext())) ||
+        !cast<ShapedType>(matmul->getResult(0).getType()).hasStaticShape() ||
         llvm::any_of(matmul->getOperandTypes(), [](Type t) {
           return !getElementTypeOrSelf(t).isF32();
         }))
