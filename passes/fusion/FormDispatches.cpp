@@ -314,32 +314,67 @@ tensor::ExpandShapeOp expandedContraction(Value operand) {
   return expand;
 }
 
-/// Whether `op` is an elementwise epilogue of a contraction that reads it
-/// through an expand_shape: its unit loops are dropped and its iteration
-/// space collapsed to the contraction's layout, so that it can join the
-/// contraction's region.
-bool isEpilogueThroughReshape(Operation *op) {
+/// An elementwise generic with projected-permutation maps, or null.
+linalg::GenericOp elementwiseGeneric(Operation *op) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!generic || generic.getNumReductionLoops() != 0 ||
       !llvm::all_of(generic.getIndexingMapsArray(), [](AffineMap m) {
         return m.isProjectedPermutation(/*allowZeroInResults=*/true);
       }))
-    return false;
-  return llvm::any_of(generic.getDpsInputs(), [](Value v) {
-    return static_cast<bool>(expandedContraction(v));
-  });
+    return {};
+  return generic;
+}
+
+/// Whether `op` is an elementwise epilogue of a contraction that reads it
+/// through an expand_shape: its unit loops are dropped and its iteration
+/// space collapsed to the contraction's layout, so that it can join the
+/// contraction's region.
+bool isEpilogueThroughReshape(Operation *op) {
+  linalg::GenericOp generic = elementwiseGeneric(op);
+  return generic && llvm::any_of(generic.getDpsInputs(), [](Value v) {
+           return static_cast<bool>(expandedContraction(v));
+         });
+}
+
+/// The unit loops of an elementwise epilogue that its single-use
+/// contraction's result is not indexed by (the [S, 3D] projection of an
+/// attention block read as [1, S, 3D] by its bias add): dropped, the
+/// epilogue has the contraction's shape and can join its region.
+SmallVector<unsigned> unitLoopsBesideContraction(Operation *op) {
+  linalg::GenericOp generic = elementwiseGeneric(op);
+  if (!generic)
+    return {};
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || !producer->hasOneUse() ||
+        !linalg::isaContractionOpInterface(producer))
+      continue;
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    SmallVector<unsigned> unread;
+    for (unsigned loop = 0; loop < generic.getNumLoops(); ++loop)
+      if (!map.isFunctionOfDim(loop)) {
+        if (ranges[loop] != 1)
+          return {};
+        unread.push_back(loop);
+      }
+    if (!unread.empty())
+      return unread;
+  }
+  return {};
 }
 
 /// Epilogues of contractions that read them through a reshape (bias,
 /// batch norm and activation after a convolution lowered to im2col + matmul)
 /// are rewritten on the contraction's own layout: their unit loops are
-/// dropped, then their loops collapsed as the reshape groups them.
+/// dropped, then their loops collapsed as the reshape groups them. So are
+/// epilogues with unit loops the contraction's result lacks.
 LogicalResult foldEpilogueReshapes(func::FuncOp fn) {
   MLIRContext *ctx = fn.getContext();
   linalg::ControlDropUnitDims unitDims;
   unitDims.controlFn = [](Operation *op) -> SmallVector<unsigned> {
     if (!isEpilogueThroughReshape(op))
-      return {};
+      return unitLoopsBesideContraction(op);
     return llvm::to_vector(
         llvm::seq<unsigned>(0, cast<linalg::GenericOp>(op).getNumLoops()));
   };

@@ -152,3 +152,24 @@ func.func @two_products(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>, %y: tensor<4x
   %s = loom.add %a, %b : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
   return %s : tensor<4x16xf32>
 }
+
+// -----
+
+// A projection whose result is reshaped to [1, S, D] before its bias add
+// (an attention block's QKV projection): the add's unit loop is dropped, it
+// runs on the matmul's [S, D] and joins its region; the reshape is a view
+// of the region's result.
+// CHECK-LABEL: func @bias_after_reshape
+// CHECK: %[[R:.*]] = loom.dispatch
+// CHECK: linalg.matmul
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK: arith.addf
+// CHECK: loom.yield %{{.*}} : tensor<16x48xf32>
+// CHECK-NOT: loom.dispatch
+// CHECK: tensor.expand_shape %[[R]] {{\[\[}}0, 1], [2]] output_shape [1, 16, 48]
+func.func @bias_after_reshape(%x: tensor<16x32xf32>, %w: tensor<32x48xf32>, %b: tensor<48xf32>) -> tensor<1x16x48xf32> {
+  %0 = loom.matmul %x, %w : (tensor<16x32xf32>, tensor<32x48xf32>) -> tensor<16x48xf32>
+  %1 = loom.reshape %0 : tensor<16x48xf32> -> tensor<1x16x48xf32>
+  %2 = loom.add %1, %b : (tensor<1x16x48xf32>, tensor<48xf32>) -> tensor<1x16x48xf32>
+  return %2 : tensor<1x16x48xf32>
+}
