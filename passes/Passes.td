@@ -180,18 +180,21 @@ def LoomOutlineDispatches : Pass<"loom-outline-dispatches", "mlir::ModuleOp"> {
 }
 
 def LoomCpuPackWeights : Pass<"loom-cpu-pack-weights", "mlir::ModuleOp"> {
-  let summary = "Stores constant matmul operands as contiguous column panels";
+  let summary = "Reads matmul right-hand sides from contiguous column panels";
   let description = [{
     Runs on dispatch regions (after --loom-fuse, before outlining; CPU
     only). A `linalg.matmul` of f32 whose right-hand side is a constant
     K x N matrix (a layer's weights) with N a multiple of 128 (at least 256)
-    reads a packed copy made at compile time: N/128 panels of K x 128, each
+    reads a copy packed at compile time: N/128 panels of K x 128, each
     contiguous, so that a workgroup streams its columns from memory in one
     run instead of 512 bytes from each 4 KiB row. The matmul becomes a
     `linalg.generic` over (m, panel, column, k) into M x N/128 x 128; the
     region's elementwise epilogue is expanded to that shape and its result
     collapsed back to M x N. A constant read by several regions is packed
-    once; the unpacked copy goes when nothing else reads it.
+    once; the unpacked copy goes when nothing else reads it. A right-hand
+    side computed at run time is packed the same way by a kernel of its own
+    (a copy) when every product reading it has at least 512 rows: below
+    that, the copy costs more than the panels save.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

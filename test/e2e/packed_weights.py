@@ -3,7 +3,8 @@
 panels: passes/codegen/CpuPackWeights.cpp) against numpy (Debian's python3 +
 numpy): matrix-vector and matrix products with a bias and relu epilogue, a
 weight shared by two layers, a weight that is also read as data, a K that no
-cache tile divides, and widths that are not packed (N = 128, N = 200).
+cache tile divides, widths that are not packed (N = 128, N = 200), and
+products of two run-time operands (B packed by a kernel at 512 rows).
 
   packed_weights.py --bin BUILD/bin --work DIR
 
@@ -109,6 +110,21 @@ def main():
         want = relu(x.astype(np.float64) @ w + b)
         scale = np.abs(x.astype(np.float64)) @ np.abs(w) + np.abs(b)
         ok &= check(f"layer {m}x{k}x{n}", got, [want], [scale])
+
+    # Both operands computed at run time: B is packed by a kernel of its own
+    # when the product has at least 512 rows.
+    for m, k, n in [(512, 96, 384), (256, 64, 256)]:
+        x = rng.standard_normal((m, k)).astype(F32)
+        y = rng.standard_normal((k, n)).astype(F32)
+        text = (f"func.func @main(%x: {tensor((m, k))}, %y: {tensor((k, n))})"
+                f" -> {tensor((m, n))} {{\n"
+                f"    %0 = loom.matmul %x, %y : ({tensor((m, k))}, "
+                f"{tensor((k, n))}) -> {tensor((m, n))}\n"
+                f"    return %0 : {tensor((m, n))}\n}}\n")
+        got = run(a.bin, a.work, f"runtime_{m}x{k}x{n}", text, [x, y], threads)
+        want = x.astype(np.float64) @ y
+        scale = np.abs(x.astype(np.float64)) @ np.abs(y)
+        ok &= check(f"runtime operands {m}x{k}x{n}", got, [want], [scale])
 
     # A weight shared by two layers, and a weight also returned as data.
     m, d = 8, 256
