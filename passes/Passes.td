@@ -193,8 +193,8 @@ def LoomCpuPackWeights : Pass<"loom-cpu-pack-weights", "mlir::ModuleOp"> {
     collapsed back to M x N. A constant read by several regions is packed
     once; the unpacked copy goes when nothing else reads it. A right-hand
     side computed at run time is packed the same way by a kernel of its own
-    (a copy) when every product reading it has at least 512 rows: below
-    that, the copy costs more than the panels save.
+    (a copy) when every product reading it has at least 512 rows and K is
+    at least 256: below that, the copy costs more than the panels save.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

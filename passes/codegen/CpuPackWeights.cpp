@@ -56,6 +56,10 @@ constexpr int64_t kPanelColumns = 128;
 /// included), but a 256^3 one got slower (0.148 -> 0.175 ms on two threads:
 /// the launch and the copy cost more than the 8% of 0.15 ms).
 constexpr int64_t kMinRowsToPackAtRunTime = 512;
+/// Nor is a run-time right-hand side shallower than one cache tile of K
+/// (256): its panel stays in the cache unpacked (the tensor-train layer's
+/// 4096 x 64 x 1024 product: no difference measured).
+constexpr int64_t kMinDepthToPackAtRunTime = 256;
 
 /// Whether block argument `arg` of `dispatch` (a K x N f32 matrix) may be
 /// read as panels: every use of it in the region is the right-hand side of
@@ -217,7 +221,9 @@ struct LoomCpuPackWeightsPass
         Value matrix = dispatch.getInputs()[arg.getArgNumber()];
         auto constant = matrix.getDefiningOp<arith::ConstantOp>();
         if (!isPackable(dispatch, arg,
-                        constant ? 0 : kMinRowsToPackAtRunTime))
+                        constant ? 0 : kMinRowsToPackAtRunTime) ||
+            (!constant && cast<RankedTensorType>(matrix.getType())
+                                  .getDimSize(0) < kMinDepthToPackAtRunTime))
           continue;
         Value &packed = packedCopies[matrix];
         if (!packed && constant) {

@@ -130,20 +130,39 @@ func.func @unpacked(%x: tensor<4x64xf32>, %v: tensor<64x256xf32>) -> (tensor<4x1
 
 // A right-hand side computed at run time is packed by a kernel of its own
 // (a copy through a K x N/128 x 128 view) when the product has at least 512
-// rows; a product with fewer rows reads it as it is.
+// rows and K is at least 256; a product with fewer rows, or a shallower
+// one, reads it as it is.
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2) -> (d1, d0, d2)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @runtime
-// CHECK-SAME: (%[[X:.*]]: tensor<512x64xf32>, %[[B:.*]]: tensor<64x256xf32>, %[[Y:.*]]: tensor<256x64xf32>)
-// CHECK: %[[VIEW:.*]] = tensor.expand_shape %[[B]] {{\[\[}}0], [1, 2]] output_shape [64, 2, 128] : tensor<64x256xf32> into tensor<64x2x128xf32>
-// CHECK: %[[P:.*]] = loom.dispatch(%[[VIEW]]) : (tensor<64x2x128xf32>) -> tensor<2x64x128xf32>
+// CHECK-SAME: (%[[X:.*]]: tensor<512x256xf32>, %[[B:.*]]: tensor<256x256xf32>, %[[Y:.*]]: tensor<256x256xf32>, %[[X2:.*]]: tensor<512x64xf32>, %[[B2:.*]]: tensor<64x256xf32>)
+// CHECK: %[[VIEW:.*]] = tensor.expand_shape %[[B]] {{\[\[}}0], [1, 2]] output_shape [256, 2, 128] : tensor<256x256xf32> into tensor<256x2x128xf32>
+// CHECK: %[[P:.*]] = loom.dispatch(%[[VIEW]]) : (tensor<256x2x128xf32>) -> tensor<2x256x128xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel"]}
-// CHECK: loom.dispatch(%[[X]], %[[P]]) : (tensor<512x64xf32>, tensor<2x64x128xf32>) -> tensor<512x256xf32>
+// CHECK: loom.dispatch(%[[X]], %[[P]]) : (tensor<512x256xf32>, tensor<2x256x128xf32>) -> tensor<512x256xf32>
 // CHECK: linalg.generic {{.*}}"reduction"
-// CHECK: loom.dispatch(%[[Y]], %[[B]]) : (tensor<256x64xf32>, tensor<64x256xf32>) -> tensor<256x256xf32>
+// CHECK: loom.dispatch(%[[Y]], %[[B]]) : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>
 // CHECK: linalg.matmul
-func.func @runtime(%x: tensor<512x64xf32>, %b: tensor<64x256xf32>, %y: tensor<256x64xf32>) -> (tensor<512x256xf32>, tensor<256x256xf32>) {
-  %0 = loom.dispatch(%x, %b) : (tensor<512x64xf32>, tensor<64x256xf32>) -> tensor<512x256xf32> {
+// CHECK: loom.dispatch(%[[X2]], %[[B2]]) : (tensor<512x64xf32>, tensor<64x256xf32>) -> tensor<512x256xf32>
+// CHECK: linalg.matmul
+func.func @runtime(%x: tensor<512x256xf32>, %b: tensor<256x256xf32>, %y: tensor<256x256xf32>, %x2: tensor<512x64xf32>, %b2: tensor<64x256xf32>) -> (tensor<512x256xf32>, tensor<256x256xf32>, tensor<512x256xf32>) {
+  %0 = loom.dispatch(%x, %b) : (tensor<512x256xf32>, tensor<256x256xf32>) -> tensor<512x256xf32> {
+  ^bb0(%a: tensor<512x256xf32>, %bw: tensor<256x256xf32>):
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<512x256xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<512x256xf32>) -> tensor<512x256xf32>
+    %m = linalg.matmul ins(%a, %bw : tensor<512x256xf32>, tensor<256x256xf32>) outs(%f : tensor<512x256xf32>) -> tensor<512x256xf32>
+    loom.yield %m : tensor<512x256xf32>
+  }
+  %1 = loom.dispatch(%y, %b) : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32> {
+  ^bb0(%a: tensor<256x256xf32>, %bw: tensor<256x256xf32>):
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<256x256xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256x256xf32>) -> tensor<256x256xf32>
+    %m = linalg.matmul ins(%a, %bw : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
+    loom.yield %m : tensor<256x256xf32>
+  }
+  %2 = loom.dispatch(%x2, %b2) : (tensor<512x64xf32>, tensor<64x256xf32>) -> tensor<512x256xf32> {
   ^bb0(%a: tensor<512x64xf32>, %bw: tensor<64x256xf32>):
     %zero = arith.constant 0.0 : f32
     %e = tensor.empty() : tensor<512x256xf32>
@@ -151,13 +170,5 @@ func.func @runtime(%x: tensor<512x64xf32>, %b: tensor<64x256xf32>, %y: tensor<25
     %m = linalg.matmul ins(%a, %bw : tensor<512x64xf32>, tensor<64x256xf32>) outs(%f : tensor<512x256xf32>) -> tensor<512x256xf32>
     loom.yield %m : tensor<512x256xf32>
   }
-  %1 = loom.dispatch(%y, %b) : (tensor<256x64xf32>, tensor<64x256xf32>) -> tensor<256x256xf32> {
-  ^bb0(%a: tensor<256x64xf32>, %bw: tensor<64x256xf32>):
-    %zero = arith.constant 0.0 : f32
-    %e = tensor.empty() : tensor<256x256xf32>
-    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256x256xf32>) -> tensor<256x256xf32>
-    %m = linalg.matmul ins(%a, %bw : tensor<256x64xf32>, tensor<64x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
-    loom.yield %m : tensor<256x256xf32>
-  }
-  return %0, %1 : tensor<512x256xf32>, tensor<256x256xf32>
+  return %0, %1, %2 : tensor<512x256xf32>, tensor<256x256xf32>, tensor<512x256xf32>
 }

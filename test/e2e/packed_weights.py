@@ -4,7 +4,8 @@ panels: passes/codegen/CpuPackWeights.cpp) against numpy (Debian's python3 +
 numpy): matrix-vector and matrix products with a bias and relu epilogue, a
 weight shared by two layers, a weight that is also read as data, a K that no
 cache tile divides, widths that are not packed (N = 128, N = 200), and
-products of two run-time operands (B packed by a kernel at 512 rows).
+products of two run-time operands (B packed by a kernel from 512 rows
+and K = 256).
 
   packed_weights.py --bin BUILD/bin --work DIR
 
@@ -112,8 +113,8 @@ def main():
         ok &= check(f"layer {m}x{k}x{n}", got, [want], [scale])
 
     # Both operands computed at run time: B is packed by a kernel of its own
-    # when the product has at least 512 rows.
-    for m, k, n in [(512, 96, 384), (256, 64, 256)]:
+    # when the product has at least 512 rows and K is at least 256.
+    for m, k, n in [(512, 256, 384), (256, 64, 256)]:
         x = rng.standard_normal((m, k)).astype(F32)
         y = rng.standard_normal((k, n)).astype(F32)
         text = (f"func.func @main(%x: {tensor((m, k))}, %y: {tensor((k, n))})"
