@@ -280,9 +280,21 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter) {
   }
 }
 
+/// A pad by a constant (a convolution's zero border) becomes a fill of the
+/// padded tile and a copy of the input into its interior: the fill is
+/// vectorized like any elementwise op and the copy is a plain strided copy
+/// (rows of contiguous elements), where the pad's own lowering tested every
+/// element for being inside.
+LogicalResult decomposeConstantPads(func::FuncOp kernel) {
+  RewritePatternSet patterns(kernel.getContext());
+  linalg::populateDecomposePadPatterns(patterns);
+  return applyPatternsGreedily(kernel, std::move(patterns));
+}
+
 void vectorizeKernel(func::FuncOp kernel) {
   MLIRContext *ctx = kernel.getContext();
   IRRewriter rewriter(ctx);
+  (void)decomposeConstantPads(kernel);
   splitInnermostReductions(kernel, rewriter);
   SmallVector<Operation *> ops;
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });

@@ -42,9 +42,13 @@ func.func @main(%x: tensor<2x200xf32>) -> tensor<2x200xf32> {
 
 // A convolution is im2col + matmul: the patch copy reads strided 1-D
 // windows of the padded input (vectorized), the matmul is register-blocked.
-// Pads have no vector strategy yet: the kernel says so.
+// The zero padding is a vectorized fill of the padded tile (rows of 10),
+// then a copy of the input into its interior.
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK-SAME: loom.scalar_ops = ["tensor.pad"]
+// CHECK-NOT: loom.scalar_ops
+// CHECK-NOT: tensor.pad
+// CHECK: vector.transfer_write %{{.*}} : vector<1x1x1x10xf32>, tensor<1x1x1x10xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [1, 3, 8, 8] [1, 1, 1, 1] : tensor<1x3x8x8xf32> into tensor<1x3x10x10xf32>
 // CHECK-LABEL: func.func @main_dispatch_1
 // CHECK-NOT: loom.scalar_ops
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 8] [1, 1, 1, 1] : tensor<1x1x1x8xf32> to tensor<8xf32>
