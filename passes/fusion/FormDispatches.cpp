@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
@@ -300,6 +301,57 @@ struct FoldUnitExpandIntoGeneric : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// expand_shape(extract_slice(x)) as extract_slice(expand_shape(x)) when
+/// the slice keeps whole the inner dimensions of every group the reshape
+/// expands (the Q, K and V thirds of an attention block's [S, 3D]
+/// projection, viewed as [S, H, D/H] heads): the reshape becomes a view of
+/// x and the slice, cloned into its consumer's region, is read there in
+/// place instead of being copied out by a kernel of its own.
+struct SwapExpandOfSlice : OpRewritePattern<tensor::ExpandShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExpandShapeOp expand,
+                                PatternRewriter &rewriter) const override {
+    auto slice = expand.getSrc().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || !slice.getSourceType().hasStaticShape() ||
+        !expand.getResultType().hasStaticShape() ||
+        slice.getSourceType().getRank() != slice.getResultType().getRank() ||
+        ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
+        llvm::any_of(slice.getStaticStrides(),
+                     [](int64_t s) { return s != 1; }))
+      return failure();
+    ArrayRef<int64_t> source = slice.getSourceType().getShape();
+    ArrayRef<int64_t> result = expand.getResultType().getShape();
+    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+    SmallVector<int64_t> shape, newOffsets;
+    for (auto [dim, group] : llvm::enumerate(expand.getReassociationIndices())) {
+      int64_t inner = 1;
+      for (int64_t r : llvm::drop_begin(group))
+        inner *= result[r];
+      if (offsets[dim] % inner || source[dim] % inner)
+        return failure();
+      shape.push_back(source[dim] / inner);
+      newOffsets.push_back(offsets[dim] / inner);
+      for (int64_t r : llvm::drop_begin(group)) {
+        shape.push_back(result[r]);
+        newOffsets.push_back(0);
+      }
+    }
+    auto viewType = RankedTensorType::get(
+        shape, expand.getResultType().getElementType());
+    Value view = tensor::ExpandShapeOp::create(
+        rewriter, expand.getLoc(), viewType, slice.getSource(),
+        expand.getReassociationIndices());
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<int64_t> strides(result.size(), 1);
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        expand, expand.getResultType(), view,
+        getAsIndexOpFoldResult(ctx, newOffsets),
+        getAsIndexOpFoldResult(ctx, result),
+        getAsIndexOpFoldResult(ctx, strides));
+    return success();
+  }
+};
+
 /// The tensor.expand_shape that `operand` reads when it puts the result
 /// of a single-use contraction (a matmul) into another layout: the
 /// [F, N*OH*OW] product of a convolution seen as [N, F, OH, OW], say.
@@ -418,7 +470,7 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
           });
       linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
-      patterns.add<FoldUnitExpandIntoGeneric>(ctx);
+      patterns.add<FoldUnitExpandIntoGeneric, SwapExpandOfSlice>(ctx);
       if (failed(applyPatternsGreedily(fn, std::move(patterns))) ||
           failed(foldEpilogueReshapes(fn)))
         return signalPassFailure();
