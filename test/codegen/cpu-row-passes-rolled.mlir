@@ -25,3 +25,15 @@ func.func @main(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>) -> tensor<256x
   %0 = loom.matmul %a, %b : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>
   return %0 : tensor<256x256xf32>
 }
+
+// -----
+
+// A softmax reads its input in two passes (max, exps) and its output in
+// one (the in-place divide): LLVM may unroll them and forward the loads.
+// CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
+// CHECK-NOT: loop_annotation
+// CHECK: llvm.return
+func.func @main(%x: tensor<64x1024xf32>) -> tensor<64x1024xf32> {
+  %0 = loom.softmax %x axis = 1 : tensor<64x1024xf32>
+  return %0 : tensor<64x1024xf32>
+}
