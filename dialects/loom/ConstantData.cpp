@@ -73,19 +73,12 @@ ElementsAttr makeConstantAttr(RankedTensorType type, ArrayRef<char> bytes) {
   return DenseResourceElementsAttr::get(type, "loom_constant", std::move(blob));
 }
 
-FailureOr<ElementsAttr> transposeConstant(ElementsAttr attr,
-                                          ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(attr.getType());
-  std::vector<char> in;
-  if (failed(getConstantBytes(attr, in)))
-    return failure();
-  ArrayRef<int64_t> shape = type.getShape();
+std::vector<char> transposeBytes(ArrayRef<char> in, ArrayRef<int64_t> shape,
+                                 int64_t width, ArrayRef<int64_t> perm) {
   int64_t rank = shape.size();
   SmallVector<int64_t> outShape;
   for (int64_t p : perm)
     outShape.push_back(shape[p]);
-  auto outType = RankedTensorType::get(outShape, type.getElementType());
-  int64_t width = storageBytesPerElement(type.getElementType());
 
   // Input strides (in elements), permuted into output order.
   SmallVector<int64_t> inStrides(rank, 1);
@@ -97,7 +90,7 @@ FailureOr<ElementsAttr> transposeConstant(ElementsAttr attr,
 
   std::vector<char> out(in.size());
   SmallVector<int64_t> index(rank, 0);
-  int64_t count = type.getNumElements();
+  int64_t count = in.size() / width;
   for (int64_t o = 0; o < count; ++o) {
     int64_t src = 0;
     for (int64_t d = 0; d < rank; ++d)
@@ -109,7 +102,23 @@ FailureOr<ElementsAttr> transposeConstant(ElementsAttr attr,
       index[d] = 0;
     }
   }
-  return makeConstantAttr(outType, out);
+  return out;
+}
+
+FailureOr<ElementsAttr> transposeConstant(ElementsAttr attr,
+                                          ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  std::vector<char> in;
+  if (failed(getConstantBytes(attr, in)))
+    return failure();
+  SmallVector<int64_t> outShape;
+  for (int64_t p : perm)
+    outShape.push_back(type.getShape()[p]);
+  auto outType = RankedTensorType::get(outShape, type.getElementType());
+  return makeConstantAttr(
+      outType, transposeBytes(in, type.getShape(),
+                              storageBytesPerElement(type.getElementType()),
+                              perm));
 }
 
 } // namespace loom

@@ -33,8 +33,6 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include <cstring>
-
 namespace loom {
 #define GEN_PASS_DEF_LOOMCPUPACKWEIGHTS
 #include "passes/Passes.h.inc"
@@ -64,15 +62,17 @@ constexpr int64_t kMinDepthToPackAtRunTime = 256;
 /// Whether block argument `arg` of `dispatch` (a K x N f32 matrix) may be
 /// read as panels: every use of it in the region is the right-hand side of
 /// a linalg.matmul of f32 with a static shape, N splits into at least two
-/// whole panels, and (for a matrix computed at run time, which a kernel
-/// must first pack) every product has at least `minRows` rows.
-bool isPackable(DispatchOp dispatch, BlockArgument arg, int64_t minRows) {
+/// whole panels, and a matrix computed at run time (which a kernel must
+/// first pack) is deep enough and read by products with enough rows.
+bool isPackable(DispatchOp dispatch, BlockArgument arg, bool atRunTime) {
   auto type = dyn_cast<RankedTensorType>(
       dispatch.getInputs()[arg.getArgNumber()].getType());
   if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
       !type.getElementType().isF32() || type.getDimSize(1) % kPanelColumns ||
-      type.getDimSize(1) < 2 * kPanelColumns || arg.use_empty())
+      type.getDimSize(1) < 2 * kPanelColumns || arg.use_empty() ||
+      (atRunTime && type.getDimSize(0) < kMinDepthToPackAtRunTime))
     return false;
+  int64_t minRows = atRunTime ? kMinRowsToPackAtRunTime : 0;
   for (OpOperand &use : arg.getUses()) {
     auto matmul = dyn_cast<linalg::MatmulOp>(use.getOwner());
     if (!matmul || use.getOperandNumber() != 1 ||
@@ -90,11 +90,11 @@ bool isPackable(DispatchOp dispatch, BlockArgument arg, int64_t minRows) {
   return true;
 }
 
-/// The panels of a K x N constant: a constant of N/P x K x P.
+/// The panels of a K x N constant: a constant of N/P x K x P (the matrix
+/// viewed as K x N/P x P, its first two dimensions swapped).
 FailureOr<ElementsAttr> packPanels(ElementsAttr weights) {
   auto type = cast<RankedTensorType>(weights.getType());
-  int64_t k = type.getDimSize(0), n = type.getDimSize(1);
-  int64_t panels = n / kPanelColumns;
+  int64_t k = type.getDimSize(0), panels = type.getDimSize(1) / kPanelColumns;
   auto packedType = RankedTensorType::get({panels, k, kPanelColumns},
                                           type.getElementType());
   if (auto dense = dyn_cast<DenseElementsAttr>(weights); dense && dense.isSplat())
@@ -102,19 +102,15 @@ FailureOr<ElementsAttr> packPanels(ElementsAttr weights) {
   std::vector<char> bytes;
   if (failed(getConstantBytes(weights, bytes)))
     return failure();
-  size_t rowBytes = kPanelColumns * sizeof(float);
-  std::vector<char> packed(bytes.size());
-  for (int64_t p = 0; p < panels; ++p)
-    for (int64_t row = 0; row < k; ++row)
-      std::memcpy(packed.data() + (p * k + row) * rowBytes,
-                  bytes.data() + (row * n + p * kPanelColumns) * sizeof(float),
-                  rowBytes);
-  return makeConstantAttr(packedType, packed);
+  return makeConstantAttr(
+      packedType,
+      transposeBytes(bytes, {k, panels, kPanelColumns},
+                     storageBytesPerElement(type.getElementType()), {1, 0, 2}));
 }
 
 /// A dispatch region that copies the K x N matrix `matrix` (computed at run
-/// time) into N/P panels of K x P: one streaming pass, read through an
-/// expand_shape view as K x N/P x P.
+/// time) into N/P panels of K x P: a transpose of its expand_shape view as
+/// K x N/P x P, one streaming pass.
 Value packAtRunTime(RewriterBase &rewriter, Value matrix) {
   Location loc = matrix.getLoc();
   auto type = cast<RankedTensorType>(matrix.getType());
@@ -132,18 +128,8 @@ Value packAtRunTime(RewriterBase &rewriter, Value matrix) {
                                      {loc});
   Value empty = tensor::EmptyOp::create(rewriter, loc, packedType.getShape(),
                                         packedType.getElementType());
-  MLIRContext *ctx = rewriter.getContext();
-  AffineExpr dp, dk, dc;
-  bindDims(ctx, dp, dk, dc);
-  auto copy = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{packedType}, ValueRange{body->getArgument(0)},
-      ValueRange{empty},
-      SmallVector<AffineMap>{AffineMap::get(3, 0, {dk, dp, dc}, ctx),
-                             AffineMap::getMultiDimIdentityMap(3, ctx)},
-      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-      [](OpBuilder &b, Location loc, ValueRange args) {
-        linalg::YieldOp::create(b, loc, args[0]);
-      });
+  auto copy = linalg::TransposeOp::create(rewriter, loc, body->getArgument(0),
+                                         empty, ArrayRef<int64_t>{1, 0, 2});
   YieldOp::create(rewriter, loc, copy->getResults());
   rewriter.setInsertionPointAfter(dispatch);
   return dispatch->getResult(0);
@@ -220,10 +206,7 @@ struct LoomCpuPackWeightsPass
       for (BlockArgument arg : dispatch.getBody().getArguments()) {
         Value matrix = dispatch.getInputs()[arg.getArgNumber()];
         auto constant = matrix.getDefiningOp<arith::ConstantOp>();
-        if (!isPackable(dispatch, arg,
-                        constant ? 0 : kMinRowsToPackAtRunTime) ||
-            (!constant && cast<RankedTensorType>(matrix.getType())
-                                  .getDimSize(0) < kMinDepthToPackAtRunTime))
+        if (!isPackable(dispatch, arg, /*atRunTime=*/!constant))
           continue;
         Value &packed = packedCopies[matrix];
         if (!packed && constant) {

@@ -132,13 +132,11 @@ func.func @unpacked(%x: tensor<4x64xf32>, %v: tensor<64x256xf32>) -> (tensor<4x1
 // (a copy through a K x N/128 x 128 view) when the product has at least 512
 // rows and K is at least 256; a product with fewer rows, or a shallower
 // one, reads it as it is.
-// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2) -> (d1, d0, d2)>
-// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @runtime
 // CHECK-SAME: (%[[X:.*]]: tensor<512x256xf32>, %[[B:.*]]: tensor<256x256xf32>, %[[Y:.*]]: tensor<256x256xf32>, %[[X2:.*]]: tensor<512x64xf32>, %[[B2:.*]]: tensor<64x256xf32>)
 // CHECK: %[[VIEW:.*]] = tensor.expand_shape %[[B]] {{\[\[}}0], [1, 2]] output_shape [256, 2, 128] : tensor<256x256xf32> into tensor<256x2x128xf32>
 // CHECK: %[[P:.*]] = loom.dispatch(%[[VIEW]]) : (tensor<256x2x128xf32>) -> tensor<2x256x128xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<256x2x128xf32>) outs(%{{.*}} : tensor<2x256x128xf32>) permutation = [1, 0, 2]
 // CHECK: loom.dispatch(%[[X]], %[[P]]) : (tensor<512x256xf32>, tensor<2x256x128xf32>) -> tensor<512x256xf32>
 // CHECK: linalg.generic {{.*}}"reduction"
 // CHECK: loom.dispatch(%[[Y]], %[[B]]) : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>

@@ -35,6 +35,11 @@ mlir::ElementsAttr makeConstantAttr(mlir::RankedTensorType type,
 mlir::FailureOr<mlir::ElementsAttr>
 transposeConstant(mlir::ElementsAttr attr, llvm::ArrayRef<int64_t> perm);
 
+/// The same on row-major bytes of `shape`, `width` bytes per element.
+std::vector<char> transposeBytes(llvm::ArrayRef<char> bytes,
+                                 llvm::ArrayRef<int64_t> shape, int64_t width,
+                                 llvm::ArrayRef<int64_t> perm);
+
 } // namespace loom
 
 #endif // LOOM_DIALECT_CONSTANTDATA_H
