@@ -12,8 +12,17 @@
  *   workgroup_id    - 3 entries: this workgroup's id in x, y, z
  *   workgroup_count - 3 entries: the grid size in x, y, z
  *
- * The library also exports `uint32_t loom_kernel_abi_version`, which must
- * equal LOOM_KERNEL_ABI_VERSION.
+ * A kernel may return with non-temporal (streaming) stores still unordered
+ * with respect to other threads. The caller orders them: after the last
+ * workgroup of each range of workgroups one thread runs, and before it
+ * reports them complete, it issues a store fence (x86: sfence). One fence per
+ * range instead of one per workgroup keeps a kernel of many small
+ * workgroups (a layer norm's rows) streaming.
+ *
+ * The library also exports `uint32_t loom_kernel_abi_version`, which must lie
+ * between LOOM_KERNEL_ABI_OLDEST_VERSION and LOOM_KERNEL_ABI_VERSION.
+ * Version 1 kernels fenced their own streaming stores; version 2 leaves that
+ * to the caller as above.
  */
 #ifndef LOOM_KERNEL_ABI_H
 #define LOOM_KERNEL_ABI_H
@@ -24,7 +33,8 @@
 extern "C" {
 #endif
 
-#define LOOM_KERNEL_ABI_VERSION 1u
+#define LOOM_KERNEL_ABI_VERSION 2u
+#define LOOM_KERNEL_ABI_OLDEST_VERSION 1u
 #define LOOM_KERNEL_ABI_VERSION_SYMBOL "loom_kernel_abi_version"
 
 typedef void (*loom_cpu_kernel_fn_t)(void *const *bindings,

@@ -12,7 +12,7 @@
 // CHECK:   %[[X:.*]] = llvm.getelementptr %[[WGID]][0] : (!llvm.ptr) -> !llvm.ptr, i32
 // CHECK:   llvm.load %[[X]] : !llvm.ptr -> i32
 // CHECK:   llvm.call @main_dispatch_0_impl
-// CHECK: llvm.mlir.global external constant @loom_kernel_abi_version(1 : i32) {addr_space = 0 : i32} : i32
+// CHECK: llvm.mlir.global external constant @loom_kernel_abi_version(2 : i32) {addr_space = 0 : i32} : i32
 func.func @main(%x: tensor<16xf32>) -> tensor<16xf32> {
   %0 = loom.tanh %x : tensor<16xf32>
   return %0 : tensor<16xf32>

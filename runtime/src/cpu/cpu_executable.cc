@@ -4,6 +4,10 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace loom::rt {
 namespace {
 
@@ -34,6 +38,11 @@ void runWorkgroups(void *context, uint32_t begin, uint32_t end) {
       }
     }
   }
+  // Kernels leave their streaming stores unfenced (kernel_abi.h): order them
+  // before the thread pool reports these workgroups complete.
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_sfence();
+#endif
 }
 
 // Resolves slices to host pointers for one call.

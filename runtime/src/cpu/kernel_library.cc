@@ -194,10 +194,12 @@ Status KernelLibrary::load(const KernelLibraryView &library,
     return error(LOOM_STATUS_INCOMPATIBLE,
                  "the module's kernel library does not export '",
                  LOOM_KERNEL_ABI_VERSION_SYMBOL, "'");
-  if (*abiVersion != LOOM_KERNEL_ABI_VERSION)
+  if (*abiVersion < LOOM_KERNEL_ABI_OLDEST_VERSION ||
+      *abiVersion > LOOM_KERNEL_ABI_VERSION)
     return error(LOOM_STATUS_INCOMPATIBLE, "the module's kernels use kernel "
                                            "ABI version ",
-                 *abiVersion, " but this runtime supports version ",
+                 *abiVersion, " but this runtime supports versions ",
+                 LOOM_KERNEL_ABI_OLDEST_VERSION, " to ",
                  LOOM_KERNEL_ABI_VERSION,
                  "; recompile the model with a matching loom-compile");
   for (size_t i = 0; i < kernels.size(); ++i) {

@@ -5,7 +5,8 @@
 //   RUN: loom-run %t.loom --function=main --input=2x8xf32=1 --input=2x8xf32=2
 //
 // Kinds: valid, bad-version, bad-identifier, truncated, wrong-target,
-// oob-binding, bad-kernel-index, missing-kernel, bad-abi, cuda, cuda-cubin
+// oob-binding, bad-kernel-index, missing-kernel, bad-abi, oldest-abi, cuda,
+// cuda-cubin
 // (for the cuda device and the fake driver). The modules embed
 // the test kernel library from this build tree, so the tool runs there only.
 #include "test_module_builder.h"

@@ -252,8 +252,14 @@ TEST_F(ModuleVerifyTest, KernelAbiVersion) {
   std::vector<uint8_t> bytes;
   ASSERT_TRUE(makeNamedModule("bad-abi", &bytes));
   LOOM_EXPECT_ERROR(load(bytes), LOOM_STATUS_INCOMPATIBLE,
-                    "kernel ABI version 99 but this runtime supports version "
-                    "1");
+                    "kernel ABI version 99 but this runtime supports "
+                    "versions 1 to 2");
+}
+
+TEST_F(ModuleVerifyTest, OldestKernelAbiStillLoads) {
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(makeNamedModule("oldest-abi", &bytes));
+  LOOM_EXPECT_OK(load(bytes));
 }
 
 TEST_F(ModuleVerifyTest, KernelLibraryProblems) {

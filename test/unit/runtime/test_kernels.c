@@ -1,8 +1,9 @@
 /* CPU kernels for the runtime's tests, written by hand against
  * include/loom/kernel_abi.h (the compiler is not needed to test the runtime).
  * Each workgroup handles one tile of the 1-D iteration space along x.
- * Built twice: as loom_test_kernels, and with LOOM_TEST_ABI_VERSION=99 as
- * loom_test_kernels_bad_abi. */
+ * Built three times: as loom_test_kernels, with LOOM_TEST_ABI_VERSION=99 as
+ * loom_test_kernels_bad_abi, and with the oldest ABI version the runtime
+ * still accepts as loom_test_kernels_oldest_abi. */
 #include "loom/kernel_abi.h"
 
 #include <stddef.h>

@@ -120,9 +120,16 @@ BufferRef ref(Space space, uint32_t index, uint64_t offset, uint64_t size) {
   return BufferRef(space, index, offset, size);
 }
 
-std::vector<uint8_t> testKernelLibrary(bool badAbiVersion) {
-  return readBinary(badAbiVersion ? LOOM_TEST_KERNELS_BAD_ABI_PATH
-                                  : LOOM_TEST_KERNELS_PATH);
+std::vector<uint8_t> testKernelLibrary(TestKernelAbi abi) {
+  switch (abi) {
+  case TestKernelAbi::Current:
+    break;
+  case TestKernelAbi::Oldest:
+    return readBinary(LOOM_TEST_KERNELS_OLDEST_ABI_PATH);
+  case TestKernelAbi::Unknown:
+    return readBinary(LOOM_TEST_KERNELS_BAD_ABI_PATH);
+  }
+  return readBinary(LOOM_TEST_KERNELS_PATH);
 }
 
 std::unique_ptr<ModuleT> makeTestModule() {
@@ -201,8 +208,12 @@ std::vector<uint8_t> serialize(const ModuleT &module) {
 std::vector<std::string> namedModuleKinds() {
   return {"valid",        "bad-version",      "bad-identifier",
           "truncated",    "wrong-target",     "oob-binding",
-          "bad-kernel-index", "missing-kernel", "bad-abi", "cuda",
+          "bad-kernel-index", "missing-kernel", "bad-abi", "oldest-abi", "cuda",
           "cuda-cubin"};
+}
+
+bool namedModuleLoadsOnCpu(const std::string &kind) {
+  return kind == "valid" || kind == "oldest-abi";
 }
 
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes) {
@@ -224,7 +235,9 @@ bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes) {
   } else if (kind == "missing-kernel") {
     module->kernels[1]->name = "no_such_kernel";
   } else if (kind == "bad-abi") {
-    module->libraries[0]->data = testKernelLibrary(/*badAbiVersion=*/true);
+    module->libraries[0]->data = testKernelLibrary(TestKernelAbi::Unknown);
+  } else if (kind == "oldest-abi") {
+    module->libraries[0]->data = testKernelLibrary(TestKernelAbi::Oldest);
   } else if (kind != "bad-identifier" && kind != "truncated") {
     return false;
   }

@@ -26,9 +26,12 @@ namespace loom::test {
 constexpr float kTestScale = 2.5f;
 constexpr int kMainElements = 16;
 
-// Bytes of the test kernel library (test_kernels.c built as a .so), or of
-// the variant exporting loom_kernel_abi_version = 99.
-std::vector<uint8_t> testKernelLibrary(bool badAbiVersion = false);
+// Which loom_kernel_abi_version the test kernel library exports.
+enum class TestKernelAbi { Current, Oldest, Unknown /* 99 */ };
+
+// Bytes of the test kernel library (test_kernels.c built as a .so) exporting
+// the given ABI version.
+std::vector<uint8_t> testKernelLibrary(TestKernelAbi abi = TestKernelAbi::Current);
 
 // The standard test module described above.
 std::unique_ptr<loom::fb::ModuleT> makeTestModule();
@@ -53,11 +56,15 @@ loom::fb::BufferRef ref(loom::fb::Space space, uint32_t index,
 
 // Named variants for the loom-test-module-gen tool and the tests: "valid",
 // "bad-version", "bad-identifier", "truncated", "wrong-target",
-// "oob-binding", "bad-kernel-index", "missing-kernel", "bad-abi", "cuda"
+// "oob-binding", "bad-kernel-index", "missing-kernel", "bad-abi",
+// "oldest-abi" (valid, kernels of the oldest accepted ABI), "cuda"
 // (makeCudaTestModule), "cuda-cubin" (the same with a cubin for sm_80).
 // Returns false for an unknown kind.
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes);
 std::vector<std::string> namedModuleKinds();
+// True for the kinds a CPU runtime loads ("valid", "oldest-abi"); every
+// other kind is refused by it.
+bool namedModuleLoadsOnCpu(const std::string &kind);
 
 } // namespace loom::test
 
