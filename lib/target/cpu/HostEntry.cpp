@@ -4,6 +4,8 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
@@ -181,6 +183,13 @@ private:
       LLVM::CallOp::create(b, loc, TypeRange{},
                            FlatSymbolRefAttr::get(ctx, "free"),
                            ValueRange{arena});
+    // Kernels leave their streaming stores unfenced (kernel ABI version 2):
+    // order them before the results go back to the caller, who may hand
+    // them to another thread.
+    if (llvm::Triple(llvm::sys::getDefaultTargetTriple()).isX86())
+      LLVM::CallIntrinsicOp::create(b, loc,
+                                    b.getStringAttr("llvm.x86.sse.sfence"),
+                                    ValueRange{});
     LLVM::ReturnOp::create(b, loc, ValueRange{});
     return success();
   }
