@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
 #include <elf.h>
@@ -54,6 +55,55 @@ Status writeAll(int fd, const unsigned char *bytes, size_t size,
   return okStatus();
 }
 
+// FNV-1a over the library's bytes: names its kept copy (below).
+uint64_t fingerprint(const unsigned char *bytes, size_t size) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < size; ++i)
+    h = (h ^ bytes[i]) * 0x100000001b3ull;
+  return h;
+}
+
+// With LOOM_KERNEL_LIBRARY_DIR set, the library is written to
+// DIR/loom-kernels-<fingerprint>-<size>.so, loaded from there and kept after
+// the process ends, so that a profiler (perf report) can name the kernels it
+// sampled: a memfd's deleted file cannot be read back. The file is written
+// under a temporary name and renamed, so processes loading the same module
+// at once never see a partial file.
+Status dlopenKept(const unsigned char *bytes, size_t size, const char *dir,
+                  void **handle) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "loom-kernels-%016llx-%zu.so",
+                static_cast<unsigned long long>(fingerprint(bytes, size)),
+                size);
+  std::string path = std::string(dir) + "/" + name;
+  std::string temp = path + ".XXXXXX";
+  int fd = ::mkstemp(&temp[0]);
+  if (fd < 0)
+    return error(LOOM_STATUS_IO_ERROR,
+                 "LOOM_KERNEL_LIBRARY_DIR: cannot create a file in '", dir,
+                 "': ", std::strerror(errno));
+  Status status = writeAll(fd, bytes, size, temp.c_str());
+  ::close(fd);
+  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
+    status = error(LOOM_STATUS_IO_ERROR, "LOOM_KERNEL_LIBRARY_DIR: cannot "
+                                         "rename '",
+                   temp, "' to '", path, "': ", std::strerror(errno));
+  if (!status.ok()) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  ::dlerror();
+  *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!*handle) {
+    const char *why = ::dlerror();
+    return error(LOOM_STATUS_DATA_LOSS, "cannot load the module's kernel "
+                                        "library (",
+                 size, " bytes) from '", path,
+                 "': ", why ? why : "dlopen failed");
+  }
+  return okStatus();
+}
+
 // dlopen()s the bytes via an anonymous memfd, or a temporary file that is
 // unlinked right after loading. The memfd stays open (`*keepFd`) for as long
 // as the library is loaded: glibc recognizes an already loaded library by
@@ -61,6 +111,9 @@ Status writeAll(int fd, const unsigned char *bytes, size_t size,
 // this one is alive.
 Status dlopenBytes(const unsigned char *bytes, size_t size, void **handle,
                    int *keepFd) {
+  const char *keepDir = std::getenv("LOOM_KERNEL_LIBRARY_DIR");
+  if (keepDir && *keepDir)
+    return dlopenKept(bytes, size, keepDir, handle);
   int fd = ::memfd_create("loom-kernels", MFD_CLOEXEC);
   std::string tempPath;
   if (fd < 0) {
