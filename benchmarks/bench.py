@@ -221,12 +221,21 @@ def bench_chains(ctx):
         def forward(self, x):
             return torch.softmax(x, -1)
 
+    class AddOne(torch.nn.Module):
+        def forward(self, x):
+            return x + 1.0
+
     x = np.random.default_rng(7).standard_normal((rows, cols)).astype(np.float32)
     gl_rows = 64 if ctx.smoke else 512
     run_torch_model(ctx, f"gelu(x W + b) {gl_rows}x{cols}x{cols}", GeluLinear(),
                     [x[:gl_rows]], rtol=1e-3, atol=1e-3)
     run_torch_model(ctx, f"layer_norm {rows}x{cols}", LayerNorm(), [x])
     run_torch_model(ctx, f"softmax {rows}x{cols}", Softmax(), [x], atol=1e-6)
+    # The memory floor of the two rows above: the same bytes read and
+    # written with one add per element. This VM streams at two speeds (for
+    # minutes at a time); this row says which one the run above met.
+    run_torch_model(ctx, f"x + 1 {rows}x{cols}", AddOne(), [x],
+                    note="memory floor of layer_norm and softmax")
 
 
 def bench_convnet(ctx):

@@ -269,7 +269,17 @@ def LoomCpuLowerToLLVM : Pass<"loom-cpu-lower-to-llvm", "mlir::ModuleOp"> {
     (bare pointers) and the rest to the LLVM dialect, then gives every kernel
     an exported wrapper with the Loom CPU kernel ABI
     (include/loom/kernel_abi.h) and defines `loom_kernel_abi_version`.
+
+    On x86, output bindings at least `streaming-output-bytes` large are
+    written with non-temporal stores; 0 (the default) takes the host's
+    last-level cache size (32 MiB where it cannot be read).
   }];
+  let options = [
+    Option<"streamingOutputBytes", "streaming-output-bytes", "int64_t",
+           /*default=*/"0",
+           "Outputs at least this large (bytes) are written with streaming "
+           "stores; 0: the host's last-level cache size">,
+  ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 

@@ -122,6 +122,11 @@ void registerLoomPipelines() {
         buildLoomCudaLoweringPipeline(pm);
       });
   PassPipelineRegistration<>(
+      "loom-cpu-kernel-pipeline",
+      "From the loom dialect to bufferized CPU kernels, before their "
+      "lowering to LLVM (--loom-cpu-lower-to-llvm)",
+      [](OpPassManager &pm) { buildLoomCpuKernelPipeline(pm); });
+  PassPipelineRegistration<>(
       "loom-cpu-pipeline",
       "From the loom dialect to kernels in the LLVM dialect with the CPU "
       "kernel ABI (host functions keep loom.launch ops)",
