@@ -143,18 +143,18 @@ void keepRowPassesRolled(func::FuncOp kernel) {
   for (auto &[block, loops] : loopsByBlock) {
     if (loops.size() < kMinPassesKeptRolled)
       continue;
-    SmallVector<llvm::SmallPtrSet<Value, 4>> reads(loops.size());
-    for (auto [i, loop] : llvm::enumerate(loops))
+    llvm::DenseMap<Value, SmallVector<scf::ForOp>> readers;
+    for (scf::ForOp loop : loops) {
+      llvm::SmallPtrSet<Value, 4> reads;
       loop.walk([&](Operation *op) {
         if (auto read = dyn_cast<vector::TransferReadOp>(op))
-          reads[i].insert(rootBuffer(read.getBase()));
+          reads.insert(rootBuffer(read.getBase()));
         else if (auto load = dyn_cast<vector::LoadOp>(op))
-          reads[i].insert(rootBuffer(load.getBase()));
+          reads.insert(rootBuffer(load.getBase()));
       });
-    llvm::DenseMap<Value, SmallVector<scf::ForOp>> readers;
-    for (auto [i, loop] : llvm::enumerate(loops))
-      for (Value buffer : reads[i])
+      for (Value buffer : reads)
         readers[buffer].push_back(loop);
+    }
     for (auto &[buffer, passes] : readers)
       if (passes.size() >= kMinPassesKeptRolled)
         for (scf::ForOp pass : passes)
@@ -219,6 +219,7 @@ int64_t hostLastLevelCacheBytes() {
 int64_t streamingThreshold(int64_t option) {
   return option > 0 ? option : hostLastLevelCacheBytes();
 }
+
 /// The alignment every binding's base has (the runtime's guarantee) and the
 /// one a streaming store needs.
 constexpr int64_t kBindingAlignment = 64;
@@ -333,7 +334,7 @@ bool isStreamableWrite(vector::TransferWriteOp write, BlockArgument binding) {
 /// qualify.
 void streamLargeOutputs(func::FuncOp kernel, int64_t thresholdBytes) {
   // Kernels are compiled for the host (CpuTarget's default triple); the
-  // streaming stores and their fence are x86's.
+  // streaming stores (and the runtime's fence for them) are x86's.
   if (!llvm::Triple(llvm::sys::getDefaultTargetTriple()).isX86())
     return;
   SmallVector<vector::TransferWriteOp> streamed;

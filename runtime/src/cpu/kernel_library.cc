@@ -55,6 +55,19 @@ Status writeAll(int fd, const unsigned char *bytes, size_t size,
   return okStatus();
 }
 
+// dlopen()s the library file at `path` (`size` bytes; `from` ends the error
+// message's subject, e.g. " from 'PATH'").
+Status dlopenPath(const std::string &path, size_t size, const std::string &from,
+                  void **handle) {
+  ::dlerror();
+  *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (*handle)
+    return okStatus();
+  const char *why = ::dlerror();
+  return error(LOOM_STATUS_DATA_LOSS, "cannot load the module's kernel library (",
+               size, " bytes)", from, ": ", why ? why : "dlopen failed");
+}
+
 // FNV-1a over the library's bytes: names its kept copy (below).
 uint64_t fingerprint(const unsigned char *bytes, size_t size) {
   uint64_t h = 0xcbf29ce484222325ull;
@@ -92,16 +105,7 @@ Status dlopenKept(const unsigned char *bytes, size_t size, const char *dir,
     ::unlink(temp.c_str());
     return status;
   }
-  ::dlerror();
-  *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!*handle) {
-    const char *why = ::dlerror();
-    return error(LOOM_STATUS_DATA_LOSS, "cannot load the module's kernel "
-                                        "library (",
-                 size, " bytes) from '", path,
-                 "': ", why ? why : "dlopen failed");
-  }
-  return okStatus();
+  return dlopenPath(path, size, " from '" + path + "'", handle);
 }
 
 // dlopen()s the bytes via an anonymous memfd, or a temporary file that is
@@ -128,18 +132,10 @@ Status dlopenBytes(const unsigned char *bytes, size_t size, void **handle,
   }
   Status status = writeAll(fd, bytes, size,
                            tempPath.empty() ? "a memfd" : tempPath.c_str());
-  if (status.ok()) {
-    std::string path =
-        tempPath.empty() ? "/proc/self/fd/" + std::to_string(fd) : tempPath;
-    ::dlerror();
-    *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!*handle) {
-      const char *why = ::dlerror();
-      status = error(LOOM_STATUS_DATA_LOSS,
-                     "cannot load the module's kernel library (", size,
-                     " bytes): ", why ? why : "dlopen failed");
-    }
-  }
+  if (status.ok())
+    status = dlopenPath(
+        tempPath.empty() ? "/proc/self/fd/" + std::to_string(fd) : tempPath,
+        size, "", handle);
   if (status.ok() && tempPath.empty()) {
     *keepFd = fd;
   } else {
