@@ -14,8 +14,19 @@
 #   6. fuzz-compiler: scripts/fuzz-compiler.sh: the compiler's fuzz targets
 #      (ONNX importer, MLIR front end) built with clang-22, ASan + UBSan, the
 #      checked-in crash inputs replayed, each target fuzzed for
-#      LOOM_FUZZ_COMPILER_SECONDS (default: LOOM_FUZZ_SECONDS's).
-# Steps 5 and 6 add their own "N passed, M failed" to this script's.
+#      LOOM_FUZZ_COMPILER_SECONDS (default: LOOM_FUZZ_SECONDS's);
+#   7. fresh-deps: scripts/fresh-deps.sh: a minimal Debian 12 root made with
+#      debootstrap, scripts/install-deps.sh run inside it, and a check that
+#      the toolchain, spirv-val, the Vulkan loader and lavapipe are there
+#      (needs root or sudo and the Debian mirror; a few minutes).
+# Steps 5, 6 and 7 add their own "N passed, M failed" to this script's.
+#
+# The lit step prints how many tests were UNSUPPORTED and which features they
+# lacked. Under CI=true a feature this kind of machine can always have is
+# required instead: a Vulkan device (lavapipe), spirv-val, the validation
+# layer, Debian's numpy/torch/onnx, and ptxas where the CUDA toolkit is
+# installed; lit stops, naming what is missing. LOOM_REQUIRED_FEATURES=a,b
+# sets the list by hand (empty: nothing required).
 #
 #   scripts/test.sh [STEP...]   only those steps (after the dependencies), e.g.
 #                               `scripts/test.sh fuzz-compiler`; lit and embed
@@ -27,7 +38,7 @@ BUILD="${LOOM_BUILD_DIR:-$ROOT/build}"
 RT_BUILD="${BUILD}-runtime-only"
 LIT=/usr/lib/llvm-22/bin/lit
 source "$ROOT/scripts/lib/steps.sh"
-ALL_STEPS=(build lit runtime-only embed hardening fuzz-compiler)
+ALL_STEPS=(build lit runtime-only embed hardening fuzz-compiler fresh-deps)
 STEPS=("$@")
 [[ ${#STEPS[@]} -eq 0 ]] && STEPS=("${ALL_STEPS[@]}")
 for step in "${STEPS[@]}"; do
@@ -39,6 +50,13 @@ done
 want() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
 if [[ "${CI:-}" == "true" ]]; then FUZZ_SECONDS="${LOOM_FUZZ_SECONDS:-60}"; else FUZZ_SECONDS="${LOOM_FUZZ_SECONDS:-15}"; fi
 COMPILER_FUZZ_SECONDS="${LOOM_FUZZ_COMPILER_SECONDS:-$FUZZ_SECONDS}"
+if [[ -z "${LOOM_REQUIRED_FEATURES+set}" && "${CI:-}" == "true" ]]; then
+  LOOM_REQUIRED_FEATURES="vulkan,spirv-val,vulkan-validation,numpy,torch"
+  if [[ -x /usr/local/cuda/bin/ptxas ]] || command -v nvcc >/dev/null 2>&1; then
+    LOOM_REQUIRED_FEATURES+=",ptxas"
+  fi
+fi
+export LOOM_REQUIRED_FEATURES="${LOOM_REQUIRED_FEATURES:-}"
 
 "$ROOT/scripts/install-deps.sh" || { echo "dependency installation failed"; step_fail "dependencies"; summary; }
 
@@ -50,13 +68,16 @@ fi
 if want lit; then
   echo "== lit: $BUILD/test $BUILD/test/unit"
   LIT_OUT="$(mktemp)"
-  "$LIT" -sv --no-progress-bar "$BUILD/test" "$BUILD/test/unit" 2>&1 | tee "$LIT_OUT" | grep -E "^(FAIL|XPASS|UNRESOLVED|TIMEOUT)|^\*\*\*\*|Total Discovered|^  [A-Z]" || true
+  [[ -n "$LOOM_REQUIRED_FEATURES" ]] && echo "   required features: $LOOM_REQUIRED_FEATURES"
+  "$LIT" -sv --no-progress-bar --show-unsupported "$BUILD/test" "$BUILD/test/unit" 2>&1 | tee "$LIT_OUT" |
+    grep -E "^(FAIL|XPASS|UNRESOLVED|TIMEOUT)|^\*\*\*\*|Total Discovered|^  [A-Z]|fatal:" || true
   # lit pads the labels when several kinds appear ("  Passed           : 284").
   count() { grep -E "^  $1 *:" "$LIT_OUT" | sed -E 's/^  [^:]*: *([0-9]+).*/\1/' | tail -1; }
   p=$(count "Passed"); xf=$(count "Expectedly Failed"); f=$(count "Failed"); u=$(count "Unresolved"); xp=$(count "Unexpectedly Passed"); t=$(count "Timed Out")
   passed=$((passed + ${p:-0} + ${xf:-0}))
   failed=$((failed + ${f:-0} + ${u:-0} + ${xp:-0} + ${t:-0}))
   if ! grep -q "Total Discovered Tests" "$LIT_OUT"; then step_fail "lit did not run"; fi
+  /usr/bin/env python3 "$ROOT/scripts/lib/lit_unsupported.py" "$LIT_OUT" "$BUILD/test/lit-features.txt"
   rm -f "$LIT_OUT"
 fi
 
@@ -103,6 +124,11 @@ if want fuzz-compiler; then
   run_counted "scripts/fuzz-compiler.sh" \
     "^(PASSED|FAILED|==|seeds:|  )|executions" \
     env LOOM_BUILD_DIR="$BUILD" "$ROOT/scripts/fuzz-compiler.sh" "$COMPILER_FUZZ_SECONDS"
+fi
+
+if want fresh-deps; then
+  echo "== fresh-deps: scripts/install-deps.sh in a minimal debootstrap root (scripts/fresh-deps.sh)"
+  run_counted "scripts/fresh-deps.sh" "^(PASSED|FAILED|fresh-deps:)" "$ROOT/scripts/fresh-deps.sh"
 fi
 
 summary

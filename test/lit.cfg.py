@@ -81,3 +81,35 @@ for var in ["VK_ICD_FILENAMES", "VK_DRIVER_FILES", "VK_LAYER_PATH",
             "XDG_RUNTIME_DIR", "HOME"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# The optional features this configuration found, one per line: with the
+# lit output, scripts/lit_unsupported.py names what each UNSUPPORTED test
+# lacked, so a skipped backend is never silent.
+OPTIONAL_FEATURES = ["numpy", "torch", "x86_64", "ptxas", "spirv-val",
+                     "vulkan", "vulkan-validation"]
+os.makedirs(config.test_exec_root, exist_ok=True)
+with open(os.path.join(config.test_exec_root, "lit-features.txt"), "w") as f:
+    for feature in OPTIONAL_FEATURES:
+        if feature in config.available_features:
+            f.write(feature + "\n")
+# LOOM_REQUIRED_FEATURES=a,b (scripts/test.sh sets it under CI=true): a
+# feature this machine should have and lacks stops the run, instead of its
+# tests being skipped.
+required = [f for f in os.environ.get("LOOM_REQUIRED_FEATURES", "").split(",")
+            if f]
+missing = [f for f in required if f not in config.available_features]
+if missing:
+    why = {
+        "vulkan": "no Vulkan device (install libvulkan1 and Mesa's lavapipe, "
+                  "mesa-vulkan-drivers; `loom-run x --device=vulkan` says why)",
+        "spirv-val": "spirv-val is not on PATH (Debian's spirv-tools)",
+        "ptxas": "the CUDA toolkit is present but ptxas was not found",
+        "vulkan-validation": "no Khronos validation layer "
+                             "(vulkan-validationlayers)",
+        "numpy": "/usr/bin/python3 cannot import numpy (python3-numpy)",
+        "torch": "/usr/bin/python3 cannot import torch and onnx "
+                 "(python3-torch, python3-onnx)",
+    }
+    lit_config.fatal("required features missing (LOOM_REQUIRED_FEATURES): " +
+                     "; ".join(f"{f}: {why.get(f, 'not detected')}"
+                               for f in missing))

@@ -42,7 +42,7 @@ use_shared_ccache() {
 }
 
 need_clang_rt() {
-  dpkg-query -W -f='${Status}' libclang-rt-22-dev 2>/dev/null | grep -q "install ok installed" &&
+  [[ "$(dpkg-query -W -f='${Status}' libclang-rt-22-dev 2>/dev/null || true)" == "install ok installed" ]] &&
     return 0
   echo "$1: installing libclang-rt-22-dev (libFuzzer, sanitizer runtimes)"
   local sudo=""
