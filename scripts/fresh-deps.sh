@@ -101,9 +101,6 @@ if [[ "$SOURCES" == host ]]; then
     [[ -f "$f" ]] && grep -qi "proxy" "$f" && $SUDO cp "$f" "$R$f"
   done
 fi
-echo "fresh-deps: apt sources in the root ($SOURCES):"
-cat "$R"/etc/apt/sources.list "$R"/etc/apt/sources.list.d/*.list \
-    "$R"/etc/apt/sources.list.d/*.sources 2>/dev/null | grep -vE '^\s*(#|$)' | sed 's/^/    /'
 
 $SUDO mkdir -p "$R/loom/scripts"
 $SUDO cp "$ROOT/scripts/install-deps.sh" "$R/loom/scripts/"
@@ -116,6 +113,10 @@ else
   summary
 fi
 
+echo "fresh-deps: apt sources in the root after install-deps.sh ($SOURCES):"
+for f in "$R"/etc/apt/sources.list "$R"/etc/apt/sources.list.d/*.list "$R"/etc/apt/sources.list.d/*.sources; do
+  [[ -f "$f" ]] && sed -E '/^\s*(#|$)/d; s|^|    '"${f#$R}"': |' "$f"
+done
 check() {  # check WHAT CMD...: CMD runs inside the root
   local what=$1
   shift

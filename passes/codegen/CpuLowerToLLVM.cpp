@@ -48,7 +48,10 @@ constexpr const char *kLoweringPipeline =
     "expand-strided-metadata,"
     "lower-affine,"
     "convert-scf-to-cf,"
-    "arith-expand,"
+    // bf16 conversions as integer code: LLVM would call compiler-rt's
+    // __truncsfbf2 on CPUs without AVX512-BF16, which no library provides
+    // to a kernel library loaded by the runtime.
+    "arith-expand{include-bf16=true},"
     "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
     "reassociate-fp-reductions=true},"
     "convert-math-to-llvm,"
