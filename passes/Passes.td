@@ -231,7 +231,7 @@ def LoomCpuVectorize : Pass<"loom-cpu-vectorize", "mlir::ModuleOp"> {
     whose accumulator is hoisted out of the k loop; other ops are vectorized
     along their innermost loop (masked where the loop does not divide).
     Ops without a vector strategy stay scalar and are listed in the kernel's
-    `loom.scalar_ops` attribute.
+    `scalar_ops` field of its `#loom.kernel`.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect",
                            "mlir::scf::SCFDialect",
@@ -256,30 +256,46 @@ def LoomMapWorkgroups : Pass<"loom-map-workgroups", "mlir::ModuleOp"> {
     The iterations of a kernel's top-level scf.forall become the workgroups
     of its dispatch: the induction variables are computed from the workgroup
     id arguments (the innermost forall dimension is x), the loop is removed,
-    and the grid is recorded as `loom.workgroup_count` on the kernel. A
+    and the grid is recorded as the `workgroup_count` of the kernel's
+    `#loom.kernel`. A
     kernel without one runs as a single workgroup.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
 }
 
-def LoomCpuLowerToLLVM : Pass<"loom-cpu-lower-to-llvm", "mlir::ModuleOp"> {
-  let summary = "Lowers the kernel module to the LLVM dialect with the CPU ABI";
+def LoomCpuPrepareLowering : Pass<"loom-cpu-prepare-lowering", "mlir::ModuleOp"> {
+  let summary = "Rewrites the CPU kernels' vector code before LLVM lowering";
   let description = [{
-    Lowers loops, math (polynomial approximations where available), memrefs
-    (bare pointers) and the rest to the LLVM dialect, then gives every kernel
-    an exported wrapper with the Loom CPU kernel ABI
-    (include/loom/kernel_abi.h) and defines `loom_kernel_abi_version`.
-
-    On x86, output bindings at least `streaming-output-bytes` large are
-    written with non-temporal stores; 0 (the default) takes the host's
-    last-level cache size (32 MiB where it cannot be read).
+    The Loom steps before the upstream conversions to the LLVM dialect
+    (buildLoomCpuLoweringPipeline): fast polynomial approximations of the
+    transcendental functions, row reductions as vector.reduction (a
+    shuffle tree), float divisions allowed to use the reciprocal (`arcp`),
+    passes over one row kept rolled (an `llvm.loop_annotation` that
+    --loom-cpu-kernel-abi moves onto the loop's back edge), and output
+    bindings at least `streaming-output-bytes` large written with aligned
+    non-temporal vector stores (0, the default: none; the CPU target sets
+    it to its last-level cache size on x86).
   }];
   let options = [
     Option<"streamingOutputBytes", "streaming-output-bytes", "int64_t",
            /*default=*/"0",
            "Outputs at least this large (bytes) are written with streaming "
-           "stores; 0: the host's last-level cache size">,
+           "stores; 0: never">,
   ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def LoomCpuKernelAbi : Pass<"loom-cpu-kernel-abi", "mlir::ModuleOp"> {
+  let summary = "Gives each LLVM-dialect kernel the Loom CPU kernel ABI";
+  let description = [{
+    After the conversion to the LLVM dialect: every kernel (an llvm.func
+    still carrying `loom.kernel`) becomes an internal `NAME_impl`, and an
+    exported `NAME` with the CPU kernel ABI (include/loom/kernel_abi.h)
+    loads the bindings and the workgroup id and calls it;
+    `loom_kernel_abi_version` is defined. Loop annotations that
+    scf-to-cf left as discardable attributes move onto the branches.
+  }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
@@ -313,8 +329,8 @@ def LoomGpuDistribute : Pass<"loom-gpu-distribute", "mlir::ModuleOp"> {
       accumulated in f32 and rounded once;
     * `serial`: kernels whose root cannot be tiled run as one invocation.
 
-    Every kernel records its strategy (`loom.gpu_strategy`) and its
-    workgroup size (`loom.workgroup_size`, one dimension).
+    Every kernel records its `strategy` and its `workgroup_size` (one
+    dimension) in its `#loom.kernel`.
   }];
   let options = [
     Option<"maxWorkgroupSize", "max-workgroup-size", "int64_t",
@@ -377,7 +393,7 @@ def LoomGpuMapForall : Pass<"loom-gpu-map-forall", "mlir::ModuleOp"> {
   let description = [{
     The kernel's `#gpu.block`-mapped `scf.forall` becomes the workgroup grid
     (its innermost loop is x, the next y, the others are linearized into z),
-    recorded as `loom.workgroup_count`. Every `#gpu.thread`-mapped
+    recorded as the kernel's `workgroup_count`. Every `#gpu.thread`-mapped
     `scf.forall` is linearized and run by the workgroup's invocations: under
     `if (id < count)` when it has at most as many iterations as the
     workgroup has invocations, else as a loop striding by the workgroup
@@ -396,51 +412,66 @@ def LoomGpuCreateKernels : Pass<"loom-gpu-create-kernels", "mlir::ModuleOp"> {
     Moves every kernel of `module @kernels` into `gpu.module @kernels` as a
     `gpu.func` kernel with the same name and bindings (the workgroup id
     arguments become `gpu.block_id`) and `known_block_size` from
-    `loom.workgroup_size`. Its static temporaries are allocated once, at
+    the `workgroup_size` of its `#loom.kernel`. Its static temporaries are allocated once, at
     entry: workgroup memory with `memref.alloc`, private memory with
     `memref.alloca`.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
-def LoomGpuToSpirv : Pass<"loom-gpu-to-spirv", "mlir::ModuleOp"> {
-  let summary = "Lowers gpu.module @kernels to a spirv.module (Vulkan)";
+def LoomGpuPrepareSpirv : Pass<"loom-gpu-prepare-spirv", "mlir::ModuleOp"> {
+  let summary = "Readies gpu.module @kernels for the conversion to SPIR-V";
   let description = [{
     Checks every type and op of the kernels against the target environment
     (an op that needs a capability the environment lacks is an error naming
-    both), emulates bf16 with 16-bit integers, lowers linalg, memref views,
-    affine and math ops the target has no instruction for, and converts the
-    module to the `spirv` dialect: one `spirv.module` with one GLCompute
-    entry point per kernel, binding i of a kernel is descriptor set 0,
-    binding i (a storage buffer).
+    both), emulates bf16 buffers with 16-bit integers, replaces tanh and erf
+    by polynomials, maps the GPU address spaces onto Vulkan storage classes,
+    and attaches `spirv.target_env` to the gpu.module and
+    `spirv.entry_point_abi` (the workgroup size) to each kernel. Runs after
+    the scalar lowering of buildLoomVulkanLoweringPipeline; the upstream
+    convert-gpu-to-spirv follows: one GLCompute entry point per kernel,
+    binding i of a kernel is descriptor set 0, binding i.
   }];
   let options = [
     Option<"targetEnv", "target-env", "std::string", /*default=*/"\"\"",
-           "Target environment: vulkan1.0..1.3 or spirv1.0..1.6, then "
-           "+Capability... and limits (see include/loom/target/VulkanTarget.h)">
+           "Target environment: vulkan1.0..1.3, then +Capability... and "
+           "limits (include/loom/passes/VulkanTargetEnv.h); empty: defaults">
   ];
   let dependentDialects = ["mlir::spirv::SPIRVDialect"];
 }
 
-def LoomGpuToNvvm : Pass<"loom-gpu-to-nvvm", "mlir::ModuleOp"> {
-  let summary = "Lowers gpu.module @kernels to NVVM (CUDA)";
+def LoomSpirvTargetVersion : Pass<"loom-spirv-target-version", "mlir::ModuleOp"> {
+  let summary = "Raises each spirv.module's version to the target's";
   let description = [{
-    Lowers the kernels to the LLVM and NVVM dialects (one pointer per
-    binding) and attaches an `#nvvm.target` for `chip`; the CUDA target
-    (lib/target/cuda) then compiles the module to PTX with LLVM's NVPTX
-    backend. Transcendental functions use polynomial approximations and the
-    other math functions NVPTX instructions, so the PTX needs no libdevice.
+    spirv-update-vce picks the lowest SPIR-V version the ops need, but from
+    SPIR-V 1.4 on the lowering lists every global an entry point uses, which
+    is only valid in a module declaring 1.4 or later: each spirv.module
+    declares at least the version of the `spirv.target_env` on the
+    gpu.module it was converted from.
   }];
-  let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
-           "GPU architecture (sm_70, sm_80, sm_90...)">,
-    Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
-           "PTX features (ISA version)">,
-    Option<"optLevel", "opt-level", "int", /*default=*/"3",
-           "LLVM optimization level">
-  ];
-  let dependentDialects = ["mlir::NVVM::NVVMDialect", "mlir::LLVM::LLVMDialect",
-                           "mlir::gpu::GPUDialect"];
+}
+
+def LoomGpuPrepareNvvm : Pass<"loom-gpu-prepare-nvvm", "mlir::ModuleOp"> {
+  let summary = "Readies gpu.module @kernels for the conversion to NVVM";
+  let description = [{
+    Expands the math ops NVPTX has no instruction for into polynomials (so
+    the PTX needs no libdevice) and turns workgroup-memory allocations into
+    the kernel's workgroup attributions (shared memory). The upstream
+    nvvm-attach-target and convert-gpu-to-nvvm follow
+    (buildLoomCudaLoweringPipeline).
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def LoomNvvmNativeIntrinsics : Pass<"loom-nvvm-native-intrinsics", "mlir::ModuleOp"> {
+  let summary = "Replaces libdevice calls by NVPTX intrinsics";
+  let description = [{
+    convert-gpu-to-nvvm sends the math ops it keeps (floor, sqrt, fabs,
+    fma...) to libdevice's `__nv_*` functions; each becomes the LLVM
+    intrinsic NVPTX has an instruction for, and the declarations are
+    removed. A `__nv_*` call without one is an error naming it.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 #endif // LOOM_PASSES_TD

@@ -9,8 +9,9 @@
 # its sources).
 #
 #   scripts/fresh-deps.sh          the check above (about 3-5 minutes)
-#   scripts/fresh-deps.sh --full   also copies the checkout into the root and
-#                                  runs the README's two commands there:
+#   scripts/fresh-deps.sh --full   also copies the committed checkout (HEAD)
+#                                  into the root and runs the README's two
+#                                  commands there:
 #                                  scripts/demo.sh, then scripts/test.sh
 #                                  (a cold build: most of an hour on 2 cores)
 #
@@ -151,11 +152,10 @@ else
 fi
 
 if [[ $FULL -eq 1 ]]; then
-  echo "fresh-deps: copying the checkout into the root; the README's two commands there"
+  echo "fresh-deps: the committed checkout ($(cd "$ROOT" && git rev-parse --short HEAD)) into the root; the README's two commands there"
   $SUDO rm -rf "$R/loom"
   $SUDO mkdir -p "$R/loom"
-  (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
-     $SUDO tar --null -T - -cf - ) | $SUDO tar -xf - -C "$R/loom"
+  (cd "$ROOT" && git archive --format=tar HEAD) | $SUDO tar -xf - -C "$R/loom"
   $SUDO mount --bind /dev/pts "$R/dev/pts" 2>/dev/null || true
   $SUDO mkdir -p "$R/dev/shm" && $SUDO mount -t tmpfs tmpfs "$R/dev/shm" 2>/dev/null || true
   start=$(date +%s)

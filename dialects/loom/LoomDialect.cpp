@@ -1,23 +1,59 @@
 //===- LoomDialect.cpp - the loom dialect ---------------------------------===//
 #include "loom/dialect/LoomDialect.h"
+#include "loom/dialect/KernelContract.h"
 #include "loom/dialect/LoomOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace loom;
 
 #include "dialects/loom/LoomDialect.cpp.inc"
 #include "dialects/loom/LoomEnums.cpp.inc"
+#include "dialects/loom/LoomKernelEnums.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/loom/LoomKernelAttrs.cpp.inc"
 
 void LoomDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/loom/LoomOps.cpp.inc"
       >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/loom/LoomKernelAttrs.cpp.inc"
+      >();
+}
+
+/// The discardable `loom.*` attributes: the kernel contract on kernel
+/// functions, and the GPU code generation's markers on the ops of a kernel
+/// (include/loom/dialect/KernelContract.h).
+LogicalResult LoomDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kKernelAttrName) {
+    if (!isa<KernelAttr>(attr.getValue()))
+      return op->emitError() << "'" << name
+                             << "' must be a #loom.kernel attribute";
+    // On func.func from outlining on, and on the gpu/llvm/spirv function
+    // each lowering makes of it.
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitError() << "'" << name
+                             << "' belongs on a kernel function, not on '"
+                             << op->getName() << "'";
+    return success();
+  }
+  if (name == kTreeMergeAttrName || name == kTensorCoreAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown loom dialect attribute '" << name << "'";
 }
 
 Operation *LoomDialect::materializeConstant(OpBuilder &builder,

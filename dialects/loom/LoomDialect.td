@@ -11,7 +11,6 @@
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
-include "mlir/IR/EnumAttr.td"
 
 def Loom_Dialect : Dialect {
   let name = "loom";
@@ -23,7 +22,9 @@ def Loom_Dialect : Dialect {
     the tensor-network op that the contraction passes order and lower.
   }];
   let hasConstantMaterializer = 1;
-  let useDefaultAttributePrinterParser = 0;
+  // #loom.kernel (LoomKernelAttrs.td), verified where it is attached.
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
 }
 
 class Loom_Op<string mnemonic, list<Trait> traits = []>
@@ -42,28 +43,5 @@ def Loom_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16]>;
 def Loom_NumericTensor : StaticShapeTensorOf<[F32, F16, BF16, I32, I64]>;
 def Loom_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 def Loom_BoolTensor : StaticShapeTensorOf<[I1]>;
-
-//===----------------------------------------------------------------------===//
-// Enums
-//===----------------------------------------------------------------------===//
-
-def Loom_CmpEQ : I32EnumAttrCase<"eq", 0>;
-def Loom_CmpNE : I32EnumAttrCase<"ne", 1>;
-def Loom_CmpLT : I32EnumAttrCase<"lt", 2>;
-def Loom_CmpLE : I32EnumAttrCase<"le", 3>;
-def Loom_CmpGT : I32EnumAttrCase<"gt", 4>;
-def Loom_CmpGE : I32EnumAttrCase<"ge", 5>;
-def Loom_ComparePredicate : I32EnumAttr<"ComparePredicate",
-    "comparison predicate",
-    [Loom_CmpEQ, Loom_CmpNE, Loom_CmpLT, Loom_CmpLE, Loom_CmpGT, Loom_CmpGE]> {
-  let cppNamespace = "::loom";
-}
-
-def Loom_GeluNone : I32EnumAttrCase<"none", 0>;
-def Loom_GeluTanh : I32EnumAttrCase<"tanh", 1>;
-def Loom_GeluApproximation : I32EnumAttr<"GeluApproximation",
-    "GELU approximation", [Loom_GeluNone, Loom_GeluTanh]> {
-  let cppNamespace = "::loom";
-}
 
 #endif // LOOM_DIALECT_TD

@@ -10,6 +10,30 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/EnumAttr.td"
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Loom_CmpEQ : I32EnumAttrCase<"eq", 0>;
+def Loom_CmpNE : I32EnumAttrCase<"ne", 1>;
+def Loom_CmpLT : I32EnumAttrCase<"lt", 2>;
+def Loom_CmpLE : I32EnumAttrCase<"le", 3>;
+def Loom_CmpGT : I32EnumAttrCase<"gt", 4>;
+def Loom_CmpGE : I32EnumAttrCase<"ge", 5>;
+def Loom_ComparePredicate : I32EnumAttr<"ComparePredicate",
+    "comparison predicate",
+    [Loom_CmpEQ, Loom_CmpNE, Loom_CmpLT, Loom_CmpLE, Loom_CmpGT, Loom_CmpGE]> {
+  let cppNamespace = "::loom";
+}
+
+def Loom_GeluNone : I32EnumAttrCase<"none", 0>;
+def Loom_GeluTanh : I32EnumAttrCase<"tanh", 1>;
+def Loom_GeluApproximation : I32EnumAttr<"GeluApproximation",
+    "GELU approximation", [Loom_GeluNone, Loom_GeluTanh]> {
+  let cppNamespace = "::loom";
+}
 
 //===----------------------------------------------------------------------===//
 // Constants

@@ -1,4 +1,9 @@
 //===- Driver.cpp - the compiler driver -----------------------------------===//
+//
+// The same steps for every target: look the backend up and configure it,
+// run its kernel pipeline, build the schedule, lower and serialize. Nothing
+// here knows a target by name (lib/target/TargetBackend.h).
+//
 #include "loom/compiler/Driver.h"
 #include "loom/compiler/SourceBuffer.h"
 
@@ -6,17 +11,9 @@
 #ifdef LOOM_HAVE_ONNX_IMPORT
 #include "loom/import/OnnxImporter.h"
 #endif
-#include "loom/module/ModuleWriter.h"
 #include "loom/module/Schedule.h"
-#include "loom/passes/KernelModule.h"
-#include "loom/passes/Passes.h"
-#include "loom/passes/Pipelines.h"
-#include "loom/target/CpuTarget.h"
-#include "loom/target/CudaTarget.h"
-#include "loom/target/VulkanTarget.h"
-#include "loom/target/HostEntry.h"
+#include "loom/target/TargetBackend.h"
 
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -69,256 +66,96 @@ OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
 
 namespace {
 
-LogicalResult runPipeline(ModuleOp module,
-                          void (*build)(OpPassManager &)) {
-  PassManager pm(module.getContext());
-  build(pm);
-  return pm.run(module);
+/// The backend that declares option `name`, or "".
+std::string ownerOfOption(llvm::StringRef name) {
+  for (const std::string &target : targetBackendNames())
+    if (std::unique_ptr<TargetBackend> backend = createTargetBackend(target))
+      for (const TargetOptionInfo &option : backend->options())
+        if (option.name == name)
+          return target;
+  return "";
 }
 
-/// Runs a target's kernel pipeline (`build`), then builds the schedule from
-/// the kernels and host functions, printing the memory plan if asked.
-FailureOr<ModuleSchedule> buildKernelsAndSchedule(
-    ModuleOp module, const DriverOptions &options, llvm::raw_ostream &info,
-    function_ref<void(OpPassManager &, const PipelineOptions &)> build) {
-  PassManager pm(module.getContext());
-  PipelineOptions pipeline;
-  pipeline.contractionOptimizer = options.compile.contractionOptimizer;
-  pipeline.contractionMemoryLimit = options.compile.contractionMemoryLimit;
-  pipeline.ttRank = options.compile.ttRank;
-  pipeline.ttTolerance = options.compile.ttTolerance;
-  pipeline.ttCores = options.compile.ttCores;
-  pipeline.ttOutModes = options.compile.ttOutModes;
-  pipeline.ttInModes = options.compile.ttInModes;
-  build(pm, pipeline);
-  if (failed(pm.run(module)))
-    return failure();
-  FailureOr<ModuleSchedule> schedule = buildSchedule(module);
-  if (succeeded(schedule) && options.printMemoryPlan)
-    printMemoryPlan(*schedule, info);
-  if (succeeded(schedule) && options.printDispatchStats)
-    printDispatchStats(module, *schedule, info);
-  return schedule;
+/// "--target=vulkan" (or "--target=cpu or --target=vulkan"): who writes
+/// `emit`.
+std::string writersOf(Emission emit) {
+  std::string list;
+  for (const std::string &target : targetBackendNames())
+    if (std::unique_ptr<TargetBackend> backend = createTargetBackend(target);
+        backend && backend->canEmit(emit))
+      list += (list.empty() ? "" : " or ") + ("--target=" + target);
+  return list;
 }
 
 } // namespace
 
-bool checkGpuOptions(const DriverOptions &options, std::string &error) {
+std::unique_ptr<TargetBackend> configureTarget(const DriverOptions &options,
+                                               std::string &error) {
+  registerAllTargetBackends();
   const std::string &target = options.compile.target;
-  bool gpu = target == "vulkan" || target == "cuda";
-  if (gpu && (options.emit == Emission::LLVMIR ||
-              options.emit == Emission::Object))
-    error = "--emit=llvm-ir and --emit=obj are for --target=cpu";
-  else if (!gpu && (options.emit == Emission::SPIRV ||
-                    options.emit == Emission::PTX))
-    error = "--emit=spirv and --emit=ptx are for --target=vulkan and "
-            "--target=cuda";
-  else if (options.emit == Emission::SPIRV && target != "vulkan")
-    error = "--emit=spirv is for --target=vulkan";
-  else if (options.emit == Emission::PTX && target != "cuda")
-    error = "--emit=ptx is for --target=cuda";
-  else if (options.emit == Emission::Cubin && target != "cuda")
-    error = "--emit=cubin is for --target=cuda";
-  else if (options.compile.cudaCubin && target != "cuda")
-    error = "--cuda-cubin is for --target=cuda";
-  if (!error.empty())
-    return false;
-  if (target == "vulkan") {
-    VulkanTargetEnv env;
-    if (!parseVulkanTargetEnv(options.compile.vulkanTargetEnv.empty()
-                                  ? "vulkan1.1"
-                                  : options.compile.vulkanTargetEnv,
-                              env, error)) {
-      error = "--vulkan-target-env: " + error;
-      return false;
+  std::unique_ptr<TargetBackend> backend = createTargetBackend(target);
+  if (!backend) {
+    error = "unknown target '" + target + "' (expected " +
+            targetBackendList() + ")";
+    return nullptr;
+  }
+  if (!backend->canEmit(options.emit)) {
+    error = "--emit=" + emissionName(options.emit).str() + " is for " +
+            writersOf(options.emit);
+    return nullptr;
+  }
+  TargetConfig config;
+  config.optLevel = options.compile.optLevel;
+  config.emit = options.emit;
+  for (const auto &[name, value] : options.compile.targetOptions) {
+    bool own = llvm::any_of(backend->options(), [&](const TargetOptionInfo &o) {
+      return o.name == name;
+    });
+    if (!own) {
+      std::string owner = ownerOfOption(name);
+      error = owner.empty() ? "unknown target option '" + name + "'"
+                            : "--" + name + " is for --target=" + owner;
+      return nullptr;
     }
+    config.options[name] = value;
   }
-  if (target == "cuda") {
-    CudaTargetOptions cuda;
-    if (!parseCudaArch(options.compile.cudaArch, cuda, error)) {
-      error = "--cuda-arch: " + error;
-      return false;
-    }
-    // Before compiling: ptxas must be there.
-    std::string ptxas;
-    if ((options.compile.cudaCubin || options.emit == Emission::Cubin) &&
-        !findPtxas(ptxas, error))
-      return false;
-  }
-  return true;
-}
-
-/// --target=vulkan and --target=cuda: the GPU code generation, then SPIR-V
-/// or PTX.
-static LogicalResult compileGpuModule(ModuleOp module,
-                                      const DriverOptions &options,
-                                      std::string &output,
-                                      llvm::raw_ostream &info) {
-  MLIRContext *ctx = module.getContext();
-  const std::string &target = options.compile.target;
-  bool vulkan = target == "vulkan";
-  auto fail = [&](const Twine &message) {
-    return emitError(UnknownLoc::get(ctx)) << message;
-  };
-  std::string error;
-  if (!checkGpuOptions(options, error))
-    return fail(error);
-
-  GpuPipelineOptions gpu;
-  VulkanTargetEnv env;
-  CudaTargetOptions cuda;
-  if (vulkan) {
-    parseVulkanTargetEnv(options.compile.vulkanTargetEnv.empty()
-                             ? "vulkan1.1"
-                             : options.compile.vulkanTargetEnv,
-                         env, error);
-    gpu.maxWorkgroupSize =
-        std::min(env.maxWorkgroupInvocations, env.maxWorkgroupSize[0]);
-    gpu.maxSharedMemory = env.maxSharedMemoryBytes;
-    gpu.subgroupSize = env.subgroupSize;
-  } else {
-    parseCudaArch(options.compile.cudaArch, cuda, error);
-    gpu.maxWorkgroupSize = 256;
-    gpu.maxSharedMemory = 48 * 1024;
-    gpu.subgroupSize = 32;
-    // Warp-level f16 matrix multiply-accumulate (WMMA) exists from sm_70.
-    unsigned sm = 0;
-    (void)StringRef(cuda.arch).drop_front(3).getAsInteger(10, sm);
-    gpu.tensorCores = sm >= 70;
-  }
-  FailureOr<ModuleSchedule> schedule = buildKernelsAndSchedule(
-      module, options, info,
-      [&](OpPassManager &pm, const PipelineOptions &pipeline) {
-        buildLoomGpuKernelPipeline(pm, pipeline, gpu);
-      });
-  if (failed(schedule))
-    return failure();
-  PassManager lowering(ctx);
-  if (options.emit == Emission::MLIR)
-    lowering.addPass(createLoomGpuCreateKernels());
-  else if (vulkan)
-    buildLoomVulkanLoweringPipeline(lowering, env.str());
-  else
-    buildLoomCudaLoweringPipeline(lowering, cuda.arch, cuda.features());
-  if (failed(lowering.run(module)))
-    return failure();
-  if (options.emit == Emission::MLIR) {
-    llvm::raw_string_ostream os(output);
-    for (auto m : module.getOps<gpu::GPUModuleOp>())
-      m.print(os);
-    return success();
-  }
-  if (vulkan) {
-    VulkanArtifacts artifacts;
-    if (failed(buildVulkanArtifacts(module, artifacts)))
-      return failure();
-    if (options.emit == Emission::SPIRV) {
-      output = std::move(artifacts.spirv);
-      return success();
-    }
-    output = writeModuleFile(*schedule, {"spirv", artifacts.spirv},
-                             {"vulkan", "", artifacts.spirvVersion,
-                              artifacts.capabilities});
-    return success();
-  }
-  CudaArtifacts artifacts;
-  if (failed(buildCudaArtifacts(module, artifacts)))
-    return failure();
-  if (options.emit == Emission::PTX) {
-    output = std::move(artifacts.ptx);
-    return success();
-  }
-  if (options.emit == Emission::Cubin && artifacts.ptx.empty())
-    return fail("--emit=cubin: the model has no kernels to assemble");
-  std::vector<KernelLibraryBlob> libraries = {{"ptx", artifacts.ptx, ""}};
-  // --cuda-cubin: the same kernels assembled for the GPU; a module without
-  // kernels has nothing to assemble.
-  if ((options.compile.cudaCubin || options.emit == Emission::Cubin) &&
-      !artifacts.ptx.empty()) {
-    std::string cubin;
-    if (!assembleCubin(artifacts.ptx, cuda.arch, cubin, error))
-      return fail(error);
-    if (options.emit == Emission::Cubin) {
-      output = std::move(cubin);
-      return success();
-    }
-    libraries.push_back({"cubin", std::move(cubin), cuda.arch});
-  }
-  output = writeModuleFile(*schedule, libraries,
-                           {"cuda", "nvptx64-nvidia-cuda", cuda.arch, ""});
-  return success();
+  if (!backend->configure(config, error))
+    return nullptr;
+  return backend;
 }
 
 LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
                             std::string &output, llvm::raw_ostream &info) {
-  const std::string &target = options.compile.target;
-  if (target == "vulkan" || target == "cuda")
-    return compileGpuModule(module, options, output, info);
-  if (target != "cpu")
-    return emitError(UnknownLoc::get(module.getContext()))
-           << "unknown target '" << target
-           << "' (expected cpu, vulkan or cuda)";
   std::string error;
-  if (!checkGpuOptions(options, error))
+  std::unique_ptr<TargetBackend> backend = configureTarget(options, error);
+  if (!backend)
     return emitError(UnknownLoc::get(module.getContext())) << error;
 
-  FailureOr<ModuleSchedule> schedule = buildKernelsAndSchedule(
-      module, options, info,
-      [](OpPassManager &pm, const PipelineOptions &pipeline) {
-        buildLoomCpuKernelPipeline(pm, pipeline);
-      });
-  if (failed(schedule))
-    return failure();
-  if (failed(runPipeline(module, buildLoomCpuLoweringPipeline)))
+  PipelineOptions frontend;
+  frontend.contractionOptimizer = options.compile.contractionOptimizer;
+  frontend.contractionMemoryLimit = options.compile.contractionMemoryLimit;
+  frontend.ttRank = options.compile.ttRank;
+  frontend.ttTolerance = options.compile.ttTolerance;
+  frontend.ttCores = options.compile.ttCores;
+  frontend.ttOutModes = options.compile.ttOutModes;
+  frontend.ttInModes = options.compile.ttInModes;
+  PassManager pm(module.getContext());
+  backend->buildKernelPipeline(pm, frontend);
+  if (failed(pm.run(module)))
     return failure();
 
-  ModuleOp kernels = getKernelModule(module);
-  if (!kernels) {
-    // A model without any computation still gets a (tiny) kernel library.
-    kernels = getOrCreateKernelModule(module);
-    if (failed(runPipeline(module, buildLoomCpuLoweringPipeline)))
-      return failure();
-  }
-  // A standalone object (and its IR) also carries each function's schedule
-  // as code: `loom_<function>`. Module files leave that to the runtime.
-  if (options.emit != Emission::Module &&
-      failed(addHostEntries(kernels, *schedule)))
+  // The host schedule, from the host functions and the kernel contract.
+  FailureOr<ModuleSchedule> schedule = buildSchedule(module);
+  if (failed(schedule))
     return failure();
-  if (options.emit == Emission::MLIR) {
-    llvm::raw_string_ostream os(output);
-    kernels.print(os);
-    return success();
-  }
-  CpuTargetOptions cpuOptions;
-  cpuOptions.cpu = options.compile.cpu;
-  cpuOptions.features = options.compile.cpuFeatures;
-  cpuOptions.optLevel = options.compile.optLevel;
-  CpuArtifacts artifacts;
-  CpuArtifactKind kind = options.emit == Emission::LLVMIR
-                             ? CpuArtifactKind::LLVMIR
-                         : options.emit == Emission::Object
-                             ? CpuArtifactKind::Object
-                             : CpuArtifactKind::SharedObject;
-  if (failed(buildCpuArtifacts(kernels, cpuOptions, kind, artifacts)))
+  if (options.printMemoryPlan)
+    printMemoryPlan(*schedule, info);
+  if (options.printDispatchStats)
+    printDispatchStats(module, *schedule, info);
+
+  if (failed(backend->lowerKernels(module, *schedule)))
     return failure();
-  switch (options.emit) {
-  case Emission::LLVMIR:
-    output = std::move(artifacts.llvmIR);
-    return success();
-  case Emission::Object:
-    output = std::move(artifacts.object);
-    return success();
-  case Emission::Module:
-  case Emission::MLIR:
-  case Emission::SPIRV:
-  case Emission::PTX:
-  case Emission::Cubin:
-    break;
-  }
-  output = writeModuleFile(*schedule, {"elf-so", artifacts.sharedObject},
-                           {"cpu", artifacts.triple, artifacts.cpu,
-                            artifacts.features});
-  return success();
+  return backend->serialize(module, *schedule, output);
 }
 
 } // namespace loom

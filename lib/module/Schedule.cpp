@@ -4,8 +4,7 @@
 #include "loom/dialect/ConstantData.h"
 #include "loom/dialect/LoomOps.h"
 #include "loom/module/MemoryPlanner.h"
-#include "loom/passes/KernelModule.h"
-#include "loom/target/GpuKernel.h"
+#include "loom/dialect/KernelContract.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -93,7 +92,7 @@ public:
         kernelIndex[k.getName()] = schedule.kernels.size();
         schedule.kernels.push_back(
             {k.getName().str(), (uint32_t)k.getNumArguments() - 3, {}});
-        if (k->hasAttr(kWorkgroupSizeAttrName))
+        if (hasWorkgroupSize(k))
           for (int64_t size : getWorkgroupSize(k))
             schedule.kernels.back().workgroupSize.push_back(size);
         grids[k.getName()] = getWorkgroupCount(k);
@@ -344,13 +343,14 @@ void printDispatchStats(ModuleOp top, const ModuleSchedule &schedule,
                           c->workgroupCount[0], c->workgroupCount[1],
                           c->workgroupCount[2]);
       func::FuncOp k = kernels.lookup(name);
-      auto scalar = k ? k->getAttrOfType<ArrayAttr>(kScalarOpsAttrName)
-                      : ArrayAttr();
-      if (scalar && !scalar.empty()) {
+      SmallVector<StringRef> scalar;
+      if (k)
+        scalar = getScalarOps(k);
+      if (!scalar.empty()) {
         ++scalarKernels;
         ls << "  SCALAR LOOPS:";
-        for (Attribute a : scalar)
-          ls << " " << cast<StringAttr>(a).getValue();
+        for (StringRef op : scalar)
+          ls << " " << op;
       } else {
         ls << "  vectorized";
       }

@@ -1,4 +1,10 @@
-//===- CpuLowerToLLVM.cpp - kernel module -> LLVM dialect + CPU ABI -------===//
+//===- CpuLowerToLLVM.cpp - the Loom steps of the CPU lowering to LLVM ----===//
+//
+// --loom-cpu-prepare-lowering (vector-level rewrites before the upstream
+// conversions to the LLVM dialect) and --loom-cpu-kernel-abi (after them:
+// the exported wrappers with the CPU kernel ABI). The whole lowering is
+// buildLoomCpuLoweringPipeline (passes/pipelines).
+//
 #include "MathApproximations.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
@@ -14,21 +20,15 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/InitAllPasses.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 
-#include <mutex>
 #include <numeric>
 #include <string>
 
 namespace loom {
-#define GEN_PASS_DEF_LOOMCPULOWERTOLLVM
+#define GEN_PASS_DEF_LOOMCPUPREPARELOWERING
+#define GEN_PASS_DEF_LOOMCPUKERNELABI
 #include "passes/Passes.h.inc"
 } // namespace loom
 
@@ -40,29 +40,6 @@ namespace {
 /// Where scf.for carries an llvm.loop annotation through scf-to-cf.
 constexpr llvm::StringLiteral kLoopAnnotationAttrName = "llvm.loop_annotation";
 
-constexpr const char *kLoweringPipeline =
-    "func.func(convert-linalg-to-loops),"
-    "func.func(lower-vector-mask),"
-    "func.func(lower-vector-multi-reduction),"
-    "convert-vector-to-scf{full-unroll=true},"
-    "expand-strided-metadata,"
-    "lower-affine,"
-    "convert-scf-to-cf,"
-    // bf16 conversions as integer code: LLVM would call compiler-rt's
-    // __truncsfbf2 on CPUs without AVX512-BF16, which no library provides
-    // to a kernel library loaded by the runtime.
-    "arith-expand{include-bf16=true},"
-    "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
-    "reassociate-fp-reductions=true},"
-    "convert-math-to-llvm,"
-    "convert-math-to-libm,"
-    "finalize-memref-to-llvm,"
-    "convert-arith-to-llvm,"
-    "convert-index-to-llvm,"
-    "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-    "convert-cf-to-llvm,"
-    "convert-ub-to-llvm,"
-    "reconcile-unrealized-casts";
 
 /// Row reductions (the reduced dimensions are the innermost ones, as in a
 /// row sum or max) become vector.reduction ops, which LLVM lowers to a
@@ -175,52 +152,6 @@ void moveLoopAnnotationsOntoBranches(ModuleOp kernels) {
       br->removeDiscardableAttr(kLoopAnnotationAttrName);
     }
   });
-}
-
-/// The size of the host's last-level data cache (the highest-level data or
-/// unified cache sysfs lists for CPU 0), or 32 MiB when it cannot be read.
-/// (glibc's sysconf(_SC_LEVEL3_CACHE_SIZE) is no substitute: in a VM it can
-/// report a whole socket's L3, 320 MiB here, where one core shares 32 MiB.)
-int64_t hostLastLevelCacheBytes() {
-  static const int64_t bytes = [] {
-    int64_t best = 0, bestLevel = 0;
-    for (int index = 0; index < 8; ++index) {
-      std::string dir =
-          "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
-      auto read = [&](const char *name) {
-        auto buffer = llvm::MemoryBuffer::getFile(dir + "/" + name);
-        return buffer ? (*buffer)->getBuffer().trim().str() : std::string();
-      };
-      std::string type = read("type"), size = read("size");
-      int64_t level = 0, value = 0;
-      if ((type != "Data" && type != "Unified") ||
-          llvm::StringRef(read("level")).getAsInteger(10, level))
-        continue;
-      llvm::StringRef text(size);
-      int64_t scale = 1;
-      if (text.consume_back("K"))
-        scale = 1 << 10;
-      else if (text.consume_back("M"))
-        scale = 1 << 20;
-      if (text.getAsInteger(10, value) || value <= 0 || level < bestLevel)
-        continue;
-      best = value * scale;
-      bestLevel = level;
-    }
-    return best > 0 ? best : int64_t(32) << 20;
-  }();
-  return bytes;
-}
-
-/// Outputs at least as large as the last-level cache are written with
-/// non-temporal stores: they cannot stay in the cache anyway, and a plain
-/// store first reads each line it writes. Smaller ones keep plain stores,
-/// which leave them in the cache for their reader: on this project's VM
-/// (32 MiB L3) a 4096x1024 x + 1 (16 MiB in, 16 MiB out) took 0.31-0.67 ms
-/// with streaming stores and 0.24-0.41 with plain ones, an 8192x1024 one
-/// 1.23-1.33 against 1.48-1.61 (medians).
-int64_t streamingThreshold(int64_t option) {
-  return option > 0 ? option : hostLastLevelCacheBytes();
 }
 
 /// The alignment every binding's base has (the runtime's guarantee) and the
@@ -336,9 +267,7 @@ bool isStreamableWrite(vector::TransferWriteOp write, BlockArgument binding) {
 /// bindings the kernel writes through streamable transfer_writes alone
 /// qualify.
 void streamLargeOutputs(func::FuncOp kernel, int64_t thresholdBytes) {
-  // Kernels are compiled for the host (CpuTarget's default triple); the
-  // streaming stores (and the runtime's fence for them) are x86's.
-  if (!llvm::Triple(llvm::sys::getDefaultTargetTriple()).isX86())
+  if (thresholdBytes <= 0)
     return;
   SmallVector<vector::TransferWriteOp> streamed;
   for (BlockArgument binding : kernel.getArguments()) {
@@ -426,24 +355,23 @@ LogicalResult wrapKernel(ModuleOp kernels, StringRef name) {
   }
   LLVM::CallOp::create(b, loc, impl, args);
   LLVM::ReturnOp::create(b, loc, ValueRange{});
+  // The exported function is the kernel now.
+  wrapper->setAttr(kKernelAttrName, impl->getAttr(kKernelAttrName));
+  impl->removeAttr(kKernelAttrName);
   return success();
 }
 
-struct LoomCpuLowerToLLVMPass
-    : public loom::impl::LoomCpuLowerToLLVMBase<LoomCpuLowerToLLVMPass> {
-  using LoomCpuLowerToLLVMBase::LoomCpuLowerToLLVMBase;
+struct LoomCpuPrepareLoweringPass
+    : public loom::impl::LoomCpuPrepareLoweringBase<
+          LoomCpuPrepareLoweringPass> {
+  using LoomCpuPrepareLoweringBase::LoomCpuPrepareLoweringBase;
 
   void runOnOperation() override {
     ModuleOp kernels = getKernelModule(getOperation());
     if (!kernels)
       return;
-    MLIRContext *ctx = &getContext();
-    SmallVector<std::string> names;
-    for (func::FuncOp k : getKernels(kernels))
-      names.push_back(k.getName().str());
-
     // Fast, vectorizable approximations of transcendental functions.
-    RewritePatternSet patterns(ctx);
+    RewritePatternSet patterns(&getContext());
     populateFastExpPatterns(patterns);
     populateMathPolynomialApproximationPatterns(patterns);
     vector::populateVectorGatherLoweringPatterns(patterns);
@@ -453,25 +381,32 @@ struct LoomCpuLowerToLLVMPass
       return signalPassFailure();
     allowReciprocalDivisions(kernels);
     for (func::FuncOp kernel : getKernels(kernels)) {
-      streamLargeOutputs(kernel, streamingThreshold(streamingOutputBytes));
+      streamLargeOutputs(kernel, streamingOutputBytes);
       keepRowPassesRolled(kernel);
     }
+  }
+};
 
-    // The pipeline names upstream passes; make sure they are registered.
-    static std::once_flag registerOnce;
-    std::call_once(registerOnce, [] { registerAllPasses(); });
-    OpPassManager pm(ModuleOp::getOperationName());
-    if (failed(parsePassPipeline(kLoweringPipeline, pm)) ||
-        failed(runPipeline(pm, kernels)))
-      return signalPassFailure();
+struct LoomCpuKernelAbiPass
+    : public loom::impl::LoomCpuKernelAbiBase<LoomCpuKernelAbiPass> {
+  using LoomCpuKernelAbiBase::LoomCpuKernelAbiBase;
+
+  void runOnOperation() override {
+    ModuleOp kernels = getKernelModule(getOperation());
+    if (!kernels)
+      return;
     moveLoopAnnotationsOntoBranches(kernels);
-
+    SmallVector<std::string> names;
+    kernels.walk([&](LLVM::LLVMFuncOp fn) {
+      if (fn->hasAttr(kKernelAttrName))
+        names.push_back(fn.getName().str());
+    });
     for (const std::string &name : names)
       if (failed(wrapKernel(kernels, name)))
         return signalPassFailure();
 
     OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
-    auto i32 = IntegerType::get(ctx, 32);
+    auto i32 = IntegerType::get(&getContext(), 32);
     LLVM::GlobalOp::create(b, kernels.getLoc(), i32, /*isConstant=*/true,
                            LLVM::Linkage::External,
                            LOOM_KERNEL_ABI_VERSION_SYMBOL,

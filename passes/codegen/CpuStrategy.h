@@ -46,7 +46,7 @@ struct VectorPlan {
 
 /// The plan for `op`, or std::nullopt when the op family has no vector
 /// strategy yet (it is then lowered to scalar loops, and the kernel records
-/// it in `loom.scalar_ops`).
+/// it in the `scalar_ops` of the kernel's #loom.kernel).
 std::optional<VectorPlan> vectorPlan(mlir::Operation *op);
 
 } // namespace loom

@@ -310,12 +310,8 @@ void vectorizeKernel(func::FuncOp kernel) {
     if (isa<tensor::PadOp, tensor::ConcatOp>(op))
       scalar.insert(op->getName().getStringRef());
   });
-  if (!scalar.empty()) {
-    SmallVector<Attribute> names;
-    for (StringRef n : scalar)
-      names.push_back(StringAttr::get(ctx, n));
-    kernel->setAttr(kScalarOpsAttrName, ArrayAttr::get(ctx, names));
-  }
+  if (!scalar.empty())
+    setScalarOps(kernel, llvm::to_vector(scalar));
 }
 
 /// Keeps accumulators in registers across reduction loops: hoists the

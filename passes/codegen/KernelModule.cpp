@@ -14,29 +14,6 @@ using namespace mlir;
 
 namespace loom {
 
-ModuleOp getKernelModule(ModuleOp top) {
-  for (auto m : top.getOps<ModuleOp>())
-    if (m.getSymName() == kKernelModuleName)
-      return m;
-  return nullptr;
-}
-
-ModuleOp getOrCreateKernelModule(ModuleOp top) {
-  if (ModuleOp m = getKernelModule(top))
-    return m;
-  OpBuilder b = OpBuilder::atBlockEnd(top.getBody());
-  return ModuleOp::create(b, top.getLoc(), kKernelModuleName);
-}
-
-SmallVector<func::FuncOp> getKernels(Operation *root) {
-  SmallVector<func::FuncOp> kernels;
-  root->walk([&](func::FuncOp fn) {
-    if (fn->hasAttr(kKernelAttrName))
-      kernels.push_back(fn);
-  });
-  return kernels;
-}
-
 TilingInterface findKernelRoot(func::FuncOp kernel) {
   SmallVector<bufferization::MaterializeInDestinationOp> stores;
   kernel.walk([&](bufferization::MaterializeInDestinationOp op) {
@@ -60,15 +37,6 @@ LogicalResult bufferizeKernelsInPlace(ModuleOp kernels) {
   };
   bufferization::BufferizationState state;
   return bufferization::runOneShotBufferize(kernels, options, state);
-}
-
-std::array<int64_t, 3> getWorkgroupCount(func::FuncOp kernel) {
-  std::array<int64_t, 3> count = {1, 1, 1};
-  if (auto attr =
-          kernel->getAttrOfType<DenseI64ArrayAttr>(kWorkgroupCountAttrName))
-    for (size_t i = 0; i < 3 && i < attr.size(); ++i)
-      count[i] = attr[i];
-  return count;
 }
 
 } // namespace loom

@@ -76,8 +76,7 @@ LogicalResult mapKernel(func::FuncOp kernel) {
         return f.emitError("cannot lower scf.forall to a loop");
     }
   }
-  kernel->setAttr(kWorkgroupCountAttrName,
-                  DenseI64ArrayAttr::get(ctx, ArrayRef<int64_t>(grid)));
+  setWorkgroupCount(kernel, grid);
   return success();
 }
 

@@ -37,7 +37,7 @@ func::FuncOp outline(DispatchOp dispatch, ModuleOp kernels, StringRef name) {
   OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
   auto fn = func::FuncOp::create(b, dispatch.getLoc(), name,
                                  FunctionType::get(ctx, argTypes, {}));
-  fn->setAttr(kKernelAttrName, UnitAttr::get(ctx));
+  markKernel(fn);
   SymbolTable(kernels).insert(fn);
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);

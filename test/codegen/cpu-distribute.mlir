@@ -14,13 +14,13 @@
 // CHECK-NOT: scf.forall
 
 // MAP-LABEL: func.func @main_dispatch_0
-// MAP-SAME: %[[WX:[a-z0-9]+]]: index, %[[WY:[a-z0-9]+]]: index, %{{.*}}: index) attributes {loom.kernel, loom.workgroup_count = array<i64: 8, 8, 1>}
+// MAP-SAME: %[[WX:[a-z0-9]+]]: index, %[[WY:[a-z0-9]+]]: index, %{{.*}}: index) attributes {loom.kernel = #loom.kernel<workgroup_count = [8, 8, 1]>}
 // MAP-NOT: scf.forall
 // MAP-DAG: arith.muli %[[WY]], %c32
 // MAP-DAG: arith.muli %[[WX]], %c64
 // MAP: linalg.matmul {{.*}} outs(%{{.*}} : memref<32x64xf32, strided<[512, 1], offset: ?>>)
 // MAP-LABEL: func.func @main_dispatch_1
-// MAP-SAME: loom.workgroup_count = array<i64: 1, 1, 1>
+// MAP-SAME: loom.kernel = #loom.kernel<workgroup_count = [1, 1, 1]>
 func.func @main(%x: tensor<256x384xf32>, %w: tensor<384x512xf32>, %s: tensor<4xf32>) -> (tensor<256x512xf32>, tensor<4xf32>) {
   %0 = loom.matmul %x, %w : (tensor<256x384xf32>, tensor<384x512xf32>) -> tensor<256x512xf32>
   %1 = loom.exp %s : tensor<4xf32>

@@ -1,19 +1,19 @@
 // REQUIRES: x86_64
 // RUN: loom-opt %s --loom-cpu-kernel-pipeline --loom-cpu-lower-to-llvm=streaming-output-bytes=16777216 -split-input-file | FileCheck %s
-// RUN: loom-opt %s --loom-cpu-pipeline -split-input-file | FileCheck %s --check-prefix=HOST
+// RUN: loom-opt %s --loom-cpu-pipeline -split-input-file | FileCheck %s --check-prefix=DEFAULT
 
 // An output of at least streaming-output-bytes (16 MiB here) is written
 // with aligned non-temporal stores (no read of each line before it is
 // written, no eviction of the inputs). The kernel does not fence them: the
 // runtime fences once per range of workgroups (kernel ABI version 2).
-// By default the threshold is the host's last-level cache size, which
-// 16 MiB need not reach.
+// --loom-cpu-pipeline uses the CPU target's default (a named CPU's
+// last-level cache: 32 MiB), which 16 MiB does not reach.
 // CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
 // CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xf32>, !llvm.ptr
 // CHECK-NOT: sfence
 // CHECK: llvm.return
-// HOST-LABEL: llvm.func internal @main_dispatch_0_impl
-// HOST: llvm.return
+// DEFAULT-LABEL: llvm.func internal @main_dispatch_0_impl
+// DEFAULT: llvm.return
 func.func @main(%x: tensor<4096x1024xf32>) -> tensor<4096x1024xf32> {
   %0 = loom.add %x, %x : (tensor<4096x1024xf32>, tensor<4096x1024xf32>) -> tensor<4096x1024xf32>
   return %0 : tensor<4096x1024xf32>
@@ -26,9 +26,9 @@ func.func @main(%x: tensor<4096x1024xf32>) -> tensor<4096x1024xf32> {
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
 // CHECK: llvm.return
-// HOST-LABEL: llvm.func internal @main_dispatch_0_impl
-// HOST-NOT: nontemporal
-// HOST: llvm.return
+// DEFAULT-LABEL: llvm.func internal @main_dispatch_0_impl
+// DEFAULT-NOT: nontemporal
+// DEFAULT: llvm.return
 func.func @main(%x: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %0 = loom.add %x, %x : (tensor<1024x1024xf32>, tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
   return %0 : tensor<1024x1024xf32>
@@ -41,8 +41,8 @@ func.func @main(%x: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
 // CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
 // CHECK-NOT: nontemporal
 // CHECK: llvm.return
-// HOST-LABEL: llvm.func internal @main_dispatch_0_impl
-// HOST: llvm.return
+// DEFAULT-LABEL: llvm.func internal @main_dispatch_0_impl
+// DEFAULT: llvm.return
 func.func @main(%x: tensor<4096x1000xf32>) -> tensor<4096x1000xf32> {
   %0 = loom.add %x, %x : (tensor<4096x1000xf32>, tensor<4096x1000xf32>) -> tensor<4096x1000xf32>
   return %0 : tensor<4096x1000xf32>
@@ -54,9 +54,9 @@ func.func @main(%x: tensor<4096x1000xf32>) -> tensor<4096x1000xf32> {
 // default threshold it is streamed.
 // CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
 // CHECK: nontemporal
-// HOST-LABEL: llvm.func internal @main_dispatch_0_impl
-// HOST: llvm.store %{{.*}}, %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xf32>, !llvm.ptr
-// HOST: llvm.return
+// DEFAULT-LABEL: llvm.func internal @main_dispatch_0_impl
+// DEFAULT: llvm.store %{{.*}}, %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xf32>, !llvm.ptr
+// DEFAULT: llvm.return
 func.func @main(%x: tensor<65536x16384xf32>) -> tensor<65536x16384xf32> {
   %0 = loom.add %x, %x : (tensor<65536x16384xf32>, tensor<65536x16384xf32>) -> tensor<65536x16384xf32>
   return %0 : tensor<65536x16384xf32>

@@ -45,16 +45,16 @@ func.func @main(%x: tensor<2x200xf32>) -> tensor<2x200xf32> {
 // The zero padding is a vectorized fill of the padded tile (rows of 10),
 // then a copy of the input into its interior.
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK-NOT: loom.scalar_ops
+// CHECK-NOT: scalar_ops
 // CHECK-NOT: tensor.pad
 // CHECK: vector.transfer_write %{{.*}} : vector<1x1x1x10xf32>, tensor<1x1x1x10xf32>
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [1, 3, 8, 8] [1, 1, 1, 1] : tensor<1x3x8x8xf32> into tensor<1x3x10x10xf32>
 // CHECK-LABEL: func.func @main_dispatch_1
-// CHECK-NOT: loom.scalar_ops
+// CHECK-NOT: scalar_ops
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 8] [1, 1, 1, 1] : tensor<1x1x1x8xf32> to tensor<8xf32>
 // CHECK: vector.transfer_read {{.*}} : tensor<8xf32>, vector<1x1x1x1x1x8xf32>
 // CHECK-LABEL: func.func @main_dispatch_2
-// CHECK-NOT: loom.scalar_ops
+// CHECK-NOT: scalar_ops
 // CHECK: vector.contract
 func.func @main(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32> {
   %0 = loom.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
@@ -67,7 +67,7 @@ func.func @main(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x
 // accumulate 128 partial sums across the row (vertical adds), then one
 // horizontal reduction per row.
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK-NOT: loom.scalar_ops
+// CHECK-NOT: scalar_ops
 // CHECK: scf.for {{.*}} -> (vector<1x128xf32>)
 // CHECK:   arith.addf %{{.*}}, %{{.*}} : vector<1x128xf32>
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x128xf32> to vector<1xf32>
@@ -99,7 +99,7 @@ func.func @main(%a: tensor<64x16xf32>, %x: tensor<8x16x256xf32>) -> tensor<8x64x
 // columns, 16 zmm accumulators (independent FMA chains, long runs of each
 // row of B), instead of 1x32 with two.
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK-NOT: loom.scalar_ops
+// CHECK-NOT: scalar_ops
 // CHECK: scf.for {{.*}} step %c256
 // CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x256xf32> into vector<1x256xf32>
 func.func @main(%x: tensor<1x784xf32>, %w: tensor<784x1024xf32>) -> tensor<1x1024xf32> {

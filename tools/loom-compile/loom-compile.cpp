@@ -2,13 +2,18 @@
 //
 //   loom-compile MODEL.mlir [--target=cpu|vulkan|cuda]
 //                [--emit=module|mlir|llvm-ir|obj|spirv|ptx|cubin] [-o OUT]
-//                [--cpu=NAME] [--cpu-features=+a,-b] [-O0..3]
-//                [--vulkan-target-env=ENV] [--cuda-arch=sm_NN] [--cuda-cubin]
-//                [--print-memory-plan]
+//                [-O0..3] [--print-memory-plan] [--print-dispatch-stats]
+//                [the target backends' own options: --cpu=NAME|host,
+//                 --cpu-features=+a,-b, --cpu-llc-size=BYTES,
+//                 --vulkan-target-env=ENV, --cuda-arch=sm_NN, --cuda-cubin]
+//
+// The backends declare their options (lib/target/*/): this tool turns each
+// into a flag.
 //
 //===----------------------------------------------------------------------===//
 
 #include "loom/compiler/Driver.h"
+#include "loom/target/TargetBackend.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,6 +25,9 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+
+#include <deque>
+#include <memory>
 
 using namespace llvm;
 
@@ -33,8 +41,7 @@ static cl::opt<std::string>
                cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     target("target",
-           cl::desc("Target: cpu (LLVM, host CPU), vulkan (SPIR-V), cuda "
-                    "(PTX)"),
+           cl::desc("Target: cpu (LLVM), vulkan (SPIR-V), cuda (PTX)"),
            cl::init("cpu"), cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
@@ -46,35 +53,6 @@ static cl::opt<std::string>
                   "--target=cuda), cubin (the PTX assembled by ptxas for "
                   "--cuda-arch)"),
          cl::init("module"), cl::cat(category));
-static cl::opt<std::string> cpu("cpu",
-                                cl::desc("Target CPU (default: the host's)"),
-                                cl::cat(category));
-static cl::opt<std::string>
-    cpuFeatures("cpu-features",
-                cl::desc("Target CPU features, e.g. +avx2,-avx512f (default: "
-                         "the host's)"),
-                cl::cat(category));
-static cl::opt<std::string> vulkanTargetEnv(
-    "vulkan-target-env",
-    cl::desc("Vulkan target environment: vulkan1.0..vulkan1.3, then "
-             "+Capability (Int64, Float16, Float64, Int8, Int16, "
-             "StorageBuffer8BitAccess, StorageBuffer16BitAccess) and limits "
-             "max-workgroup-invocations=N, max-workgroup-size=XxYxZ, "
-             "max-shared-memory=BYTES, subgroup-size=N, comma separated "
-             "(default: vulkan1.1)"),
-    cl::cat(category));
-static cl::opt<std::string>
-    cudaArch("cuda-arch",
-             cl::desc("CUDA architecture of the PTX: sm_70, sm_80, sm_90... "
-                      "(default: sm_80)"),
-             cl::init("sm_80"), cl::cat(category));
-static cl::opt<bool> cudaCubin(
-    "cuda-cubin",
-    cl::desc("Also assemble the PTX with ptxas ($LOOM_PTXAS, else ptxas on "
-             "PATH, else /usr/local/cuda/bin/ptxas) for --cuda-arch and "
-             "store the cubin in the module; the runtime loads it on GPUs it "
-             "runs on, else the PTX"),
-    cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                                   cl::Prefix, cl::init(3), cl::cat(category));
 static cl::opt<std::string> contractionOptimizer(
@@ -162,8 +140,45 @@ static bool parseTtCompress(StringRef text, loom::CompileOptions &options,
   return true;
 }
 
+/// One flag per option of a target backend, e.g. --cuda-arch=sm_90. The
+/// cl::opt keeps references to the name and help: a TargetFlag never moves
+/// (they live in a deque).
+struct TargetFlag {
+  std::string name, help;
+  std::unique_ptr<cl::opt<std::string>> text;
+  std::unique_ptr<cl::opt<bool>> flag;
+};
+
+static void declareTargetFlags(std::deque<TargetFlag> &flags) {
+  for (const std::string &targetName : loom::targetBackendNames()) {
+    std::unique_ptr<loom::TargetBackend> backend =
+        loom::createTargetBackend(targetName);
+    for (const loom::TargetOptionInfo &info : backend->options()) {
+      if (llvm::any_of(flags, [&](const TargetFlag &f) {
+            return f.name == info.name;
+          }))
+        continue;
+      TargetFlag &f = flags.emplace_back();
+      f.name = info.name;
+      f.help = info.help + " (--target=" + targetName;
+      if (!info.defaultValue.empty())
+        f.help += "; default: " + info.defaultValue;
+      f.help += ")";
+      if (info.isFlag)
+        f.flag = std::make_unique<cl::opt<bool>>(
+            StringRef(f.name), cl::desc(f.help), cl::cat(category));
+      else
+        f.text = std::make_unique<cl::opt<std::string>>(
+            StringRef(f.name), cl::desc(f.help), cl::cat(category));
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  loom::registerAllTargetBackends();
+  std::deque<TargetFlag> targetFlags;
+  declareTargetFlags(targetFlags);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Loom model compiler\n");
 
@@ -171,11 +186,13 @@ int main(int argc, char **argv) {
   // the values now.
   const std::string input = inputFile, output_ = outputFile;
   loom::DriverOptions options;
-  if (target != "cpu" && target != "vulkan" && target != "cuda")
-    return fail("unknown target '" + target + "' (expected cpu, vulkan or cuda)");
   options.compile.target = target;
-  options.compile.cpu = cpu;
-  options.compile.cpuFeatures = cpuFeatures;
+  for (const TargetFlag &f : targetFlags) {
+    if (f.text && f.text->getNumOccurrences())
+      options.compile.targetOptions[f.name] = *f.text;
+    if (f.flag && f.flag->getNumOccurrences())
+      options.compile.targetOptions[f.name] = *f.flag ? "true" : "false";
+  }
   if (optLevel > 3)
     return fail("unknown optimization level -O" + Twine(optLevel));
   options.compile.optLevel = optLevel;
@@ -188,9 +205,6 @@ int main(int argc, char **argv) {
     if (!parseTtCompress(ttCompress, options.compile, error))
       return fail(error);
   }
-  options.compile.vulkanTargetEnv = vulkanTargetEnv;
-  options.compile.cudaArch = cudaArch;
-  options.compile.cudaCubin = cudaCubin;
   std::string defaultExtension;
   if (emit == "module") {
     options.emit = loom::Emission::Module;
@@ -216,10 +230,10 @@ int main(int argc, char **argv) {
                 "' (expected module, mlir, llvm-ir, obj, spirv, ptx or "
                 "cubin)");
   }
-  // GPU options are checked before anything is compiled.
-  std::string gpuError;
-  if (!loom::checkGpuOptions(options, gpuError))
-    return fail(gpuError);
+  // Target and options are checked before anything is compiled.
+  std::string targetError;
+  if (!loom::configureTarget(options, targetError))
+    return fail(targetError);
   if (!sys::fs::exists(input))
     return fail("cannot open '" + input + "': no such file");
 

@@ -12,6 +12,9 @@ static bool compileModel(const std::string &path, const std::string &target,
                          std::string *moduleBytes, std::string *error) {
   loom::CompileOptions options;
   options.target = target;
+  // Compiled to run here: tuned for this machine.
+  if (target == "cpu")
+    options.targetOptions["cpu"] = "host";
   return loom::compileModelFile(path, options, *moduleBytes, *error);
 }
 static constexpr loom::run::CompileModelFn kCompile = compileModel;

@@ -9,6 +9,7 @@
 #define LOOM_COMPILER_DRIVER_H
 
 #include "loom/compiler/compile.h"
+#include "loom/target/TargetBackend.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -16,17 +17,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace loom {
-
-enum class Emission {
-  Module,  // a .loom module file (default)
-  MLIR,    // the lowered MLIR (CPU: kernels in the LLVM dialect; GPU
-           // targets: gpu.func kernels before the SPIR-V/NVVM lowering)
-  LLVMIR,  // optimized LLVM IR of the kernels
-  Object,  // an ELF object of the kernels
-  SPIRV,   // the SPIR-V binary of the kernels (--target=vulkan)
-  PTX,     // the PTX of the kernels (--target=cuda)
-  Cubin,   // the PTX assembled by ptxas for --cuda-arch (--target=cuda)
-};
 
 struct DriverOptions {
   CompileOptions compile;
@@ -43,10 +33,12 @@ void registerCompilerDialects(mlir::DialectRegistry &registry);
 mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
                                                  mlir::MLIRContext &context);
 
-/// Checks the options of the GPU targets (target and emission agree, the
-/// Vulkan target environment and CUDA architecture parse). On failure
-/// returns false and sets `error` to a one-line message.
-bool checkGpuOptions(const DriverOptions &options, std::string &error);
+/// The backend of `options.compile.target`, configured: the target exists,
+/// writes the emission, and every target option is one of its own and
+/// parses. Nothing is compiled. On failure returns null and sets `error` to
+/// a one-line message.
+std::unique_ptr<TargetBackend> configureTarget(const DriverOptions &options,
+                                               std::string &error);
 
 /// Compiles `module` in place and writes the emission to `output`. Extra
 /// reports (memory plan) go to `info`.

@@ -4,15 +4,19 @@
 #ifndef LOOM_COMPILER_COMPILE_H
 #define LOOM_COMPILER_COMPILE_H
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace loom {
 
 struct CompileOptions {
-  std::string target = "cpu";   // cpu | vulkan | cuda
-  std::string cpu;              // --cpu= (empty: host CPU)
-  std::string cpuFeatures;      // --cpu-features= (empty: host features)
+  std::string target = "cpu";   // a registered backend: cpu | vulkan | cuda
+  // The target backend's own options, by their loom-compile names without
+  // the dashes ("cpu" -> "host", "cuda-arch" -> "sm_90", a switch such as
+  // "cuda-cubin" -> "true"); absent ones take the backend's default.
+  // `loom-compile --help` lists them with their defaults.
+  std::map<std::string, std::string> targetOptions;
   int optLevel = 3;
   // Tensor networks (loom.contract): path finder, and the largest
   // intermediate allowed in elements (0: no limit; larger ones are sliced).
@@ -24,19 +28,12 @@ struct CompileOptions {
   double ttTolerance = 0;
   int64_t ttCores = 0;
   std::vector<int64_t> ttOutModes, ttInModes; // explicit modes (optional)
-  // GPU targets: the Vulkan target environment (include/loom/target/
-  // VulkanTarget.h; empty: "vulkan1.1") and the CUDA architecture.
-  std::string vulkanTargetEnv;
-  std::string cudaArch = "sm_80";
-  // --cuda-cubin: also assemble the PTX with ptxas into a cubin for
-  // cudaArch, stored in the module next to the PTX.
-  bool cudaCubin = false;
 };
 
-// Compiles the model at `path` (.mlir in the loom dialect; .onnx once the
-// importer exists) into the bytes of a .loom module file. On failure returns
-// false and sets `error` to a message meant for the user (diagnostics with
-// file:line:col locations).
+// Compiles the model at `path` (.mlir in the loom dialect, or .onnx where
+// the ONNX importer is built) into the bytes of a .loom module file. On
+// failure returns false and sets `error` to a message meant for the user
+// (diagnostics with file:line:col locations).
 bool compileModelFile(const std::string &path, const CompileOptions &options,
                       std::string &moduleBytes, std::string &error);
 

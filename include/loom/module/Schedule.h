@@ -74,7 +74,7 @@ struct FunctionSchedule {
 struct KernelInfo {
   std::string name;
   uint32_t bindingCount = 0;
-  /// GPU targets: invocations per workgroup (loom.workgroup_size); empty on
+  /// GPU targets: invocations per workgroup (#loom.kernel's workgroup_size); empty on
   /// the CPU.
   std::vector<uint32_t> workgroupSize;
 };

@@ -29,11 +29,18 @@ struct PipelineOptions {
 void buildLoomCpuKernelPipeline(mlir::OpPassManager &pm,
                                 const PipelineOptions &options = {});
 
-/// The kernel module to the LLVM dialect with the CPU kernel ABI.
-void buildLoomCpuLoweringPipeline(mlir::OpPassManager &pm);
+/// What the CPU lowering needs to know of the target CPU.
+struct CpuLoweringOptions {
+  /// Outputs at least this large are written with non-temporal stores
+  /// (x86); 0: never.
+  int64_t streamingOutputBytes = 0;
+};
 
-/// Both of the above: --loom-cpu-pipeline.
-void buildLoomCpuPipeline(mlir::OpPassManager &pm);
+/// The kernel module to the LLVM dialect with the CPU kernel ABI:
+/// --loom-cpu-prepare-lowering, the upstream conversions, then
+/// --loom-cpu-kernel-abi.
+void buildLoomCpuLoweringPipeline(mlir::OpPassManager &pm,
+                                  const CpuLoweringOptions &options = {});
 
 /// loom -> ... -> outlined kernels (target independent; the first steps of
 /// every target's kernel pipeline).
@@ -51,23 +58,32 @@ struct GpuPipelineOptions {
 
 /// The frontend, then kernels distributed onto workgroups and invocations,
 /// bufferized and mapped onto GPU ids (kernels are still func.func with
-/// loom.workgroup_count / loom.workgroup_size: the schedule is built here).
+/// their #loom.kernel: the schedule is built here).
 void buildLoomGpuKernelPipeline(mlir::OpPassManager &pm,
                                 const PipelineOptions &options = {},
                                 const GpuPipelineOptions &gpu = {});
 
 /// gpu.func kernels, then one spirv.module (target environment text as in
-/// include/loom/target/VulkanTarget.h; empty: the default).
+/// include/loom/passes/VulkanTargetEnv.h; empty: its default).
 void buildLoomVulkanLoweringPipeline(mlir::OpPassManager &pm,
                                      const std::string &targetEnv = "");
 
-/// gpu.func kernels, then NVVM and a gpu.binary holding PTX for `chip`.
-void buildLoomCudaLoweringPipeline(mlir::OpPassManager &pm,
-                                   const std::string &chip = "sm_80",
-                                   const std::string &features = "+ptx80");
+/// The CUDA architecture the NVVM lowering targets (the CUDA backend,
+/// lib/target/cuda, owns the defaults).
+struct CudaLoweringOptions {
+  std::string chip;      // sm_NN
+  std::string features;  // +ptxNN
+  unsigned optLevel = 3;
+};
 
-/// Registers --loom-cpu-pipeline, --loom-vulkan-pipeline and
-/// --loom-cuda-pipeline with the pass registry.
+/// gpu.func kernels, then NVVM with an #nvvm.target for `options.chip`.
+void buildLoomCudaLoweringPipeline(mlir::OpPassManager &pm,
+                                   const CudaLoweringOptions &options);
+
+/// Registers the target-independent pipelines with the pass registry:
+/// --loom-cpu-kernel-pipeline, --loom-cpu-lower-to-llvm and
+/// --loom-gpu-to-spirv. The backends register the per-target ones
+/// (TargetBackend::registerPipelines).
 void registerLoomPipelines();
 
 } // namespace loom

@@ -1,11 +1,11 @@
 //===- CpuTarget.cpp - kernels to a CPU shared object ---------------------===//
 //
-// LLVM dialect -> LLVM IR -> optimized for the target CPU (host by default)
-// -> ELF object -> shared object linked in-process with lld.
+// LLVM dialect -> LLVM IR -> optimized for the described CPU -> ELF object
+// -> shared object linked in-process with lld.
 //
 //===----------------------------------------------------------------------===//
 
-#include "loom/target/CpuTarget.h"
+#include "CpuTarget.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -14,6 +14,7 @@
 
 #include "lld/Common/Driver.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -37,16 +38,6 @@ using namespace mlir;
 namespace loom {
 
 namespace {
-
-std::string hostFeatures() {
-  std::string features;
-  for (auto &f : llvm::sys::getHostCPUFeatures()) {
-    if (!features.empty())
-      features += ",";
-    features += (f.second ? "+" : "-") + f.first().str();
-  }
-  return features;
-}
 
 void optimize(llvm::Module &module, llvm::TargetMachine *tm, int optLevel) {
   llvm::LoopAnalysisManager lam;
@@ -129,14 +120,100 @@ LogicalResult linkSharedObject(ModuleOp kernels, StringRef object,
 
 } // namespace
 
-LogicalResult buildCpuArtifacts(ModuleOp kernels,
-                                const CpuTargetOptions &options,
-                                CpuArtifactKind kind, CpuArtifacts &artifacts) {
+bool CpuTargetDescription::isX86() const {
+  return llvm::Triple(triple).isX86();
+}
+
+std::string defaultCpuName() {
+  return llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch() ==
+                 llvm::Triple::x86_64
+             ? "x86-64-v3"
+             : "generic";
+}
+
+static void initializeNativeTarget() {
   static std::once_flag initOnce;
   std::call_once(initOnce, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+}
+
+/// Bytes with an optional K/M/G suffix (powers of 1024).
+static bool parseBytes(llvm::StringRef text, int64_t &bytes) {
+  int64_t scale = 1;
+  if (text.consume_back("K") || text.consume_back("k"))
+    scale = int64_t(1) << 10;
+  else if (text.consume_back("M"))
+    scale = int64_t(1) << 20;
+  else if (text.consume_back("G"))
+    scale = int64_t(1) << 30;
+  return !text.getAsInteger(10, bytes) && bytes > 0 &&
+         bytes <= (int64_t(1) << 40) / scale && (bytes *= scale, true);
+}
+
+bool resolveCpuTarget(llvm::StringRef cpu, llvm::StringRef features,
+                      llvm::StringRef llcSize, int optLevel,
+                      CpuTargetDescription &out, std::string &error) {
+  initializeNativeTarget();
+  out = CpuTargetDescription();
+  out.triple = llvm::sys::getDefaultTargetTriple();
+  out.optLevel = optLevel;
+  out.lastLevelCacheBytes = kDefaultLastLevelCacheBytes;
+  if (cpu == "host") {
+    HostCpu host = queryHostCpu();
+    out.cpu = host.name;
+    out.features = features.empty() ? host.features : features.str();
+    out.lastLevelCacheBytes = host.lastLevelCacheBytes;
+  } else {
+    out.cpu = cpu.empty() ? defaultCpuName() : cpu.str();
+    out.features = features.str();
+  }
+  if (!llcSize.empty() && !parseBytes(llcSize, out.lastLevelCacheBytes)) {
+    error = "--cpu-llc-size: '" + llcSize.str() +
+            "' is not a size in bytes (e.g. 32M, 1048576)";
+    return false;
+  }
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(llvm::Triple(out.triple), error);
+  if (!target) {
+    error = "the CPU target '" + out.triple + "' is not available: " + error;
+    return false;
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> info(target->createMCSubtargetInfo(
+      llvm::Triple(out.triple), out.cpu, ""));
+  if (!info || !info->isCPUStringValid(out.cpu)) {
+    error = "--cpu: unknown CPU '" + out.cpu + "' for " + out.triple +
+            " (e.g. x86-64-v3, znver4, skylake-avx512, or host)";
+    return false;
+  }
+  llvm::SmallVector<llvm::StringRef> list;
+  llvm::StringRef(out.features).split(list, ',', -1, false);
+  for (llvm::StringRef f : list) {
+    llvm::StringRef name = f.trim();
+    if (!name.consume_front("+") && !name.consume_front("-")) {
+      error = "--cpu-features: '" + f.trim().str() +
+              "' must start with + or - (e.g. +avx512f,-avx512bw)";
+      return false;
+    }
+    if (!llvm::is_contained(
+            llvm::map_range(info->getAllProcessorFeatures(),
+                            [](const llvm::SubtargetFeatureKV &kv) {
+                              return llvm::StringRef(kv.Key);
+                            }),
+            name)) {
+      error = "--cpu-features: unknown feature '" + name.str() + "' for " +
+              out.triple;
+      return false;
+    }
+  }
+  return true;
+}
+
+LogicalResult buildCpuArtifacts(ModuleOp kernels,
+                                const CpuTargetDescription &options,
+                                CpuArtifactKind kind, CpuArtifacts &artifacts) {
+  initializeNativeTarget();
 
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
@@ -149,23 +226,14 @@ LogicalResult buildCpuArtifacts(ModuleOp kernels,
   if (!module)
     return kernels.emitError() << "translation of the kernels to LLVM IR failed";
 
-  std::string tripleName =
-      options.triple.empty() ? llvm::sys::getDefaultTargetTriple()
-                             : options.triple;
-  llvm::Triple triple(tripleName);
+  llvm::Triple triple(options.triple);
   std::string error;
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return kernels.emitError() << "unknown target triple '" << tripleName
+    return kernels.emitError() << "unknown target triple '" << options.triple
                                << "': " << error;
-  bool native = options.triple.empty() ||
-                triple == llvm::Triple(llvm::sys::getDefaultTargetTriple());
-  std::string cpu = !options.cpu.empty() ? options.cpu
-                    : native             ? llvm::sys::getHostCPUName().str()
-                                         : "generic";
-  std::string features = !options.features.empty() ? options.features
-                         : (native && options.cpu.empty()) ? hostFeatures()
-                                                           : "";
+  const std::string &cpu = options.cpu;
+  const std::string &features = options.features;
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
@@ -173,7 +241,7 @@ LogicalResult buildCpuArtifacts(ModuleOp kernels,
                             : llvm::CodeGenOptLevel::Default));
   if (!tm)
     return kernels.emitError() << "cannot create a target machine for "
-                               << tripleName << " (cpu " << cpu << ")";
+                               << options.triple << " (cpu " << cpu << ")";
   module->setDataLayout(tm->createDataLayout());
   module->setTargetTriple(triple);
   for (llvm::Function &f : *module) {
@@ -184,26 +252,17 @@ LogicalResult buildCpuArtifacts(ModuleOp kernels,
       f.addFnAttr("target-features", features);
   }
   optimize(*module, tm.get(), options.optLevel);
-  artifacts.triple = tripleName;
+  artifacts.triple = options.triple;
   artifacts.cpu = cpu;
-  // What the kernels may use: the CPU's own features plus explicit ones.
+  // What the kernels may use: the CPU's own features with the explicit
+  // ones applied (the runtime refuses a module using one its CPU lacks).
   {
-    llvm::StringMap<bool> enabled;
-    if (native && options.cpu.empty())
-      enabled = llvm::sys::getHostCPUFeatures();
-    llvm::SmallVector<llvm::StringRef> explicitFeatures;
-    llvm::StringRef(options.features).split(explicitFeatures, ',', -1, false);
-    for (llvm::StringRef f : explicitFeatures) {
-      f = f.trim();
-      if (f.consume_front("+"))
-        enabled[f] = true;
-      else if (f.consume_front("-"))
-        enabled[f] = false;
-    }
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, cpu, features));
     std::vector<std::string> names;
-    for (auto &f : enabled)
-      if (f.second)
-        names.push_back(f.first().str());
+    for (const llvm::SubtargetFeatureKV &kv : info->getAllProcessorFeatures())
+      if (info->getFeatureBits().test(kv.Value))
+        names.push_back(kv.Key);
     std::sort(names.begin(), names.end());
     artifacts.features = llvm::join(names, ",");
   }

@@ -1,11 +1,9 @@
 //===- HostEntry.cpp - host schedules compiled to code --------------------===//
-#include "loom/target/HostEntry.h"
+#include "HostEntry.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
@@ -15,8 +13,10 @@ namespace {
 
 class EntryBuilder {
 public:
-  EntryBuilder(ModuleOp kernels, const ModuleSchedule &schedule)
-      : kernels(kernels), schedule(schedule), ctx(kernels.getContext()),
+  EntryBuilder(ModuleOp kernels, const ModuleSchedule &schedule,
+               bool fenceStreamingStores)
+      : kernels(kernels), schedule(schedule),
+        fenceStreamingStores(fenceStreamingStores), ctx(kernels.getContext()),
         b(ctx), loc(kernels.getLoc()), ptr(LLVM::LLVMPointerType::get(ctx)),
         i32(IntegerType::get(ctx, 32)), i64(IntegerType::get(ctx, 64)) {}
 
@@ -186,7 +186,7 @@ private:
     // Kernels leave their streaming stores unfenced (kernel ABI version 2):
     // order them before the results go back to the caller, who may hand
     // them to another thread.
-    if (llvm::Triple(llvm::sys::getDefaultTargetTriple()).isX86())
+    if (fenceStreamingStores)
       LLVM::CallIntrinsicOp::create(b, loc,
                                     b.getStringAttr("llvm.x86.sse.sfence"),
                                     ValueRange{});
@@ -196,6 +196,7 @@ private:
 
   ModuleOp kernels;
   const ModuleSchedule &schedule;
+  bool fenceStreamingStores;
   MLIRContext *ctx;
   OpBuilder b;
   Location loc;
@@ -206,8 +207,9 @@ private:
 
 } // namespace
 
-LogicalResult addHostEntries(ModuleOp kernels, const ModuleSchedule &schedule) {
-  return EntryBuilder(kernels, schedule).build();
+LogicalResult addHostEntries(ModuleOp kernels, const ModuleSchedule &schedule,
+                             bool fenceStreamingStores) {
+  return EntryBuilder(kernels, schedule, fenceStreamingStores).build();
 }
 
 } // namespace loom

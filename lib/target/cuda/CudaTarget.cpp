@@ -1,5 +1,5 @@
 //===- CudaTarget.cpp - gpu.binary -> PTX ---------------------------------===//
-#include "loom/target/CudaTarget.h"
+#include "CudaTarget.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "llvm/Support/FileSystem.h"
@@ -13,16 +13,29 @@ using namespace mlir;
 
 namespace loom {
 
+unsigned CudaTargetOptions::sm() const {
+  unsigned sm = 0;
+  (void)StringRef(arch).drop_front(3).getAsInteger(10, sm);
+  return sm;
+}
+
 std::string CudaTargetOptions::features() const {
   // PTX 8.0 (CUDA 12.0) knows every architecture up to sm_90; later ones
   // need the PTX version that introduced them.
-  unsigned sm = 0;
-  (void)StringRef(arch).drop_front(3).getAsInteger(10, sm);
-  if (sm >= 120)
+  if (sm() >= 120)
     return "+ptx87";
-  if (sm >= 100)
+  if (sm() >= 100)
     return "+ptx86";
   return "+ptx80";
+}
+
+GpuPipelineOptions CudaTargetOptions::limits() const {
+  GpuPipelineOptions limits;
+  limits.maxWorkgroupSize = 256;
+  limits.maxSharedMemory = 48 * 1024;
+  limits.subgroupSize = 32;
+  limits.tensorCores = sm() >= 70;
+  return limits;
 }
 
 bool parseCudaArch(StringRef text, CudaTargetOptions &options,

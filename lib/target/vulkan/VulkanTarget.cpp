@@ -1,5 +1,5 @@
 //===- VulkanTarget.cpp - spirv.module -> SPIR-V binary -------------------===//
-#include "loom/target/VulkanTarget.h"
+#include "VulkanTarget.h"
 
 #include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"

@@ -4,7 +4,6 @@
 #include "loom/dialect/ConstantData.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
-#include "loom/target/GpuKernel.h"
 
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
@@ -84,7 +83,7 @@ struct LoomGpuBufferizePass
     auto workgroupSpace =
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     for (func::FuncOp kernel : getKernels(kernels)) {
-      bool serial = hasGpuStrategy(kernel, "serial");
+      bool serial = getKernelStrategy(kernel) == KernelStrategy::Serial;
       WalkResult walk = kernel.walk([&](Operation *op) {
         if (isa<memref::DeallocOp>(op)) {
           op->erase();

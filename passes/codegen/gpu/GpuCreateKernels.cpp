@@ -1,7 +1,6 @@
 //===- GpuCreateKernels.cpp - kernel func.func -> gpu.func ----------------===//
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
-#include "loom/target/GpuKernel.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/PatternMatch.h"
@@ -59,11 +58,8 @@ LogicalResult createKernel(RewriterBase &rewriter, func::FuncOp kernel,
   std::array<int64_t, 3> size = getWorkgroupSize(kernel);
   gpuFunc.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
       ctx, {(int32_t)size[0], (int32_t)size[1], (int32_t)size[2]}));
-  for (StringRef name :
-       {kWorkgroupCountAttrName.data(), kWorkgroupSizeAttrName.data(),
-        kGpuStrategyAttrName.data()})
-    if (Attribute a = kernel->getAttr(name))
-      gpuFunc->setAttr(name, a);
+  if (KernelAttr contract = getKernelAttr(kernel))
+    gpuFunc->setAttr(kKernelAttrName, contract);
 
   Block &entry = gpuFunc.getBody().front();
   rewriter.setInsertionPointToStart(&entry);

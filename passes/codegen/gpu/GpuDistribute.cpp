@@ -5,7 +5,6 @@
 #include "loom/dialect/ConstantData.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
-#include "loom/target/GpuKernel.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -317,6 +316,7 @@ public:
     case GpuStrategy::RowReduction:
       applied = distributeRows(root, plan);
       break;
+    case GpuStrategy::None:
     case GpuStrategy::Serial:
       return success();
     case GpuStrategy::LoopInvocations:
@@ -760,10 +760,8 @@ struct LoomGpuDistributePass
         clone.erase();
       }
     }
-    kernel->setAttr(kGpuStrategyAttrName,
-                    StringAttr::get(ctx, gpuStrategyName(chosen)));
-    kernel->setAttr(kWorkgroupSizeAttrName,
-                    DenseI64ArrayAttr::get(ctx, {threads, 1, 1}));
+    setKernelStrategy(kernel, chosen);
+    setWorkgroupSize(kernel, {threads, 1, 1});
   }
 };
 

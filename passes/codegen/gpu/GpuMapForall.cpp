@@ -3,7 +3,6 @@
 
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
-#include "loom/target/GpuKernel.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -301,8 +300,7 @@ private:
                << "kernel '" << kernel.getName() << "' needs a grid of "
                << grid[0] << "x" << grid[1] << "x" << grid[2]
                << " workgroups, more than a dispatch can have";
-    kernel->setAttr(kWorkgroupCountAttrName,
-                    DenseI64ArrayAttr::get(ctx, ArrayRef<int64_t>(grid)));
+    setWorkgroupCount(kernel, grid);
     return success();
   }
 

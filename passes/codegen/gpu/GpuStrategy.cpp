@@ -7,19 +7,6 @@ using namespace mlir;
 
 namespace loom {
 
-const char *gpuStrategyName(GpuStrategy strategy) {
-  switch (strategy) {
-  case GpuStrategy::Serial: return "serial";
-  case GpuStrategy::Simt: return "simt";
-  case GpuStrategy::SharedMemoryContraction: return "shared-memory-contraction";
-  case GpuStrategy::TreeReduction: return "tree-reduction";
-  case GpuStrategy::RowReduction: return "row-reduction";
-  case GpuStrategy::LoopInvocations: return "loop-invocations";
-  case GpuStrategy::TensorCore: return "tensor-core";
-  }
-  return "?";
-}
-
 namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }

@@ -8,6 +8,8 @@
 #ifndef LOOM_PASSES_CODEGEN_GPU_GPUSTRATEGY_H
 #define LOOM_PASSES_CODEGEN_GPU_GPUSTRATEGY_H
 
+#include "loom/dialect/KernelContract.h"
+
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -24,21 +26,9 @@ struct GpuLimits {
   int64_t maxWorkgroupCount = 65535;  // per grid dimension
 };
 
-enum class GpuStrategy {
-  Serial,
-  Simt,
-  SharedMemoryContraction,
-  TreeReduction,
-  RowReduction,
-  /// A sequential loop (loom.scan, loom.segment_sum) run by every
-  /// invocation, the tensor ops of each iteration spread over them.
-  LoopInvocations,
-  /// One warp per workgroup computing an output tile with warp-level
-  /// matrix multiply-accumulate (f16 matmuls on CUDA sm_70+).
-  TensorCore,
-};
-
-const char *gpuStrategyName(GpuStrategy strategy);
+/// The strategies are the kernel contract's (loom/dialect/KernelContract.h):
+/// the chosen one is recorded on the kernel.
+using GpuStrategy = KernelStrategy;
 
 /// Tiles of one kernel root. 0 = the loop is not tiled at that level.
 struct GpuTilePlan {

@@ -1,4 +1,9 @@
-//===- GpuToNvvm.cpp - gpu.module @kernels -> NVVM -> PTX -----------------===//
+//===- GpuToNvvm.cpp - the Loom steps of the CUDA (NVVM) lowering ---------===//
+//
+// --loom-gpu-prepare-nvvm before the upstream conversion to NVVM,
+// --loom-nvvm-native-intrinsics after it; the whole lowering is
+// buildLoomCudaLoweringPipeline (passes/pipelines).
+//
 #include "GpuUtils.h"
 
 #include "loom/passes/Passes.h"
@@ -7,15 +12,11 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
-#include "mlir/Target/LLVM/NVVM/Target.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace loom {
-#define GEN_PASS_DEF_LOOMGPUTONVVM
+#define GEN_PASS_DEF_LOOMGPUPREPARENVVM
+#define GEN_PASS_DEF_LOOMNVVMNATIVEINTRINSICS
 #include "passes/Passes.h.inc"
 } // namespace loom
 
@@ -106,57 +107,29 @@ LogicalResult useNativeIntrinsics(ModuleOp top) {
   return success();
 }
 
-struct LoomGpuToNvvmPass
-    : public loom::impl::LoomGpuToNvvmBase<LoomGpuToNvvmPass> {
-  using LoomGpuToNvvmBase::LoomGpuToNvvmBase;
-
-  void getDependentDialects(DialectRegistry &registry) const override {
-    LoomGpuToNvvmBase::getDependentDialects(registry);
-    // gpu-module-to-binary translates the module to LLVM IR.
-    registerBuiltinDialectTranslation(registry);
-    registerGPUDialectTranslation(registry);
-    registerLLVMDialectTranslation(registry);
-    registerNVVMDialectTranslation(registry);
-    NVVM::registerNVVMTargetInterfaceExternalModels(registry);
-  }
-
+struct LoomGpuPrepareNvvmPass
+    : public loom::impl::LoomGpuPrepareNvvmBase<LoomGpuPrepareNvvmPass> {
   void runOnOperation() override {
     ModuleOp top = getOperation();
-    MLIRContext *ctx = &getContext();
     SmallVector<gpu::GPUModuleOp> modules(top.getOps<gpu::GPUModuleOp>());
     if (modules.empty())
       return;
-    if (!StringRef(chip).starts_with("sm_")) {
-      top.emitError() << "unknown CUDA architecture '" << chip
-                      << "' (expected sm_NN, e.g. sm_80)";
-      return signalPassFailure();
-    }
-
-    OpPassManager scalar(ModuleOp::getOperationName());
-    if (failed(parseUpstreamPipeline(kScalarLoweringPipeline, scalar)) ||
-        failed(runPipeline(scalar, top)))
-      return signalPassFailure();
     // Transcendental functions as polynomials: no libdevice needed.
-    RewritePatternSet math(ctx);
+    RewritePatternSet math(&getContext());
     math::populateExpansionPatterns(math);
     populateMathPolynomialApproximationPatterns(math);
     if (failed(applyPatternsGreedily(top, std::move(math))))
       return signalPassFailure();
     for (gpu::GPUModuleOp module : modules)
       useWorkgroupAttributions(module);
+  }
+};
 
-    std::string pipeline =
-        "nvvm-attach-target{chip=" + chip + " features=" + features +
-        " O=" + std::to_string(optLevel) +
-        "},gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm{"
-        "use-bare-ptr-memref-call-conv=1},canonicalize,cse),"
-        "reconcile-unrealized-casts";
-    OpPassManager pm(ModuleOp::getOperationName());
-    if (failed(parseUpstreamPipeline(pipeline, pm)) ||
-        failed(runPipeline(pm, top)))
-      return signalPassFailure();
-
-    if (failed(useNativeIntrinsics(top)))
+struct LoomNvvmNativeIntrinsicsPass
+    : public loom::impl::LoomNvvmNativeIntrinsicsBase<
+          LoomNvvmNativeIntrinsicsPass> {
+  void runOnOperation() override {
+    if (failed(useNativeIntrinsics(getOperation())))
       return signalPassFailure();
   }
 };

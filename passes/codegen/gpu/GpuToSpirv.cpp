@@ -1,8 +1,13 @@
-//===- GpuToSpirv.cpp - gpu.module @kernels -> spirv.module ---------------===//
+//===- GpuToSpirv.cpp - the Loom steps of the Vulkan (SPIR-V) lowering ----===//
+//
+// --loom-gpu-prepare-spirv before the upstream conversion to the spirv
+// dialect, --loom-spirv-target-version after it; the whole lowering is
+// buildLoomVulkanLoweringPipeline (passes/pipelines).
+//
 #include "GpuUtils.h"
 
 #include "loom/passes/Passes.h"
-#include "loom/target/VulkanTarget.h"
+#include "loom/passes/VulkanTargetEnv.h"
 
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -16,7 +21,8 @@
 #include "llvm/ADT/StringSet.h"
 
 namespace loom {
-#define GEN_PASS_DEF_LOOMGPUTOSPIRV
+#define GEN_PASS_DEF_LOOMGPUPREPARESPIRV
+#define GEN_PASS_DEF_LOOMSPIRVTARGETVERSION
 #include "passes/Passes.h.inc"
 } // namespace loom
 
@@ -183,17 +189,16 @@ void useVulkanStorageClasses(gpu::GPUModuleOp module) {
                                         /*replaceTypes=*/true);
 }
 
-struct LoomGpuToSpirvPass
-    : public loom::impl::LoomGpuToSpirvBase<LoomGpuToSpirvPass> {
-  using LoomGpuToSpirvBase::LoomGpuToSpirvBase;
+struct LoomGpuPrepareSpirvPass
+    : public loom::impl::LoomGpuPrepareSpirvBase<LoomGpuPrepareSpirvPass> {
+  using LoomGpuPrepareSpirvBase::LoomGpuPrepareSpirvBase;
 
   void runOnOperation() override {
     ModuleOp top = getOperation();
     MLIRContext *ctx = &getContext();
     VulkanTargetEnv env;
     std::string error;
-    std::string text = targetEnv.empty() ? "vulkan1.1" : targetEnv.getValue();
-    if (!parseVulkanTargetEnv(text, env, error)) {
+    if (!parseVulkanTargetEnv(targetEnv, env, error)) {
       top.emitError() << "invalid Vulkan target environment: " << error;
       return signalPassFailure();
     }
@@ -201,12 +206,8 @@ struct LoomGpuToSpirvPass
     if (modules.empty())
       return;
 
-    // Loops, scalar memory accesses, polynomial transcendentals (GLSL's tanh
-    // overflows, erf has no instruction).
-    OpPassManager scalar(ModuleOp::getOperationName());
-    if (failed(parseUpstreamPipeline(kScalarLoweringPipeline, scalar)) ||
-        failed(runPipeline(scalar, top)))
-      return signalPassFailure();
+    // Polynomial transcendentals (GLSL's tanh overflows, erf has no
+    // instruction).
     RewritePatternSet math(ctx);
     populatePolynomialApproximateTanhPattern(math);
     populatePolynomialApproximateErfPattern(math);
@@ -231,31 +232,33 @@ struct LoomGpuToSpirvPass
                     spirv::getEntryPointABIAttr(ctx, wg));
       }
     }
+  }
+};
 
-    OpPassManager pm(ModuleOp::getOperationName());
-    if (failed(parseUpstreamPipeline(
-            "gpu.module(arith-expand{include-bf16=true},canonicalize,cse,"
-            "convert-math-to-spirv),"
-            "convert-gpu-to-spirv,"
-            "spirv.module(spirv-lower-abi-attrs,spirv-update-vce,"
-            "canonicalize,cse)",
-            pm)) ||
-        failed(runPipeline(pm, top)))
-      return signalPassFailure();
-
-    // From SPIR-V 1.4 on, entry points list every global they use (the
-    // lowering does so when the target allows it), which is only valid in
-    // a module that declares 1.4+: spirv-update-vce picks the lowest
-    // version the ops need, so raise it to the target's.
-    spirv::Version target = getSpirvTargetEnvAttr(ctx, env).getVersion();
+/// From SPIR-V 1.4 on, entry points list every global they use (the
+/// lowering does so when the target allows it), which is only valid in a
+/// module that declares 1.4+: spirv-update-vce picks the lowest version the
+/// ops need, so raise it to the target's (the `spirv.target_env` that
+/// --loom-gpu-prepare-spirv put on the gpu.module beside it).
+struct LoomSpirvTargetVersionPass
+    : public loom::impl::LoomSpirvTargetVersionBase<
+          LoomSpirvTargetVersionPass> {
+  void runOnOperation() override {
+    ModuleOp top = getOperation();
+    std::optional<spirv::Version> target;
+    for (auto module : top.getOps<gpu::GPUModuleOp>())
+      if (auto env = module->getAttrOfType<spirv::TargetEnvAttr>(
+              spirv::getTargetEnvAttrName()))
+        target = env.getVersion();
+    if (!target || *target < spirv::Version::V_1_4)
+      return;
+    MLIRContext *ctx = &getContext();
     top.walk([&](spirv::ModuleOp module) {
       std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple();
-      if (!vce)
-        return;
-      if (target < spirv::Version::V_1_4 || vce->getVersion() >= target)
+      if (!vce || vce->getVersion() >= *target)
         return;
       module.setVceTripleAttr(spirv::VerCapExtAttr::get(
-          target, llvm::to_vector(vce->getCapabilities()),
+          *target, llvm::to_vector(vce->getCapabilities()),
           llvm::to_vector(vce->getExtensions()), ctx));
     });
   }

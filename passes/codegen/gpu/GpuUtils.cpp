@@ -1,17 +1,14 @@
 //===- GpuUtils.cpp - helpers shared by the GPU codegen passes ------------===//
 #include "GpuUtils.h"
 
-#include "loom/target/GpuKernel.h"
 
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include <mutex>
 
 using namespace mlir;
 
@@ -90,11 +87,6 @@ bool isInsideThreadForall(Operation *op) {
   return false;
 }
 
-bool hasGpuStrategy(func::FuncOp kernel, StringRef name) {
-  auto attr = kernel->getAttrOfType<StringAttr>(kGpuStrategyAttrName);
-  return attr && attr.getValue() == name;
-}
-
 LogicalResult canonicalizeKernels(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
@@ -109,15 +101,5 @@ LogicalResult canonicalizeKernels(Operation *root) {
   eliminateCommonSubExpressions(rewriter, dominance, root);
   return success();
 }
-
-LogicalResult parseUpstreamPipeline(StringRef pipeline, OpPassManager &pm) {
-  static std::once_flag registerOnce;
-  std::call_once(registerOnce, [] { registerAllPasses(); });
-  return parsePassPipeline(pipeline, pm);
-}
-
-const char *kScalarLoweringPipeline =
-    "gpu.module(convert-linalg-to-loops,fold-memref-alias-ops,"
-    "expand-strided-metadata,lower-affine,canonicalize,cse)";
 
 } // namespace loom

@@ -1,5 +1,5 @@
 //===- VulkanTargetEnv.cpp - the SPIR-V target environment ----------------===//
-#include "loom/target/VulkanTarget.h"
+#include "loom/passes/VulkanTargetEnv.h"
 
 #include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVEnums.h"

@@ -21,9 +21,12 @@
 namespace loom {
 
 /// Adds the host entry functions of `schedule` to `kernels` (already in the
-/// LLVM dialect, with the CPU kernel ABI wrappers).
+/// LLVM dialect, with the CPU kernel ABI wrappers). With
+/// `fenceStreamingStores` (x86) each entry ends with an sfence, ordering the
+/// kernels' streaming stores before the results go back to the caller.
 mlir::LogicalResult addHostEntries(mlir::ModuleOp kernels,
-                                   const ModuleSchedule &schedule);
+                                   const ModuleSchedule &schedule,
+                                   bool fenceStreamingStores);
 
 } // namespace loom
 

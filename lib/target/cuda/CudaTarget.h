@@ -1,11 +1,14 @@
 //===- CudaTarget.h - the CUDA (PTX) target ---------------------*- C++ -*-===//
 //
-// The step from the NVVM gpu.module that --loom-gpu-to-nvvm leaves to the
-// PTX a .loom module stores (LLVM's NVPTX backend).
+// The CUDA backend's target description (an sm_NN architecture, its PTX ISA
+// and limits), and its last steps: the NVVM gpu.module to PTX (LLVM's NVPTX
+// backend), and PTX to a cubin (the toolkit's ptxas).
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOOM_TARGET_CUDATARGET_H
-#define LOOM_TARGET_CUDATARGET_H
+#ifndef LOOM_TARGET_CUDA_CUDATARGET_H
+#define LOOM_TARGET_CUDA_CUDATARGET_H
+
+#include "loom/passes/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -14,9 +17,18 @@
 namespace loom {
 
 struct CudaTargetOptions {
-  std::string arch = "sm_80";  // sm_70, sm_75, sm_80, sm_86, sm_89, sm_90...
+  /// The default architecture (loom-compile --cuda-arch): sm_80, whose
+  /// PTX every later GPU also runs (JIT-compiled by the driver).
+  static constexpr const char *kDefaultArch = "sm_80";
+  std::string arch = kDefaultArch;  // sm_70, sm_75, sm_80, sm_86, sm_90...
+  /// The NN of sm_NN.
+  unsigned sm() const;
   /// The PTX ISA the kernels are written in (LLVM's +ptxNN feature).
   std::string features() const;
+  /// What the GPU code generation may use of a workgroup: 256 invocations
+  /// and the 48 KiB of static shared memory every architecture has, 32-wide
+  /// warps, and tensor cores (warp matrix ops) from sm_70.
+  GpuPipelineOptions limits() const;
 };
 
 /// Checks `--cuda-arch` text. On failure returns false and sets `error`.
@@ -44,4 +56,4 @@ bool assembleCubin(llvm::StringRef ptx, llvm::StringRef arch,
 
 } // namespace loom
 
-#endif // LOOM_TARGET_CUDATARGET_H
+#endif // LOOM_TARGET_CUDA_CUDATARGET_H

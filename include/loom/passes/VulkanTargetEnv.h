@@ -1,10 +1,12 @@
-//===- VulkanTarget.h - the Vulkan (SPIR-V) target --------------*- C++ -*-===//
+//===- VulkanTargetEnv.h - what a Vulkan device offers ---------*- C++ -*-===//
 //
-// The target environment the SPIR-V kernels are generated for, and the step
-// from a lowered kernel module to the SPIR-V binary a .loom module stores.
+// The target environment the SPIR-V kernels are generated for: the Vulkan
+// version, the device's optional SPIR-V capabilities and its limits. Read
+// by the SPIR-V lowering (--loom-gpu-prepare-spirv) and by the Vulkan
+// backend (lib/target/vulkan), which takes its text from
+// loom-compile --vulkan-target-env=.
 //
-// Target environment text (loom-compile --vulkan-target-env=, the
-// target-env option of --loom-gpu-to-spirv), comma separated:
+// Target environment text, comma separated (empty: every default):
 //
 //   vulkan1.0 | vulkan1.1 | vulkan1.2 | vulkan1.3   Vulkan version (SPIR-V
 //                                      1.0, 1.3, 1.5, 1.6); default vulkan1.1
@@ -24,8 +26,8 @@
 // +Int16,+StorageBuffer16BitAccess.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOOM_TARGET_VULKANTARGET_H
-#define LOOM_TARGET_VULKANTARGET_H
+#ifndef LOOM_PASSES_VULKANTARGETENV_H
+#define LOOM_PASSES_VULKANTARGETENV_H
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -54,8 +56,8 @@ struct VulkanTargetEnv {
   std::string str() const;
 };
 
-/// Parses target environment text (see above). On failure returns false and
-/// sets `error` to a message naming the bad item.
+/// Parses target environment text (see above; "" gives the defaults). On
+/// failure returns false and sets `error` to a message naming the bad item.
 bool parseVulkanTargetEnv(llvm::StringRef text, VulkanTargetEnv &env,
                           std::string &error);
 
@@ -63,17 +65,6 @@ bool parseVulkanTargetEnv(llvm::StringRef text, VulkanTargetEnv &env,
 mlir::spirv::TargetEnvAttr getSpirvTargetEnvAttr(mlir::MLIRContext *ctx,
                                                  const VulkanTargetEnv &env);
 
-/// What the Vulkan target produced for one module.
-struct VulkanArtifacts {
-  std::string spirv;        // one SPIR-V module, one entry point per kernel
-  std::string capabilities; // the capabilities it declares, comma separated
-  std::string spirvVersion; // "spirv1.3"
-};
-
-/// Serializes the `spirv.module` that --loom-gpu-to-spirv left in `top`.
-mlir::LogicalResult buildVulkanArtifacts(mlir::ModuleOp top,
-                                         VulkanArtifacts &artifacts);
-
 } // namespace loom
 
-#endif // LOOM_TARGET_VULKANTARGET_H
+#endif // LOOM_PASSES_VULKANTARGETENV_H

@@ -1,0 +1,149 @@
+//===- CpuBackend.cpp - the CPU target backend ----------------------------===//
+//
+// Kernels vectorized and tiled into workgroups for the CPU runtime's thread
+// pool, lowered to the LLVM dialect with the CPU kernel ABI, compiled by
+// LLVM for the described CPU and linked into a shared object.
+//
+//===----------------------------------------------------------------------===//
+#include "CpuTarget.h"
+#include "HostEntry.h"
+
+#include "loom/dialect/KernelContract.h"
+#include "loom/module/ModuleWriter.h"
+#include "loom/module/Schedule.h"
+#include "loom/target/TargetBackend.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace loom {
+
+namespace {
+
+class CpuBackend : public TargetBackend {
+public:
+  CpuBackend() {
+    optionInfo = {
+        {"cpu",
+         "Target CPU: an LLVM CPU name (x86-64-v3, znver4, skylake-avx512, "
+         "...) or host (the build machine's CPU, features and cache size)",
+         defaultCpuName()},
+        {"cpu-features",
+         "CPU features added to or removed from the CPU's own, e.g. "
+         "+avx512f,-avx512bw",
+         ""},
+        {"cpu-llc-size",
+         "Last-level cache size in bytes (K/M/G suffixes): outputs at least "
+         "this large are written with streaming stores on x86 (default: the "
+         "host's with --cpu=host, else 32M)",
+         ""},
+    };
+  }
+
+  StringRef name() const override { return "cpu"; }
+  ArrayRef<TargetOptionInfo> options() const override { return optionInfo; }
+  bool canEmit(Emission emit) const override {
+    return emit == Emission::Module || emit == Emission::MLIR ||
+           emit == Emission::LLVMIR || emit == Emission::Object;
+  }
+
+  bool configure(const TargetConfig &config, std::string &error) override {
+    emit = config.emit;
+    auto get = [&](const char *key) -> std::string {
+      auto it = config.options.find(key);
+      return it == config.options.end() ? std::string() : it->second;
+    };
+    return resolveCpuTarget(get("cpu"), get("cpu-features"),
+                            get("cpu-llc-size"), config.optLevel, target,
+                            error);
+  }
+
+  void buildKernelPipeline(OpPassManager &pm,
+                           const PipelineOptions &frontend) const override {
+    buildLoomCpuKernelPipeline(pm, frontend);
+  }
+
+  LogicalResult lowerKernels(ModuleOp module,
+                             const ModuleSchedule &schedule) override {
+    // A model without any computation still gets a (tiny) kernel library.
+    getOrCreateKernelModule(module);
+    PassManager pm(module.getContext());
+    buildLoomCpuLoweringPipeline(pm, loweringOptions());
+    if (failed(pm.run(module)))
+      return failure();
+    // A standalone object (and its IR) also carries each function's
+    // schedule as code: `loom_<function>`. Module files leave that to the
+    // runtime.
+    if (emit != Emission::Module &&
+        failed(addHostEntries(getKernelModule(module), schedule,
+                              /*fenceStreamingStores=*/target.isX86())))
+      return failure();
+    return success();
+  }
+
+  LogicalResult serialize(ModuleOp module, const ModuleSchedule &schedule,
+                          std::string &output) override {
+    ModuleOp kernels = getKernelModule(module);
+    if (emit == Emission::MLIR) {
+      llvm::raw_string_ostream os(output);
+      kernels.print(os);
+      return success();
+    }
+    CpuArtifactKind kind = emit == Emission::LLVMIR   ? CpuArtifactKind::LLVMIR
+                           : emit == Emission::Object ? CpuArtifactKind::Object
+                                                      : CpuArtifactKind::SharedObject;
+    CpuArtifacts artifacts;
+    if (failed(buildCpuArtifacts(kernels, target, kind, artifacts)))
+      return failure();
+    if (emit == Emission::LLVMIR)
+      output = std::move(artifacts.llvmIR);
+    else if (emit == Emission::Object)
+      output = std::move(artifacts.object);
+    else
+      output = writeModuleFile(schedule, {"elf-so", artifacts.sharedObject},
+                               {"cpu", artifacts.triple, artifacts.cpu,
+                                artifacts.features});
+    return success();
+  }
+
+  void registerPipelines() const override {
+    // The defaults of a named CPU: the pipelines loom-opt runs must not
+    // depend on the machine that runs it either.
+    PassPipelineRegistration<>(
+        "loom-cpu-pipeline",
+        "From the loom dialect to kernels in the LLVM dialect with the CPU "
+        "kernel ABI, for the default CPU (host functions keep loom.launch "
+        "ops)",
+        [](OpPassManager &pm) {
+          CpuBackend backend;
+          std::string error;
+          (void)backend.configure(TargetConfig(), error);
+          backend.buildKernelPipeline(pm, PipelineOptions());
+          buildLoomCpuLoweringPipeline(pm, backend.loweringOptions());
+        });
+  }
+
+private:
+  CpuLoweringOptions loweringOptions() const {
+    CpuLoweringOptions options;
+    // Streaming stores (and the fence the runtime issues for them) are
+    // x86's.
+    options.streamingOutputBytes =
+        target.isX86() ? target.lastLevelCacheBytes : 0;
+    return options;
+  }
+
+  std::vector<TargetOptionInfo> optionInfo;
+  CpuTargetDescription target;
+  Emission emit = Emission::Module;
+};
+
+} // namespace
+
+void registerCpuTargetBackend() {
+  registerTargetBackend("cpu", [] { return std::make_unique<CpuBackend>(); });
+}
+
+} // namespace loom
