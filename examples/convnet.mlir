@@ -7,12 +7,12 @@ func.func @main(%x: tensor<1x3x32x32xf32>) -> tensor<1x10xf32> {
   %b2 = loom.constant dense_resource<conv_b2> : tensor<16xf32>
   %w3 = loom.constant dense_resource<conv_w3> : tensor<10x1024xf32>
   %b3 = loom.constant dense_resource<conv_b3> : tensor<10xf32>
-  %c1 = loom.conv2d %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x32x32xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x32x32xf32>
+  %c1 = loom.conv %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x32x32xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x32x32xf32>
   %r1 = loom.relu %c1 : tensor<1x8x32x32xf32>
-  %p1 = loom.max_pool2d %r1 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x8x32x32xf32> -> tensor<1x8x16x16xf32>
-  %c2 = loom.conv2d %p1, %w2, %b2 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x8x16x16xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
+  %p1 = loom.max_pool %r1 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x8x32x32xf32> -> tensor<1x8x16x16xf32>
+  %c2 = loom.conv %p1, %w2, %b2 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x8x16x16xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
   %r2 = loom.relu %c2 : tensor<1x16x16x16xf32>
-  %p2 = loom.max_pool2d %r2 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x16x16x16xf32> -> tensor<1x16x8x8xf32>
+  %p2 = loom.max_pool %r2 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x16x16x16xf32> -> tensor<1x16x8x8xf32>
   %f = loom.reshape %p2 : tensor<1x16x8x8xf32> -> tensor<1x1024xf32>
   %y = loom.linear %f, %w3, %b3 : (tensor<1x1024xf32>, tensor<10x1024xf32>, tensor<10xf32>) -> tensor<1x10xf32>
   return %y : tensor<1x10xf32>

@@ -7,9 +7,9 @@ func.func @main(%x: tensor<2x32x16x16xf32>) -> tensor<2x64x16x16xf32> {
   %u_out = loom.constant dense_resource<cp_u_out> : tensor<64x16x1x1xf32>
   %b = loom.constant dense_resource<cp_b> : tensor<64xf32>
   %h1 = loom.contract "nchw,rc->nrhw" %x, %u_in : (tensor<2x32x16x16xf32>, tensor<16x32xf32>) -> tensor<2x16x16x16xf32>
-  %h2 = loom.conv2d %h1, %kv strides = [1, 1] padding = [1, 0, 1, 0] dilations = [1, 1] groups = 16 : (tensor<2x16x16x16xf32>, tensor<16x1x3x1xf32>) -> tensor<2x16x16x16xf32>
-  %h3 = loom.conv2d %h2, %kh strides = [1, 1] padding = [0, 1, 0, 1] dilations = [1, 1] groups = 16 : (tensor<2x16x16x16xf32>, tensor<16x1x1x3xf32>) -> tensor<2x16x16x16xf32>
-  %y = loom.conv2d %h3, %u_out, %b strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<2x16x16x16xf32>, tensor<64x16x1x1xf32>, tensor<64xf32>) -> tensor<2x64x16x16xf32>
+  %h2 = loom.conv %h1, %kv strides = [1, 1] padding = [1, 0, 1, 0] dilations = [1, 1] groups = 16 : (tensor<2x16x16x16xf32>, tensor<16x1x3x1xf32>) -> tensor<2x16x16x16xf32>
+  %h3 = loom.conv %h2, %kh strides = [1, 1] padding = [0, 1, 0, 1] dilations = [1, 1] groups = 16 : (tensor<2x16x16x16xf32>, tensor<16x1x1x3xf32>) -> tensor<2x16x16x16xf32>
+  %y = loom.conv %h3, %u_out, %b strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<2x16x16x16xf32>, tensor<64x16x1x1xf32>, tensor<64xf32>) -> tensor<2x64x16x16xf32>
   return %y : tensor<2x64x16x16xf32>
 }
 

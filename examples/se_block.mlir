@@ -9,10 +9,10 @@ func.func @main(%x: tensor<2x32x16x16xf32>) -> tensor<2x32x16x16xf32> {
   %br = loom.constant dense_resource<se_br> : tensor<8xf32>
   %we = loom.constant dense_resource<se_we> : tensor<32x8xf32>
   %be = loom.constant dense_resource<se_be> : tensor<32xf32>
-  %c1 = loom.conv2d %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x32x16x16xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
+  %c1 = loom.conv %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x32x16x16xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
   %r1 = loom.relu %c1 : tensor<2x32x16x16xf32>
-  %h = loom.conv2d %r1, %w2, %b2 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x32x16x16xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
-  %pool = loom.global_avg_pool2d %h : tensor<2x32x16x16xf32> -> tensor<2x32x1x1xf32>
+  %h = loom.conv %r1, %w2, %b2 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x32x16x16xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
+  %pool = loom.global_avg_pool %h : tensor<2x32x16x16xf32> -> tensor<2x32x1x1xf32>
   %s = loom.reshape %pool : tensor<2x32x1x1xf32> -> tensor<2x32xf32>
   %z = loom.linear %s, %wr, %br : (tensor<2x32xf32>, tensor<8x32xf32>, tensor<8xf32>) -> tensor<2x8xf32>
   %zr = loom.relu %z : tensor<2x8xf32>

@@ -19,7 +19,7 @@ def LoomDecompose : Pass<"loom-decompose", "mlir::func::FuncOp"> {
   let description = [{
     linear -> transpose + matmul + add (a constant weight is transposed at
     compile time); softmax, log_softmax and layer_norm -> reductions and
-    elementwise ops; global_avg_pool2d -> reduce_mean.
+    elementwise ops; global_avg_pool -> reduce_mean.
   }];
   let dependentDialects = ["loom::LoomDialect"];
 }

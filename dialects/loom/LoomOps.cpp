@@ -5,8 +5,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "VerifierUtils.h"
+
 #include "loom/dialect/LoomOps.h"
 #include "loom/dialect/EinsumSpec.h"
+#include "loom/dialect/TypeUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,24 +24,19 @@
 using namespace mlir;
 using namespace loom;
 
-namespace {
+//===----------------------------------------------------------------------===//
+// Checks shared with the other verifiers (VerifierUtils.h)
+//===----------------------------------------------------------------------===//
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
-Type elementTypeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getElementType();
-}
-Type elementTypeOf(Type t) { return cast<RankedTensorType>(t).getElementType(); }
+namespace loom::verifier {
 
-std::string formatElementType(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
+std::string formatList(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(values[i]);
+  return s + "]";
 }
 
-/// Checks that `result` has shape `expected` and element type `elementType`.
 LogicalResult verifyResultType(Operation *op, Type result,
                                ArrayRef<int64_t> expected, Type elementType,
                                StringRef what) {
@@ -49,6 +47,54 @@ LogicalResult verifyResultType(Operation *op, Type result,
                            << what << " is "
                            << formatType(RankedTensorType::get(expected,
                                                                elementType));
+}
+
+LogicalResult verifySameElementTypes(Operation *op, ArrayRef<Value> values,
+                                     ArrayRef<StringRef> names) {
+  for (size_t i = 1; i < values.size(); ++i) {
+    if (elementTypeOf(values[i]) != elementTypeOf(values[0])) {
+      std::string a, b;
+      llvm::raw_string_ostream(a) << elementTypeOf(values[0]);
+      llvm::raw_string_ostream(b) << elementTypeOf(values[i]);
+      return op->emitOpError() << "element types differ: " << names[0]
+                               << " is " << a << ", " << names[i] << " is "
+                               << b;
+    }
+  }
+  return success();
+}
+
+LogicalResult checkArraySize(Operation *op, ArrayRef<int64_t> values,
+                             size_t expected, StringRef name) {
+  if (values.size() != expected)
+    return op->emitOpError() << "expects " << expected << " values in `"
+                             << name << "`, got " << formatList(values);
+  return success();
+}
+
+LogicalResult checkAllAtLeast(Operation *op, ArrayRef<int64_t> values,
+                              int64_t minimum, StringRef name) {
+  for (int64_t v : values)
+    if (v < minimum)
+      return op->emitOpError() << "`" << name << "` values must be >= "
+                               << minimum << ", got " << formatList(values);
+  return success();
+}
+
+} // namespace loom::verifier
+
+using loom::verifier::checkAllAtLeast;
+using loom::verifier::checkArraySize;
+using loom::verifier::verifyResultType;
+using loom::verifier::verifySameElementTypes;
+
+namespace {
+
+std::string formatElementType(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
 }
 
 /// Shared checks of elementwise ops: operands broadcast and the result has
@@ -68,18 +114,6 @@ LogicalResult verifyBroadcast(Operation *op, ArrayRef<Value> operands,
   }
   return verifyResultType(op, result, *shape, resultElementType,
                           "the broadcast of the operands");
-}
-
-LogicalResult verifySameElementTypes(Operation *op, ArrayRef<Value> values,
-                                     ArrayRef<StringRef> names) {
-  for (size_t i = 1; i < values.size(); ++i) {
-    if (elementTypeOf(values[i]) != elementTypeOf(values[0]))
-      return op->emitOpError()
-             << "element types differ: " << names[0] << " is "
-             << formatElementType(elementTypeOf(values[0])) << ", " << names[i]
-             << " is " << formatElementType(elementTypeOf(values[i]));
-  }
-  return success();
 }
 
 template <typename BinaryOp>
@@ -106,33 +140,6 @@ LogicalResult normalizeDims(Operation *op, ArrayRef<int64_t> dims,
     out.push_back(*n);
   }
   return success();
-}
-
-LogicalResult checkArraySize(Operation *op, ArrayRef<int64_t> values,
-                             size_t expected, StringRef name) {
-  if (values.size() != expected)
-    return op->emitOpError() << "expects " << expected << " values in `"
-                             << name << "`, got " << values.size();
-  return success();
-}
-
-LogicalResult checkAllAtLeast(Operation *op, ArrayRef<int64_t> values,
-                              int64_t minimum, StringRef name) {
-  for (int64_t v : values)
-    if (v < minimum)
-      return op->emitOpError() << "`" << name << "` values must be >= "
-                               << minimum << ", got " << v;
-  return success();
-}
-
-/// Output extent of a sliding window (convolution/pooling).
-int64_t windowOutput(int64_t in, int64_t padLow, int64_t padHigh,
-                     int64_t kernel, int64_t stride, int64_t dilation) {
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t padded = in + padLow + padHigh;
-  if (padded < span)
-    return 0;
-  return (padded - span) / stride + 1;
 }
 
 } // namespace
@@ -652,98 +659,6 @@ LogicalResult ScanOp::verifyRegions() {
              << expected;
   }
   return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Convolution and pooling
-//===----------------------------------------------------------------------===//
-
-LogicalResult Conv2DOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput()), w = shapeOf(getWeight());
-  if (x.size() != 4)
-    return emitOpError() << "input must be NCHW (rank 4), got "
-                         << formatShape(x);
-  if (w.size() != 4)
-    return emitOpError() << "weight must be F x C/groups x KH x KW (rank 4), got "
-                         << formatShape(w);
-  if (failed(checkArraySize(*this, getStrides(), 2, "strides")) ||
-      failed(checkArraySize(*this, getPadding(), 4, "padding")) ||
-      failed(checkArraySize(*this, getDilations(), 2, "dilations")) ||
-      failed(checkAllAtLeast(*this, getStrides(), 1, "strides")) ||
-      failed(checkAllAtLeast(*this, getPadding(), 0, "padding")) ||
-      failed(checkAllAtLeast(*this, getDilations(), 1, "dilations")))
-    return failure();
-  int64_t groups = getGroups();
-  if (groups < 1 || x[1] % groups != 0 || w[0] % groups != 0)
-    return emitOpError() << "groups = " << groups
-                         << " must divide the input channels (" << x[1]
-                         << ") and the output channels (" << w[0] << ")";
-  if (w[1] * groups != x[1])
-    return emitOpError() << "channel mismatch: input is " << formatShape(x)
-                         << " with groups = " << groups << ", weight is "
-                         << formatShape(w);
-  SmallVector<Value> values = {getInput(), getWeight()};
-  SmallVector<StringRef> names = {"input", "weight"};
-  if (getBias()) {
-    values.push_back(getBias());
-    names.push_back("bias");
-    if (shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
-      return emitOpError() << "bias must have shape " << w[0] << ", got "
-                           << formatShape(shapeOf(getBias()));
-  }
-  if (failed(verifySameElementTypes(*this, values, names)))
-    return failure();
-  ArrayRef<int64_t> s = getStrides(), p = getPadding(), d = getDilations();
-  int64_t oh = windowOutput(x[2], p[0], p[2], w[2], s[0], d[0]);
-  int64_t ow = windowOutput(x[3], p[1], p[3], w[3], s[1], d[1]);
-  if (oh < 1 || ow < 1)
-    return emitOpError() << "kernel " << w[2] << "x" << w[3]
-                         << " (dilated) does not fit the padded input "
-                         << formatShape(x);
-  return verifyResultType(*this, getType(), {x[0], w[0], oh, ow},
-                          elementTypeOf(getInput()), "the convolution");
-}
-
-namespace {
-template <typename PoolOp>
-LogicalResult verifyPool(PoolOp op) {
-  ArrayRef<int64_t> x = shapeOf(op.getInput());
-  if (x.size() != 4)
-    return op.emitOpError() << "input must be NCHW (rank 4), got "
-                            << formatShape(x);
-  if (failed(checkArraySize(op, op.getKernel(), 2, "kernel")) ||
-      failed(checkArraySize(op, op.getStrides(), 2, "strides")) ||
-      failed(checkArraySize(op, op.getPadding(), 4, "padding")) ||
-      failed(checkAllAtLeast(op, op.getKernel(), 1, "kernel")) ||
-      failed(checkAllAtLeast(op, op.getStrides(), 1, "strides")) ||
-      failed(checkAllAtLeast(op, op.getPadding(), 0, "padding")))
-    return failure();
-  ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(),
-                    p = op.getPadding();
-  if (p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1])
-    return op.emitOpError() << "padding must be smaller than the kernel "
-                            << k[0] << "x" << k[1];
-  int64_t oh = windowOutput(x[2], p[0], p[2], k[0], s[0], 1);
-  int64_t ow = windowOutput(x[3], p[1], p[3], k[1], s[1], 1);
-  if (oh < 1 || ow < 1)
-    return op.emitOpError() << "kernel " << k[0] << "x" << k[1]
-                            << " does not fit the padded input "
-                            << formatShape(x);
-  return verifyResultType(op, op.getType(), {x[0], x[1], oh, ow},
-                          elementTypeOf(op.getInput()), "the pooled input");
-}
-} // namespace
-
-LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
-LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
-
-LogicalResult GlobalAvgPool2DOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  if (x.size() != 4)
-    return emitOpError() << "input must be NCHW (rank 4), got "
-                         << formatShape(x);
-  return verifyResultType(*this, getType(), {x[0], x[1], 1, 1},
-                          elementTypeOf(getInput()), "the pooled input");
 }
 
 //===----------------------------------------------------------------------===//

@@ -31,12 +31,12 @@ func.func @main(%x: {T(x.shape)}) -> {T((1, 10))} {{
   %b2 = loom.constant {r.add("conv_b2", b2)}
   %w3 = loom.constant {r.add("conv_w3", w3)}
   %b3 = loom.constant {r.add("conv_b3", b3)}
-  %c1 = loom.conv2d %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : ({T(x.shape)}, {T(w1.shape)}, {T(b1.shape)}) -> {T((1, 8, 32, 32))}
+  %c1 = loom.conv %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : ({T(x.shape)}, {T(w1.shape)}, {T(b1.shape)}) -> {T((1, 8, 32, 32))}
   %r1 = loom.relu %c1 : {T((1, 8, 32, 32))}
-  %p1 = loom.max_pool2d %r1 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : {T((1, 8, 32, 32))} -> {T((1, 8, 16, 16))}
-  %c2 = loom.conv2d %p1, %w2, %b2 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : ({T((1, 8, 16, 16))}, {T(w2.shape)}, {T(b2.shape)}) -> {T((1, 16, 16, 16))}
+  %p1 = loom.max_pool %r1 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : {T((1, 8, 32, 32))} -> {T((1, 8, 16, 16))}
+  %c2 = loom.conv %p1, %w2, %b2 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : ({T((1, 8, 16, 16))}, {T(w2.shape)}, {T(b2.shape)}) -> {T((1, 16, 16, 16))}
   %r2 = loom.relu %c2 : {T((1, 16, 16, 16))}
-  %p2 = loom.max_pool2d %r2 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : {T((1, 16, 16, 16))} -> {T((1, 16, 8, 8))}
+  %p2 = loom.max_pool %r2 kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : {T((1, 16, 16, 16))} -> {T((1, 16, 8, 8))}
   %f = loom.reshape %p2 : {T((1, 16, 8, 8))} -> {T((1, 1024))}
   %y = loom.linear %f, %w3, %b3 : ({T((1, 1024))}, {T(w3.shape)}, {T(b3.shape)}) -> {T((1, 10))}
   return %y : {T((1, 10))}

@@ -4,9 +4,9 @@
 
 Tucker-2 (Kim et al. 2016), ranks 8 and 8: the input-channel factor and the
 output-channel factor are 1x1 convolutions written as loom.contract over the
-channel index, the 8x8x3x3 core is a loom.conv2d.
+channel index, the 8x8x3x3 core is a loom.conv.
 CP, rank 16 (Lebedev et al. 2015): a 1x1 contract to the rank, a depthwise
-3x1 and a depthwise 1x3 loom.conv2d (groups = rank), and a 1x1 loom.conv2d
+3x1 and a depthwise 1x3 loom.conv (groups = rank), and a 1x1 loom.conv
 with the bias.
 
 References computed with PyTorch (F.conv2d) in float64; both read the same
@@ -25,11 +25,11 @@ R_IN, R_OUT, R_CP = 8, 8, 16
 
 
 def conv_line(out, x, w, b, x_shape, w_shape, pad, groups):
-    """`%out = loom.conv2d` with unit strides and dilations; b may be None."""
+    """`%out = loom.conv` with unit strides and dilations; b may be None."""
     y_shape = (x_shape[0], w_shape[0], x_shape[2] + pad[0] + pad[2] - w_shape[2] + 1,
                x_shape[3] + pad[1] + pad[3] - w_shape[3] + 1)
     bias, bias_t = (f", %{b}", f", {T((w_shape[0],))}") if b else ("", "")
-    return (f"  %{out} = loom.conv2d %{x}, %{w}{bias} strides = [1, 1] padding = "
+    return (f"  %{out} = loom.conv %{x}, %{w}{bias} strides = [1, 1] padding = "
             f"[{', '.join(map(str, pad))}] dilations = [1, 1] groups = {groups} : "
             f"({T(x_shape)}, {T(w_shape)}{bias_t}) -> {T(y_shape)}")
 

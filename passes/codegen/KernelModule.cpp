@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -22,6 +24,22 @@ TilingInterface findKernelRoot(func::FuncOp kernel) {
   if (stores.size() != 1)
     return nullptr;
   return stores.front().getSource().getDefiningOp<TilingInterface>();
+}
+
+SmallVector<std::optional<int64_t>> staticTripCounts(scf::ForallOp forall) {
+  SmallVector<std::optional<int64_t>> counts;
+  for (auto [lb, ub, step] :
+       llvm::zip(forall.getMixedLowerBound(), forall.getMixedUpperBound(),
+                 forall.getMixedStep())) {
+    std::optional<int64_t> l = getConstantIntValue(lb),
+                           u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (l && u && s && *s > 0)
+      counts.push_back(std::max<int64_t>((*u - *l + *s - 1) / *s, 0));
+    else
+      counts.push_back(std::nullopt);
+  }
+  return counts;
 }
 
 LogicalResult bufferizeKernelsInPlace(ModuleOp kernels) {

@@ -19,15 +19,10 @@ namespace {
 /// Static trip count of each dimension of `forall`, or failure.
 FailureOr<SmallVector<int64_t>> tripCounts(scf::ForallOp forall) {
   SmallVector<int64_t> counts;
-  for (auto [lb, ub, step] :
-       llvm::zip(forall.getMixedLowerBound(), forall.getMixedUpperBound(),
-                 forall.getMixedStep())) {
-    std::optional<int64_t> l = getConstantIntValue(lb),
-                           u = getConstantIntValue(ub),
-                           s = getConstantIntValue(step);
-    if (!l || !u || !s || *s <= 0)
+  for (std::optional<int64_t> count : staticTripCounts(forall)) {
+    if (!count)
       return failure();
-    counts.push_back(std::max<int64_t>((*u - *l + *s - 1) / *s, 0));
+    counts.push_back(*count);
   }
   return counts;
 }

@@ -6,6 +6,7 @@
 
 #include "loom/dialect/EinsumSpec.h"
 #include "loom/dialect/LoomOps.h"
+#include "loom/dialect/TypeUtils.h"
 #include "loom/passes/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -32,7 +33,6 @@ bool hasRepeats(const Term &t) {
   return false;
 }
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 /// A value with the label of each dimension.
 struct Labeled {
@@ -60,7 +60,7 @@ public:
     }
     if (dims.empty())
       return x;
-    auto type = RankedTensorType::get(shape, typeOf(x.value).getElementType());
+    auto type = RankedTensorType::get(shape, tensorTypeOf(x.value).getElementType());
     Value r = ReduceSumOp::create(rewriter, loc, type, x.value,
                                   rewriter.getDenseI64ArrayAttr(dims),
                                   UnitAttr());
@@ -79,7 +79,7 @@ public:
   }
 
   Value reshape(Value v, ArrayRef<int64_t> shape) {
-    auto type = RankedTensorType::get(shape, typeOf(v).getElementType());
+    auto type = RankedTensorType::get(shape, tensorTypeOf(v).getElementType());
     if (type == v.getType())
       return v;
     return ReshapeOp::create(rewriter, loc, type, v);
@@ -139,7 +139,7 @@ public:
       return failure();
     llvm::StringMap<int64_t> sizes;
     for (auto [term, v] : llvm::zip(spec->inputs, op.getInputs()))
-      for (auto [label, size] : llvm::zip(term, typeOf(v).getShape()))
+      for (auto [label, size] : llvm::zip(term, tensorTypeOf(v).getShape()))
         sizes[label] = size;
     rewriter.setInsertionPoint(op);
     Lowering l(rewriter, op.getLoc(), sizes);
@@ -212,8 +212,8 @@ private:
     bool rhsConst = matchPattern(rhs.value, m_Constant());
     bool followRhs = lhsConst && !rhsConst;
     if (lhsConst == rhsConst)
-      followRhs = typeOf(rhs.value).getNumElements() >
-                  typeOf(lhs.value).getNumElements();
+      followRhs = tensorTypeOf(rhs.value).getNumElements() >
+                  tensorTypeOf(lhs.value).getNumElements();
     if (followRhs) {
       f.contracted = ordered(f.contracted, rhs.labels);
       f.batch = ordered(f.batch, rhs.labels);
@@ -233,7 +233,7 @@ private:
   std::optional<MatmulForm> sliceForm(const Labeled &lhs, const Labeled &rhs,
                                       const Term &out, Lowering &l) {
     bool lhsBig =
-        typeOf(lhs.value).getNumElements() >= typeOf(rhs.value).getNumElements();
+        tensorTypeOf(lhs.value).getNumElements() >= tensorTypeOf(rhs.value).getNumElements();
     const Labeled &big = lhsBig ? lhs : rhs, &small = lhsBig ? rhs : lhs;
     auto inOut = [&](const std::string &x) { return llvm::is_contained(out, x); };
     auto inBig = [&](const std::string &x) { return llvm::is_contained(big.labels, x); };

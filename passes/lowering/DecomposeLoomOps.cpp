@@ -7,11 +7,12 @@
 //   softmax(x)           -> e = exp(x - max(x)); e / sum(e)
 //   log_softmax(x)       -> (x - max(x)) - log(sum(exp(x - max(x))))
 //   layer_norm(x, g, b)  -> (x - mean) * rsqrt(var + eps) * g + b
-//   global_avg_pool2d(x) -> reduce_mean(x, [2, 3], keepdims)
+//   global_avg_pool(x) -> reduce_mean(x, spatial dims, keepdims)
 //
 //===----------------------------------------------------------------------===//
 
 #include "loom/dialect/LoomOps.h"
+#include "loom/dialect/TypeUtils.h"
 #include "loom/passes/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -27,16 +28,12 @@ using namespace loom;
 
 namespace {
 
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
 /// Type of reducing `input` over `dims` with keepdims.
 RankedTensorType keptReduceType(Value input, ArrayRef<int64_t> dims) {
-  SmallVector<int64_t> shape(tensorType(input).getShape());
+  SmallVector<int64_t> shape(tensorTypeOf(input).getShape());
   for (int64_t d : dims)
     shape[d] = 1;
-  return RankedTensorType::get(shape, tensorType(input).getElementType());
+  return RankedTensorType::get(shape, tensorTypeOf(input).getElementType());
 }
 
 /// A rank-0 constant of `like`'s element type.
@@ -149,12 +146,15 @@ struct DecomposeLayerNorm : OpRewritePattern<LayerNormOp> {
   }
 };
 
-struct DecomposeGlobalAvgPool : OpRewritePattern<GlobalAvgPool2DOp> {
+struct DecomposeGlobalAvgPool : OpRewritePattern<GlobalAvgPoolOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(GlobalAvgPool2DOp op,
+  LogicalResult matchAndRewrite(GlobalAvgPoolOp op,
                                 PatternRewriter &rewriter) const override {
+    SmallVector<int64_t> spatial;
+    for (int64_t d = 2; d < rankOf(op.getInput()); ++d)
+      spatial.push_back(d);
     rewriter.replaceOp(op, reduceKeep<ReduceMeanOp>(rewriter, op.getLoc(),
-                                                    op.getInput(), {2, 3}));
+                                                    op.getInput(), spatial));
     return success();
   }
 };

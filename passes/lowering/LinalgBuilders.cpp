@@ -1,6 +1,8 @@
 //===- LinalgBuilders.cpp - building linalg on tensors --------------------===//
 #include "LinalgBuilders.h"
 
+#include "loom/dialect/TypeUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -121,6 +123,45 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
 }
 
 bool isNarrowFloat(Type t) { return t.isF16() || t.isBF16(); }
+
+Type computeType(OpBuilder &b, Type t) {
+  return isNarrowFloat(t) ? b.getF32Type() : t;
+}
+
+Value castTensor(OpBuilder &b, Location loc, Value v, Type elementType) {
+  RankedTensorType t = tensorTypeOf(v);
+  if (t.getElementType() == elementType)
+    return v;
+  return elementwiseGeneric(
+      b, loc, RankedTensorType::get(t.getShape(), elementType), v,
+      [&](OpBuilder &nb, Location nloc, ValueRange a) {
+        return castScalar(nb, nloc, a[0], elementType);
+      });
+}
+
+Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                 Type elementType) {
+  return filledTensor(b, loc, RankedTensorType::get(shape, elementType),
+                      scalarConstant(b, loc, elementType, 0));
+}
+
+Value padTensor(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+                ArrayRef<int64_t> high, Value padValue) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  RankedTensorType in = tensorTypeOf(input);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    shape.push_back(in.getShape()[d] + low[d] + high[d]);
+  auto type = RankedTensorType::get(shape, in.getElementType());
+  SmallVector<OpFoldResult> lo, hi;
+  for (int64_t v : low)
+    lo.push_back(b.getIndexAttr(v));
+  for (int64_t v : high)
+    hi.push_back(b.getIndexAttr(v));
+  return tensor::PadOp::create(b, loc, type, input, lo, hi, padValue);
+}
 
 Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = v.getType();

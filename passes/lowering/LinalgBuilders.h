@@ -61,6 +61,23 @@ mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// True for f16/bf16: such values are computed in f32 inside kernels.
 bool isNarrowFloat(mlir::Type t);
 
+/// The type values of `t` are computed in (f16/bf16 in f32).
+mlir::Type computeType(mlir::OpBuilder &b, mlir::Type t);
+
+/// Casts a tensor elementwise to `elementType` (itself if already so).
+mlir::Value castTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                       mlir::Type elementType);
+
+/// A tensor of `shape` x `elementType` filled with zeros.
+mlir::Value zeroFilled(mlir::OpBuilder &b, mlir::Location loc,
+                       llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+
+/// tensor.pad of `input` by `low`/`high` elements (one per dimension) of
+/// `padValue`; `input` itself when nothing is padded.
+mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                      llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                      mlir::Value padValue);
+
 } // namespace loom
 
 #endif // LOOM_PASSES_LOWERING_LINALGBUILDERS_H

@@ -1,10 +1,10 @@
 //===- LoomToLinalg.cpp - loom ops to linalg on tensors -------------------===//
 //
 // --loom-to-linalg: named linalg ops where they exist (matmul, batch_matmul,
-// conv_2d_nchw_fchw, conv_2d_ngchw_gfchw, pooling_nchw_max/sum, transpose),
-// linalg.generic for elementwise ops (with numpy broadcasting in the indexing
-// maps), reductions, contractions, slices and gathers; tensor.pad/concat and
-// reshapes for the rest. f16/bf16 are computed in f32 inside each op.
+// transpose), linalg.generic for elementwise ops (with numpy broadcasting in
+// the indexing maps), reductions, contractions, slices and gathers;
+// tensor.pad/concat and reshapes for the rest (convolution and pooling:
+// ConvolutionToLinalg.cpp). f16/bf16 are computed in f32 inside each op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +13,7 @@
 #include "loom/dialect/ConstantData.h"
 #include "loom/dialect/EinsumSpec.h"
 #include "loom/dialect/LoomOps.h"
+#include "loom/dialect/TypeUtils.h"
 #include "loom/passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,15 +37,6 @@ using namespace mlir;
 using namespace loom;
 
 namespace {
-
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// The type in which values of `t` are accumulated and computed.
-Type computeType(OpBuilder &b, Type t) {
-  return isNarrowFloat(t) ? b.getF32Type() : t;
-}
 
 //===----------------------------------------------------------------------===//
 // Elementwise ops
@@ -88,6 +80,36 @@ Value sigmoid(OpBuilder &b, Location loc, Value x) {
   Value one = scalarConstant(b, loc, t, 1.0);
   Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
   return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+}
+
+/// asinh(x) = sign(x) * log(|x| + sqrt(x^2 + 1)) (accurate for x < 0).
+Value asinh(OpBuilder &b, Location loc, Value x) {
+  Value ax = math::AbsFOp::create(b, loc, x);
+  Value r = math::SqrtOp::create(
+      b, loc,
+      arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ax, ax),
+                            scalarConstant(b, loc, x.getType(), 1.0)));
+  Value l = math::LogOp::create(b, loc, arith::AddFOp::create(b, loc, ax, r));
+  return math::CopySignOp::create(b, loc, l, x);
+}
+
+/// acosh(x) = log(x + sqrt(x^2 - 1)).
+Value acosh(OpBuilder &b, Location loc, Value x) {
+  Value r = math::SqrtOp::create(
+      b, loc,
+      arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x),
+                            scalarConstant(b, loc, x.getType(), 1.0)));
+  return math::LogOp::create(b, loc, arith::AddFOp::create(b, loc, x, r));
+}
+
+/// atanh(x) = 0.5 * log((1 + x) / (1 - x)).
+Value atanh(OpBuilder &b, Location loc, Value x) {
+  Value one = scalarConstant(b, loc, x.getType(), 1.0);
+  Value q = arith::DivFOp::create(b, loc, arith::AddFOp::create(b, loc, one, x),
+                                  arith::SubFOp::create(b, loc, one, x));
+  return arith::MulFOp::create(b, loc,
+                               scalarConstant(b, loc, x.getType(), 0.5),
+                               math::LogOp::create(b, loc, q));
 }
 
 /// The scalar computation of elementwise op `op` on `a` (already in the
@@ -156,6 +178,20 @@ Value scalarOf(Operation *op, OpBuilder &b, Location loc, ValueRange a) {
       .Case([&](ErfOp) { return math::ErfOp::create(b, loc, a[0]).getResult(); })
       .Case([&](SinOp) { return math::SinOp::create(b, loc, a[0]).getResult(); })
       .Case([&](CosOp) { return math::CosOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](FloorOp) { return math::FloorOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](CeilOp) { return math::CeilOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](RoundOp) {
+        return math::RoundEvenOp::create(b, loc, a[0]).getResult();
+      })
+      .Case([&](TanOp) { return math::TanOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](AsinOp) { return math::AsinOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](AcosOp) { return math::AcosOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](AtanOp) { return math::AtanOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](SinhOp) { return math::SinhOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](CoshOp) { return math::CoshOp::create(b, loc, a[0]).getResult(); })
+      .Case([&](AsinhOp) { return asinh(b, loc, a[0]); })
+      .Case([&](AcoshOp) { return acosh(b, loc, a[0]); })
+      .Case([&](AtanhOp) { return atanh(b, loc, a[0]); })
       .Case([&](SigmoidOp) { return sigmoid(b, loc, a[0]); })
       .Case([&](SiluOp) {
         return arith::MulFOp::create(b, loc, a[0], sigmoid(b, loc, a[0]))
@@ -336,24 +372,6 @@ struct SliceToLinalg : OpConversionPattern<SliceOp> {
   }
 };
 
-Value padTensor(OpBuilder &b, Location loc, Value input,
-                ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value padValue) {
-  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
-      llvm::all_of(high, [](int64_t v) { return v == 0; }))
-    return input;
-  RankedTensorType in = tensorType(input);
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < in.getRank(); ++d)
-    shape.push_back(in.getShape()[d] + low[d] + high[d]);
-  auto type = RankedTensorType::get(shape, in.getElementType());
-  SmallVector<OpFoldResult> lo, hi;
-  for (int64_t v : low)
-    lo.push_back(b.getIndexAttr(v));
-  for (int64_t v : high)
-    hi.push_back(b.getIndexAttr(v));
-  return tensor::PadOp::create(b, loc, type, input, lo, hi, padValue);
-}
-
 struct PadToTensor : OpConversionPattern<PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -378,9 +396,9 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
                   ConversionPatternRewriter &rewriter) const override {
     MLIRContext *ctx = rewriter.getContext();
     Value data = adaptor.getInput();
-    RankedTensorType dataType = tensorType(data);
+    RankedTensorType dataType = tensorTypeOf(data);
     int64_t axis = *normalizeDim(op.getAxis(), dataType.getRank());
-    int64_t idxRank = tensorType(op.getIndices()).getRank();
+    int64_t idxRank = tensorTypeOf(op.getIndices()).getRank();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
     SmallVector<AffineExpr> idxExprs;
@@ -427,24 +445,6 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
 // Matmul and contraction
 //===----------------------------------------------------------------------===//
 
-/// Casts a tensor elementwise to `elementType` (no-op if equal).
-Value castTensor(OpBuilder &b, Location loc, Value v, Type elementType) {
-  RankedTensorType t = tensorType(v);
-  if (t.getElementType() == elementType)
-    return v;
-  return elementwiseGeneric(
-      b, loc, RankedTensorType::get(t.getShape(), elementType), v,
-      [&](OpBuilder &nb, Location nloc, ValueRange a) {
-        return castScalar(nb, nloc, a[0], elementType);
-      });
-}
-
-Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                 Type elementType) {
-  return filledTensor(b, loc, RankedTensorType::get(shape, elementType),
-                      scalarConstant(b, loc, elementType, 0));
-}
-
 struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -455,8 +455,8 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
     Type et = op.getType().getElementType();
     Type acc = computeType(rewriter, et);
     // numpy promotion of vectors to matrices.
-    SmallVector<int64_t> l(tensorType(lhs).getShape()),
-        r(tensorType(rhs).getShape());
+    SmallVector<int64_t> l(tensorTypeOf(lhs).getShape()),
+        r(tensorTypeOf(rhs).getShape());
     if (l.size() == 1) {
       l.insert(l.begin(), 1);
       lhs = reshapeTensor(rewriter, loc, lhs, RankedTensorType::get(l, et));
@@ -506,8 +506,8 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
   static Value broadcastBatchMatmul(OpBuilder &b, Location loc, Value lhs,
                                     Value rhs, Type acc) {
     MLIRContext *ctx = b.getContext();
-    ArrayRef<int64_t> l = tensorType(lhs).getShape(),
-                      r = tensorType(rhs).getShape();
+    ArrayRef<int64_t> l = tensorTypeOf(lhs).getShape(),
+                      r = tensorTypeOf(rhs).getShape();
     SmallVector<int64_t> batch = *broadcastShapes(
         {l.drop_back(2), r.drop_back(2)});
     int64_t nb = batch.size();
@@ -656,7 +656,7 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
     MLIRContext *ctx = rewriter.getContext();
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    RankedTensorType in = tensorType(input);
+    RankedTensorType in = tensorTypeOf(input);
     int64_t rank = in.getRank();
     SmallVector<int64_t> dims;
     for (int64_t d : op.getDims())
@@ -758,7 +758,7 @@ struct ArgmaxToLinalg : OpConversionPattern<ArgmaxOp> {
     MLIRContext *ctx = rewriter.getContext();
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    RankedTensorType in = tensorType(input);
+    RankedTensorType in = tensorTypeOf(input);
     int64_t rank = in.getRank();
     int64_t dim = *normalizeDim(op.getDim(), rank);
     Type et = in.getElementType();
@@ -808,29 +808,6 @@ struct ArgmaxToLinalg : OpConversionPattern<ArgmaxOp> {
   }
 };
 
-//===----------------------------------------------------------------------===//
-// Convolution and pooling
-//===----------------------------------------------------------------------===//
-
-/// Adds a per-channel bias (dim 1 of an NCHW tensor).
-Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias) {
-  MLIRContext *ctx = b.getContext();
-  RankedTensorType type = tensorType(x);
-  SmallVector<AffineMap> maps = {
-      AffineMap::getMultiDimIdentityMap(4, ctx),
-      AffineMap::get(4, 0, {getAffineDimExpr(1, ctx)}, ctx),
-      AffineMap::getMultiDimIdentityMap(4, ctx)};
-  Value init = emptyTensor(b, loc, type.getShape(), type.getElementType());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{x, bias}, init, maps,
-             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location nloc, ValueRange a) {
-               Value s = arith::AddFOp::create(nb, nloc, a[0], a[1]);
-               linalg::YieldOp::create(nb, nloc, s);
-             })
-      .getResult(0);
-}
-
 /// segment_sum as a loop over the rows of data (flattened to [rows, F])
 /// that adds each row into the row of the result its id names, skipping
 /// ids out of range; the row addition is a linalg.generic (vectorized).
@@ -845,7 +822,7 @@ struct SegmentSumToLinalg : OpConversionPattern<SegmentSumOp> {
     RankedTensorType type = op.getType();
     Type et = type.getElementType();
     Type acc = computeType(rewriter, et);
-    ArrayRef<int64_t> dataShape = tensorType(adaptor.getData()).getShape();
+    ArrayRef<int64_t> dataShape = tensorTypeOf(adaptor.getData()).getShape();
     int64_t rows = dataShape[0], segments = op.getNumSegments();
     int64_t width = 1;
     for (int64_t d : dataShape.drop_front())
@@ -854,7 +831,7 @@ struct SegmentSumToLinalg : OpConversionPattern<SegmentSumOp> {
     data = reshapeTensor(rewriter, loc, data,
                          RankedTensorType::get({rows, width}, acc));
     Value ids = adaptor.getSegmentIds();
-    Type idType = tensorType(ids).getElementType();
+    Type idType = tensorTypeOf(ids).getElementType();
     Value init = zeroFilled(rewriter, loc, {segments, width}, acc);
     auto rowType = RankedTensorType::get({width}, acc);
     SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1),
@@ -921,183 +898,6 @@ struct SegmentSumToLinalg : OpConversionPattern<SegmentSumOp> {
   }
 };
 
-/// A convolution as a matrix product over its patches (im2col), so that
-/// the matmul code generation (register-blocked, vectorized) applies:
-///   patches[c, kh, kw, n, oh, ow] = x[n, c, oh*s0 + kh*d0, ow*s1 + kw*d1]
-///   y[f, (n, oh, ow)] = w[f, (c, kh, kw)] * patches[(c, kh, kw), (n, oh, ow)]
-/// then y as [n, f, oh, ow] (a reshape when n == 1, else a transpose).
-/// `input` is padded already; the result has element type `acc`.
-Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
-                   ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-                   ArrayRef<int64_t> out, Type acc) {
-  MLIRContext *ctx = b.getContext();
-  Type et = tensorType(input).getElementType();
-  ArrayRef<int64_t> w = tensorType(weight).getShape();
-  int64_t n = out[0], f = out[1], oh = out[2], ow = out[3];
-  int64_t c = w[1], kh = w[2], kw = w[3];
-  AffineExpr dc, dkh, dkw, dn, doh, dow;
-  bindDims(ctx, dc, dkh, dkw, dn, doh, dow);
-  AffineMap read = AffineMap::get(
-      6, 0,
-      {dn, dc, doh * strides[0] + dkh * dilations[0],
-       dow * strides[1] + dkw * dilations[1]},
-      ctx);
-  Value patchesInit = emptyTensor(b, loc, {c, kh, kw, n, oh, ow}, et);
-  Value patches =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{patchesInit.getType()}, ValueRange{input},
-          ValueRange{patchesInit},
-          ArrayRef<AffineMap>{read, b.getMultiDimIdentityMap(6)},
-          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-          [](OpBuilder &nb, Location nl, ValueRange args) {
-            linalg::YieldOp::create(nb, nl, args[0]);
-          })
-          .getResult(0);
-  int64_t k = c * kh * kw, cols = n * oh * ow;
-  Value lhs = reshapeTensor(b, loc, weight, RankedTensorType::get({f, k}, et));
-  Value rhs =
-      reshapeTensor(b, loc, patches, RankedTensorType::get({k, cols}, et));
-  Value init = zeroFilled(b, loc, {f, cols}, acc);
-  Value product = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
-                                           ValueRange{lhs, rhs},
-                                           ValueRange{init})
-                      .getResult(0);
-  if (n == 1)
-    return reshapeTensor(b, loc, product, RankedTensorType::get(out, acc));
-  Value grouped = reshapeTensor(b, loc, product,
-                                RankedTensorType::get({f, n, oh, ow}, acc));
-  Value transposedInit = emptyTensor(b, loc, out, acc);
-  return linalg::TransposeOp::create(b, loc, grouped, transposedInit,
-                                     ArrayRef<int64_t>{1, 0, 2, 3})
-      .getResult()[0];
-}
-
-struct Conv2DToLinalg : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    Type et = type.getElementType();
-    Type acc = computeType(rewriter, et);
-    ArrayRef<int64_t> p = op.getPadding();
-    Value input = padTensor(rewriter, loc, adaptor.getInput(), {0, 0, p[0], p[1]},
-                            {0, 0, p[2], p[3]}, scalarConstant(rewriter, loc, et, 0));
-    Value weight = adaptor.getWeight();
-    auto strides = rewriter.getI64TensorAttr(op.getStrides());
-    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
-    int64_t groups = op.getGroups();
-    ArrayRef<int64_t> out = type.getShape();
-    Value result;
-    if (groups == 1) {
-      result = im2colMatmul(rewriter, loc, input, weight, op.getStrides(),
-                            op.getDilations(), out, acc);
-    } else {
-      ArrayRef<int64_t> x = tensorType(input).getShape();
-      ArrayRef<int64_t> w = tensorType(weight).getShape();
-      Value xg = reshapeTensor(
-          rewriter, loc, input,
-          RankedTensorType::get({x[0], groups, x[1] / groups, x[2], x[3]}, et));
-      Value wg = reshapeTensor(
-          rewriter, loc, weight,
-          RankedTensorType::get({groups, w[0] / groups, w[1], w[2], w[3]}, et));
-      Value init = zeroFilled(
-          rewriter, loc, {out[0], groups, out[1] / groups, out[2], out[3]}, acc);
-      Value r = linalg::Conv2DNgchwGfchwOp::create(
-                    rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{xg, wg}, ValueRange{init}, strides, dilations)
-                    .getResult(0);
-      result = reshapeTensor(rewriter, loc, r,
-                             RankedTensorType::get(out, acc));
-    }
-    result = castTensor(rewriter, loc, result, et);
-    if (adaptor.getBias())
-      result = addChannelBias(rewriter, loc, result, adaptor.getBias());
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-struct MaxPoolToLinalg : OpConversionPattern<MaxPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    Type et = type.getElementType();
-    ArrayRef<int64_t> p = op.getPadding(), k = op.getKernel();
-    Value lowest = lowestValue(rewriter, loc, et);
-    Value input = padTensor(rewriter, loc, adaptor.getInput(),
-                            {0, 0, p[0], p[1]}, {0, 0, p[2], p[3]}, lowest);
-    Value window = emptyTensor(rewriter, loc, k, et);
-    Value init = filledTensor(rewriter, loc, type, lowest);
-    Value r = linalg::PoolingNchwMaxOp::create(
-                  rewriter, loc, TypeRange{type}, ValueRange{input, window},
-                  ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),
-                  rewriter.getI64TensorAttr({1, 1}))
-                  .getResult(0);
-    rewriter.replaceOp(op, r);
-    return success();
-  }
-};
-
-struct AvgPoolToLinalg : OpConversionPattern<AvgPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    Type et = type.getElementType();
-    Type acc = computeType(rewriter, et);
-    ArrayRef<int64_t> p = op.getPadding(), k = op.getKernel(),
-                      s = op.getStrides();
-    Value input = padTensor(rewriter, loc, adaptor.getInput(),
-                            {0, 0, p[0], p[1]}, {0, 0, p[2], p[3]},
-                            scalarConstant(rewriter, loc, et, 0));
-    Value window = emptyTensor(rewriter, loc, k, et);
-    Value init = zeroFilled(rewriter, loc, type.getShape(), acc);
-    Value sum = linalg::PoolingNchwSumOp::create(
-                    rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{input, window}, ValueRange{init},
-                    rewriter.getI64TensorAttr(s),
-                    rewriter.getI64TensorAttr({1, 1}))
-                    .getResult(0);
-    // Reciprocal of the number of input elements under each window, known
-    // at compile time.
-    ArrayRef<int64_t> in = tensorType(adaptor.getInput()).getShape();
-    int64_t oh = type.getShape()[2], ow = type.getShape()[3];
-    std::vector<float> recip(oh * ow);
-    for (int64_t i = 0; i < oh; ++i) {
-      for (int64_t j = 0; j < ow; ++j) {
-        int64_t count = k[0] * k[1];
-        if (!op.getCountIncludePad()) {
-          int64_t h0 = i * s[0] - p[0], w0 = j * s[1] - p[1];
-          int64_t hn = std::min(h0 + k[0], in[2]) - std::max<int64_t>(h0, 0);
-          int64_t wn = std::min(w0 + k[1], in[3]) - std::max<int64_t>(w0, 0);
-          count = std::max<int64_t>(hn, 1) * std::max<int64_t>(wn, 1);
-        }
-        recip[i * ow + j] = 1.0f / static_cast<float>(count);
-      }
-    }
-    auto recipType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
-    Value recipConst = arith::ConstantOp::create(
-        rewriter, loc, recipType,
-        DenseElementsAttr::get(recipType, ArrayRef<float>(recip)));
-    Value result = elementwiseGeneric(
-        rewriter, loc, type, ValueRange{sum, recipConst},
-        [&](OpBuilder &b, Location nloc, ValueRange a) {
-          Value r = castScalar(b, nloc, a[1], acc);
-          return castScalar(b, nloc, arith::MulFOp::create(b, nloc, a[0], r),
-                            et);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
@@ -1112,11 +912,11 @@ struct ScanToLoop : OpRewritePattern<ScanOp> {
   LogicalResult matchAndRewrite(ScanOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    int64_t steps = tensorType(op.getSequences()[0]).getDimSize(0);
+    int64_t steps = tensorTypeOf(op.getSequences()[0]).getDimSize(0);
     size_t carried = op.getInits().size();
     SmallVector<Value> iterInits(op.getInits());
     for (Value r : op.getResults().drop_front(carried)) {
-      RankedTensorType t = tensorType(r);
+      RankedTensorType t = tensorTypeOf(r);
       iterInits.push_back(
           emptyTensor(rewriter, loc, t.getShape(), t.getElementType()));
     }
@@ -1145,7 +945,7 @@ struct ScanToLoop : OpRewritePattern<ScanOp> {
             map.map(body.getArgument(i), iter[i]);
           SmallVector<OpFoldResult> offsets, sizes, strides;
           for (auto [j, seq] : llvm::enumerate(op.getSequences())) {
-            RankedTensorType full = tensorType(seq);
+            RankedTensorType full = tensorTypeOf(seq);
             rowSlice(b, step, full, offsets, sizes, strides);
             auto sliceType = cast<RankedTensorType>(
                 body.getArgument(carried + j).getType());
@@ -1165,7 +965,7 @@ struct ScanToLoop : OpRewritePattern<ScanOp> {
                                  .getResult(0));
               continue;
             }
-            RankedTensorType full = tensorType(iter[i]);
+            RankedTensorType full = tensorTypeOf(iter[i]);
             rowSlice(b, step, full, offsets, sizes, strides);
             next.push_back(tensor::InsertSliceOp::create(
                 b, l, value, iter[i], offsets, sizes, strides));
@@ -1198,19 +998,20 @@ struct LoomToLinalgPass
     addElementwisePatterns<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp,
                            CompareOp, SelectOp, CastOp, NegOp, AbsOp, ReluOp,
                            ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp,
-                           SiluOp, ErfOp, SinOp, CosOp, SoftplusOp, GeluOp>(
+                           SiluOp, ErfOp, SinOp, CosOp, SoftplusOp, GeluOp,
+                           FloorOp, CeilOp, RoundOp, TanOp, AsinOp, AcosOp,
+                           AtanOp, SinhOp, CoshOp, AsinhOp, AcoshOp, AtanhOp>(
         patterns);
     patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg,
                  BroadcastToLinalg, ConcatToTensor, SliceToLinalg, PadToTensor,
                  GatherToLinalg, SegmentSumToLinalg, MatmulToLinalg, ContractToLinalg,
-                 ArgmaxToLinalg, Conv2DToLinalg, MaxPoolToLinalg,
-                 AvgPoolToLinalg,
+                 ArgmaxToLinalg,
                  ReduceToLinalg<ReduceSumOp, ReduceKind::Sum>,
                  ReduceToLinalg<ReduceMeanOp, ReduceKind::Mean>,
                  ReduceToLinalg<ReduceMaxOp, ReduceKind::Max>,
                  ReduceToLinalg<ReduceMinOp, ReduceKind::Min>,
                  ReduceToLinalg<ReduceProdOp, ReduceKind::Prod>>(ctx);
-    populateNNOpsToLinalgPatterns(patterns);
+    populateConvolutionToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

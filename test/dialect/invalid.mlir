@@ -370,7 +370,7 @@ func.func @slice_bounds(%x: tensor<10x4xf32>) {
 // -----
 
 func.func @slice_stride(%x: tensor<10x4xf32>) {
-  // expected-error @+1 {{'loom.slice' op `strides` values must be >= 1, got 0}}
+  // expected-error @+1 {{'loom.slice' op `strides` values must be >= 1, got [0, 1]}}
   %0 = loom.slice %x starts = [0, 0] limits = [10, 4] strides = [0, 1] : tensor<10x4xf32> -> tensor<10x4xf32>
   return
 }
@@ -378,7 +378,7 @@ func.func @slice_stride(%x: tensor<10x4xf32>) {
 // -----
 
 func.func @slice_count(%x: tensor<10x4xf32>) {
-  // expected-error @+1 {{'loom.slice' op expects 2 values in `starts`, got 1}}
+  // expected-error @+1 {{'loom.slice' op expects 2 values in `starts`, got [0]}}
   %0 = loom.slice %x starts = [0] limits = [10, 4] strides = [1, 1] : tensor<10x4xf32> -> tensor<10x4xf32>
   return
 }
@@ -386,7 +386,7 @@ func.func @slice_count(%x: tensor<10x4xf32>) {
 // -----
 
 func.func @pad_negative(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{'loom.pad' op `low` values must be >= 0, got -1}}
+  // expected-error @+1 {{'loom.pad' op `low` values must be >= 0, got [-1, 0]}}
   %0 = loom.pad %x low = [-1, 0] high = [0, 0] : tensor<2x3xf32> -> tensor<1x3xf32>
   return
 }
@@ -442,191 +442,104 @@ func.func @gather_indices(%x: tensor<10x4xf32>, %i: tensor<3xf32>) {
 
 // -----
 
-func.func @conv_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op input must be NCHW (rank 4), got 3x8x8}}
-  %0 = loom.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+func.func @conv_rank(%x: tensor<8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'loom.conv' op input must be N x C x 1 to 3 spatial dimensions (rank 3 to 5), got 8x8}}
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'loom.conv' op weight must be F x C/groups x kernel (rank 3, like the input), got 4x3x3x3}}
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
 // -----
 
 func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op channel mismatch: input is 1x3x8x8 with groups = 1, weight is 4x2x3x3}}
-  %0 = loom.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  // expected-error @+1 {{'loom.conv' op channel mismatch: input is 1x3x8x8 with groups = 1, weight is 4x2x3x3}}
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
 // -----
 
 func.func @conv_groups(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op groups = 3 must divide the input channels (4) and the output channels (6)}}
-  %0 = loom.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 3 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x6x6xf32>
+  // expected-error @+1 {{'loom.conv' op groups = 3 must divide the input channels (4) and the output channels (6)}}
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 3 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x6x6xf32>
   return
 }
 
 // -----
 
 func.func @conv_kernel(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op kernel 3x3 (dilated) does not fit the padded input 1x3x2x2}}
-  %0 = loom.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  // expected-error @+1 {{'loom.conv' op kernel [3, 3] with dilations [1, 1] does not fit the input 1x3x2x2 padded by [0, 0, 0, 0]}}
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
   return
 }
 
 // -----
 
 func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op bias must have shape 4, got 3}}
-  %0 = loom.conv2d %x, %w, %b strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  // expected-error @+1 {{'loom.conv' op bias must have shape 4, got 3}}
+  %0 = loom.conv %x, %w, %b strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
 // -----
 
 func.func @conv_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op result type is 1x4x8x8xf32 but the convolution is 1x4x6x6xf32}}
-  %0 = loom.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  // expected-error @+1 {{'loom.conv' op result type is 1x4x8x8xf32 but the convolution is 1x4x6x6xf32}}
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
   return
 }
 
 // -----
 
 func.func @conv_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'loom.conv2d' op expects 2 values in `strides`, got 1}}
-  %0 = loom.conv2d %x, %w strides = [1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  // expected-error @+1 {{'loom.conv' op expects 2 values in `strides`, got [1]}}
+  %0 = loom.conv %x, %w strides = [1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
 // -----
 
-func.func @max_pool_padding(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'loom.max_pool2d' op padding must be smaller than the kernel 2x2}}
-  %0 = loom.max_pool2d %x kernel = [2, 2] strides = [2, 2] padding = [2, 0, 0, 0] : tensor<1x3x8x8xf32> -> tensor<1x3x5x4xf32>
+func.func @max_pool_dilations(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{'loom.max_pool' op expects 2 values in `dilations`, got [2]}}
+  %0 = loom.max_pool %x kernel = [2, 2] strides = [2, 2] dilations = [2] padding = [0, 0, 0, 0] : tensor<1x3x8x8xf32> -> tensor<1x3x4x4xf32>
   return
 }
 
 // -----
 
 func.func @avg_pool_kernel(%x: tensor<1x3x2x2xf32>) {
-  // expected-error @+1 {{'loom.avg_pool2d' op kernel 3x3 does not fit the padded input 1x3x2x2}}
-  %0 = loom.avg_pool2d %x kernel = [3, 3] strides = [1, 1] padding = [0, 0, 0, 0] : tensor<1x3x2x2xf32> -> tensor<1x3x1x1xf32>
+  // expected-error @+1 {{'loom.avg_pool' op kernel [3, 3] with dilations [1, 1] does not fit the input 1x3x2x2 padded by [0, 0, 0, 0]}}
+  %0 = loom.avg_pool %x kernel = [3, 3] strides = [1, 1] padding = [0, 0, 0, 0] : tensor<1x3x2x2xf32> -> tensor<1x3x1x1xf32>
   return
 }
 
 // -----
 
 func.func @avg_pool_result(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'loom.avg_pool2d' op result type is 1x3x8x8xf32 but the pooled input is 1x3x4x4xf32}}
-  %0 = loom.avg_pool2d %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x3x8x8xf32> -> tensor<1x3x8x8xf32>
+  // expected-error @+1 {{'loom.avg_pool' op result type is 1x3x8x8xf32 but the pooled input is 1x3x4x4xf32}}
+  %0 = loom.avg_pool %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x3x8x8xf32> -> tensor<1x3x8x8xf32>
   return
 }
 
 // -----
 
-func.func @global_pool(%x: tensor<3x8x8xf32>) {
-  // expected-error @+1 {{'loom.global_avg_pool2d' op input must be NCHW (rank 4), got 3x8x8}}
-  %0 = loom.global_avg_pool2d %x : tensor<3x8x8xf32> -> tensor<3x1x1xf32>
+func.func @global_pool(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{'loom.global_avg_pool' op input must be N x C x 1 to 3 spatial dimensions (rank 3 to 5), got 8x8}}
+  %0 = loom.global_avg_pool %x : tensor<8x8xf32> -> tensor<8x1xf32>
   return
 }
 
 // -----
 
-func.func @dispatch_yield(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'loom.dispatch' op loom.yield types do not match the results}}
-  %0 = loom.dispatch(%x) : (tensor<4xf32>) -> tensor<4xf32> {
-  ^bb0(%a: tensor<4xf32>):
-    %r = loom.reduce_sum %a [0] : tensor<4xf32> -> tensor<f32>
-    loom.yield %r : tensor<f32>
-  }
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
-func.func @dispatch_args(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'loom.dispatch' op region argument #0 has type 'tensor<5xf32>' but operand #0 has type 'tensor<4xf32>'}}
-  %0 = loom.dispatch(%x) : (tensor<4xf32>) -> tensor<4xf32> {
-  ^bb0(%a: tensor<5xf32>):
-    %r = loom.constant dense<0.0> : tensor<4xf32>
-    loom.yield %r : tensor<4xf32>
-  }
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
-func.func @dispatch_isolated(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-note @+1 {{required by region isolation constraints}}
-  %0 = loom.dispatch() : () -> tensor<4xf32> {
-    // expected-error @+1 {{using value defined outside the region}}
-    %r = loom.relu %x : tensor<4xf32>
-    loom.yield %r : tensor<4xf32>
-  }
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
-func.func @launch_missing(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'loom.launch' op kernel @kernels::@nope does not exist}}
-  %0 = loom.launch @kernels::@nope(%x) : (tensor<4xf32>) -> tensor<4xf32>
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
-module {
-  func.func @launch_arity(%x: tensor<4xf32>) -> tensor<4xf32> {
-    // expected-error @+1 {{'loom.launch' op kernel @kernels::@k takes 2 arguments but the launch binds 1 inputs and 1 results (+3 workgroup ids)}}
-    %0 = loom.launch @kernels::@k(%x) : (tensor<4xf32>) -> tensor<4xf32>
-    return %0 : tensor<4xf32>
-  }
-  module @kernels {
-    func.func @k(%a: memref<4xf32>, %b: memref<4xf32>) {
-      return
-    }
-  }
-}
-
-// -----
-
-func.func @scan_steps(%h0: tensor<3xf32>, %a: tensor<5x3xf32>, %b: tensor<4x3xf32>) {
-  // expected-error @+1 {{'loom.scan' op sequences have 5 and 4 steps; all must have the same}}
-  %0 = loom.scan init(%h0 : tensor<3xf32>) over(%a, %b : tensor<5x3xf32>, tensor<4x3xf32>) {
-  ^bb0(%h: tensor<3xf32>, %x: tensor<3xf32>, %y: tensor<3xf32>):
-    loom.yield %h : tensor<3xf32>
-  } -> tensor<3xf32>
-  return
-}
-
-// -----
-
-func.func @scan_block_args(%h0: tensor<3xf32>, %a: tensor<5x3xf32>) {
-  // expected-error @+1 {{'loom.scan' op body argument 1 has type 'tensor<4xf32>' but a step of sequence 0 is 'tensor<3xf32>'}}
-  %0 = loom.scan init(%h0 : tensor<3xf32>) over(%a : tensor<5x3xf32>) {
-  ^bb0(%h: tensor<3xf32>, %x: tensor<4xf32>):
-    loom.yield %h : tensor<3xf32>
-  } -> tensor<3xf32>
-  return
-}
-
-// -----
-
-func.func @scan_stacked(%h0: tensor<3xf32>, %a: tensor<5x3xf32>) {
-  // expected-error @+1 {{'loom.scan' op per-step result 0 must stack 5 steps along dimension 0, got type 'tensor<4x3xf32>'}}
-  %0:2 = loom.scan init(%h0 : tensor<3xf32>) over(%a : tensor<5x3xf32>) {
-  ^bb0(%h: tensor<3xf32>, %x: tensor<3xf32>):
-    loom.yield %h, %x : tensor<3xf32>, tensor<3xf32>
-  } -> tensor<3xf32>, tensor<4x3xf32>
-  return
-}
-
-// -----
-
-func.func @scan_yield(%h0: tensor<3xf32>, %a: tensor<5x3xf32>) {
-  %0 = loom.scan init(%h0 : tensor<3xf32>) over(%a : tensor<5x3xf32>) {
-  ^bb0(%h: tensor<3xf32>, %x: tensor<3xf32>):
-    // expected-error @+1 {{'loom.yield' op yields 2 values; the scan has 1 results}}
-    loom.yield %h, %x : tensor<3xf32>, tensor<3xf32>
-  } -> tensor<3xf32>
+func.func @floor_int(%x: tensor<4xi32>) {
+  // expected-error @+1 {{'loom.floor' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
+  %0 = "loom.floor"(%x) : (tensor<4xi32>) -> tensor<4xi32>
   return
 }

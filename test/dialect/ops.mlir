@@ -174,14 +174,14 @@ func.func @segment_sum(%m: tensor<5x2x3xf32>, %dst: tensor<5xi32>) -> tensor<4x2
 
 // CHECK-LABEL: func @conv
 func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>) {
-  // CHECK: loom.conv2d %{{.*}}, %{{.*}}, %{{.*}} strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
-  %0 = loom.conv2d %x, %w, %b strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
-  // CHECK: loom.max_pool2d %{{.*}} kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
-  %1 = loom.max_pool2d %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
-  // CHECK: loom.avg_pool2d %{{.*}} kernel = [3, 3] strides = [1, 1] padding = [1, 1, 1, 1] count_include_pad : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
-  %2 = loom.avg_pool2d %x kernel = [3, 3] strides = [1, 1] padding = [1, 1, 1, 1] count_include_pad : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
-  // CHECK: loom.global_avg_pool2d %{{.*}} : tensor<1x4x8x8xf32> -> tensor<1x4x1x1xf32>
-  %3 = loom.global_avg_pool2d %x : tensor<1x4x8x8xf32> -> tensor<1x4x1x1xf32>
+  // CHECK: loom.conv %{{.*}}, %{{.*}}, %{{.*}} strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
+  %0 = loom.conv %x, %w, %b strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
+  // CHECK: loom.max_pool %{{.*}} kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  %1 = loom.max_pool %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  // CHECK: loom.avg_pool %{{.*}} kernel = [3, 3] strides = [1, 1] padding = [1, 1, 1, 1] count_include_pad : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  %2 = loom.avg_pool %x kernel = [3, 3] strides = [1, 1] padding = [1, 1, 1, 1] count_include_pad : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  // CHECK: loom.global_avg_pool %{{.*}} : tensor<1x4x8x8xf32> -> tensor<1x4x1x1xf32>
+  %3 = loom.global_avg_pool %x : tensor<1x4x8x8xf32> -> tensor<1x4x1x1xf32>
   return
 }
 
@@ -211,4 +211,33 @@ func.func @scan(%h0: tensor<2x3xf32>, %xs: tensor<5x2x4xf32>, %w: tensor<4x3xf32
     loom.yield %s, %s : tensor<2x3xf32>, tensor<2x3xf32>
   } -> tensor<2x3xf32>, tensor<5x2x3xf32>
   return %hT, %hs : tensor<2x3xf32>, tensor<5x2x3xf32>
+}
+
+// CHECK-LABEL: func @float_unary
+func.func @float_unary(%x: tensor<3x5xf32>, %h: tensor<4xf16>) {
+  // CHECK: loom.floor %{{.*}} : tensor<3x5xf32>
+  %0 = loom.floor %x : tensor<3x5xf32>
+  // CHECK: loom.ceil %{{.*}} : tensor<3x5xf32>
+  %1 = loom.ceil %x : tensor<3x5xf32>
+  // CHECK: loom.round %{{.*}} : tensor<4xf16>
+  %2 = loom.round %h : tensor<4xf16>
+  // CHECK: loom.tan
+  %3 = loom.tan %x : tensor<3x5xf32>
+  // CHECK: loom.asin
+  %4 = loom.asin %x : tensor<3x5xf32>
+  // CHECK: loom.acos
+  %5 = loom.acos %x : tensor<3x5xf32>
+  // CHECK: loom.atan
+  %6 = loom.atan %x : tensor<3x5xf32>
+  // CHECK: loom.sinh
+  %7 = loom.sinh %x : tensor<3x5xf32>
+  // CHECK: loom.cosh
+  %8 = loom.cosh %x : tensor<3x5xf32>
+  // CHECK: loom.asinh
+  %9 = loom.asinh %x : tensor<3x5xf32>
+  // CHECK: loom.acosh
+  %10 = loom.acosh %x : tensor<3x5xf32>
+  // CHECK: loom.atanh %{{.*}} : tensor<3x5xf32>
+  %11 = loom.atanh %x : tensor<3x5xf32>
+  return
 }

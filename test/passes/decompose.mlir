@@ -63,6 +63,6 @@ func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<3x4xf32>, %b: tensor<3x4
 // CHECK-LABEL: func @global_avg_pool
 // CHECK: loom.reduce_mean %arg0 [2, 3] keepdims : tensor<1x3x5x5xf32> -> tensor<1x3x1x1xf32>
 func.func @global_avg_pool(%x: tensor<1x3x5x5xf32>) -> tensor<1x3x1x1xf32> {
-  %0 = loom.global_avg_pool2d %x : tensor<1x3x5x5xf32> -> tensor<1x3x1x1xf32>
+  %0 = loom.global_avg_pool %x : tensor<1x3x5x5xf32> -> tensor<1x3x1x1xf32>
   return %0 : tensor<1x3x1x1xf32>
 }

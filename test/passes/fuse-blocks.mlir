@@ -47,7 +47,7 @@ func.func @attention(%q: tensor<4x16x32xf32>, %k: tensor<4x16x32xf32>, %v: tenso
 // CHECK: %[[R:.*]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2, 3]] output_shape [1, 16, 16, 16]
 // CHECK: return %[[R]]
 func.func @conv_bn_relu(%x: tensor<1x8x16x16xf32>, %w: tensor<16x8x3x3xf32>, %b: tensor<16xf32>, %scale: tensor<16x1x1xf32>, %shift: tensor<16x1x1xf32>) -> tensor<1x16x16x16xf32> {
-  %0 = loom.conv2d %x, %w, %b strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x8x16x16xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
+  %0 = loom.conv %x, %w, %b strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x8x16x16xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
   %1 = loom.mul %0, %scale : (tensor<1x16x16x16xf32>, tensor<16x1x1xf32>) -> tensor<1x16x16x16xf32>
   %2 = loom.add %1, %shift : (tensor<1x16x16x16xf32>, tensor<16x1x1xf32>) -> tensor<1x16x16x16xf32>
   %3 = loom.relu %2 : tensor<1x16x16x16xf32>

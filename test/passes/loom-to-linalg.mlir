@@ -227,7 +227,7 @@ func.func @gather(%t: tensor<10x4xf32>, %idx: tensor<3xi64>) -> tensor<3x4xf32> 
 // CHECK: linalg.generic
 // CHECK: arith.addf
 func.func @conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
-  %0 = loom.conv2d %x, %w, %b strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  %0 = loom.conv %x, %w, %b strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
 }
 
@@ -236,7 +236,7 @@ func.func @conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf
 // CHECK-LABEL: func @grouped_conv
 // CHECK: linalg.conv_2d_ngchw_gfchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2x10x10xf32>, tensor<2x3x2x3x3xf32>)
 func.func @grouped_conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1x6x4x4xf32> {
-  %0 = loom.conv2d %x, %w strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x4x4xf32>
+  %0 = loom.conv %x, %w strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 2 : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x4x4xf32>
   return %0 : tensor<1x6x4x4xf32>
 }
 
@@ -252,8 +252,8 @@ func.func @grouped_conv(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> ten
 // CHECK: linalg.pooling_nchw_sum
 // CHECK: arith.constant dense<{{\[\[}}2.500000e-01, 5.000000e-01], [5.000000e-01, 1.000000e+00]]> : tensor<2x2xf32>
 func.func @pools(%x: tensor<1x1x3x3xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {
-  %0 = loom.max_pool2d %x kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] : tensor<1x1x3x3xf32> -> tensor<1x1x2x2xf32>
-  %1 = loom.avg_pool2d %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 1, 1] : tensor<1x1x3x3xf32> -> tensor<1x1x2x2xf32>
+  %0 = loom.max_pool %x kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] : tensor<1x1x3x3xf32> -> tensor<1x1x2x2xf32>
+  %1 = loom.avg_pool %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 1, 1] : tensor<1x1x3x3xf32> -> tensor<1x1x2x2xf32>
   return %0, %1 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>
 }
 
@@ -308,4 +308,32 @@ func.func @scan(%h0: tensor<2x3xf32>, %xs: tensor<5x2x4xf32>, %w: tensor<4x3xf32
     loom.yield %s, %s : tensor<2x3xf32>, tensor<2x3xf32>
   } -> tensor<2x3xf32>, tensor<5x2x3xf32>
   return %hT, %hs : tensor<2x3xf32>, tensor<5x2x3xf32>
+}
+
+// -----
+
+// Rounding and trigonometry apply math ops elementwise; f16/bf16 compute in
+// f32; asinh/acosh/atanh become logarithms.
+// CHECK-LABEL: func @unary
+// CHECK: linalg.generic
+// CHECK:   math.floor %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK:   %[[W:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK:   %[[R:.*]] = math.roundeven %[[W]] : f32
+// CHECK:   arith.truncf %[[R]] : f32 to f16
+// CHECK: linalg.generic
+// CHECK:   math.atan
+// CHECK: linalg.generic
+// CHECK:   arith.mulf
+// CHECK:   arith.subf
+// CHECK:   math.sqrt
+// CHECK:   arith.addf
+// CHECK:   math.log
+// CHECK-NOT: math.acosh
+func.func @unary(%x: tensor<4xf32>, %h: tensor<4xf16>) -> (tensor<4xf32>, tensor<4xf16>, tensor<4xf32>, tensor<4xf32>) {
+  %0 = loom.floor %x : tensor<4xf32>
+  %1 = loom.round %h : tensor<4xf16>
+  %2 = loom.atan %x : tensor<4xf32>
+  %3 = loom.acosh %x : tensor<4xf32>
+  return %0, %1, %2, %3 : tensor<4xf32>, tensor<4xf16>, tensor<4xf32>, tensor<4xf32>
 }

@@ -10,8 +10,13 @@
 
 #include "loom/dialect/KernelContract.h"
 
+#include <optional>
+
 namespace mlir {
 class TilingInterface;
+namespace scf {
+class ForallOp;
+} // namespace scf
 } // namespace mlir
 
 namespace loom {
@@ -19,6 +24,11 @@ namespace loom {
 /// The op whose result a kernel (still on tensors) stores into its single
 /// output binding, or null (several outputs, or not tileable).
 mlir::TilingInterface findKernelRoot(mlir::func::FuncOp kernel);
+
+/// The number of iterations of each loop of `forall` where its bounds and
+/// step are constants (std::nullopt where not).
+llvm::SmallVector<std::optional<int64_t>>
+staticTripCounts(mlir::scf::ForallOp forall);
 
 /// One-shot bufferization of the kernels in place into their bindings,
 /// after eliminating empty tensors; copies stay structured (linalg.copy) so

@@ -32,8 +32,8 @@ namespace loom {
 /// Patterns of --loom-decompose (composite loom ops -> primitive loom ops).
 void populateLoomDecompositionPatterns(mlir::RewritePatternSet &patterns);
 
-/// Conversion patterns of --loom-to-linalg for the ops of LoomNNOps.td.
-void populateNNOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// Conversion patterns of --loom-to-linalg for convolution and pooling.
+void populateConvolutionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace loom
 

@@ -18,6 +18,7 @@
 #define LOOM_LIB_IMPORT_ONNX_IMPORTER_H
 
 #include "loom/dialect/LoomOps.h"
+#include "loom/dialect/TypeUtils.h"
 #include "loom/import/OnnxModel.h"
 
 #include "mlir/IR/Builders.h"
@@ -65,10 +66,7 @@ int64_t numElementsOf(llvm::ArrayRef<int64_t> shape);
 // Building loom ops
 //===----------------------------------------------------------------------===//
 
-mlir::RankedTensorType tensorTypeOf(mlir::Value v);
-llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
-int64_t rankOf(mlir::Value v);
-mlir::Type elementTypeOf(mlir::Value v);
+// (tensorTypeOf, shapeOf, rankOf, elementTypeOf: loom/dialect/TypeUtils.h)
 
 /// Shorthands for building loom ops at one location; result types are
 /// computed from the operands (numpy broadcasting, reductions, ...).

@@ -12,13 +12,6 @@ using namespace mlir;
 namespace loom {
 namespace onnx_import {
 
-RankedTensorType tensorTypeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-ArrayRef<int64_t> shapeOf(Value v) { return tensorTypeOf(v).getShape(); }
-int64_t rankOf(Value v) { return tensorTypeOf(v).getRank(); }
-Type elementTypeOf(Value v) { return tensorTypeOf(v).getElementType(); }
-
 std::string formatInts(ArrayRef<int64_t> values) {
   std::string s = "[";
   for (size_t i = 0; i < values.size(); ++i)

@@ -230,41 +230,19 @@ LogicalResult windowOf(NodeImporter &n, ArrayRef<int64_t> in,
   return success();
 }
 
-/// conv2d/conv3d over `x` (N x C x spatial, 1-3 spatial dims; 1-D runs as
-/// 2-D with H = 1).
+/// loom.conv over `x` (N x C x spatial, 1-3 spatial dims).
 Value convolution(NodeImporter &n, Value x, Value weight, Value bias,
                   const Window &w, int64_t groups) {
-  size_t sp = w.kernel.size();
-  ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(weight);
-  Type et = elementTypeOf(x);
   OpBuilder &b = n.b;
-  SmallVector<int64_t> outShape = {xs[0], ws[0]};
+  SmallVector<int64_t> outShape = {shapeOf(x)[0], shapeOf(weight)[0]};
   outShape.append(w.out);
-  if (sp == 1) {
-    Value x2 = n.reshape(x, {xs[0], xs[1], 1, xs[2]});
-    Value w2 = n.reshape(weight, {ws[0], ws[1], 1, ws[2]});
-    auto type = RankedTensorType::get({xs[0], ws[0], 1, w.out[0]}, et);
-    Value y = Conv2DOp::create(
-        b, n.loc, type, x2, w2, bias, b.getDenseI64ArrayAttr({1, w.strides[0]}),
-        b.getDenseI64ArrayAttr({0, w.lo[0], 0, w.hi[0]}),
-        b.getDenseI64ArrayAttr({1, w.dilations[0]}),
-        b.getI64IntegerAttr(groups));
-    return n.reshape(y, outShape);
-  }
   SmallVector<int64_t> padding(w.lo);
   padding.append(w.hi);
-  auto type = RankedTensorType::get(outShape, et);
-  if (sp == 2)
-    return Conv2DOp::create(b, n.loc, type, x, weight, bias,
-                            b.getDenseI64ArrayAttr(w.strides),
-                            b.getDenseI64ArrayAttr(padding),
-                            b.getDenseI64ArrayAttr(w.dilations),
-                            b.getI64IntegerAttr(groups));
-  return Conv3DOp::create(b, n.loc, type, x, weight, bias,
-                          b.getDenseI64ArrayAttr(w.strides),
-                          b.getDenseI64ArrayAttr(padding),
-                          b.getDenseI64ArrayAttr(w.dilations),
-                          b.getI64IntegerAttr(groups));
+  return ConvOp::create(b, n.loc, RankedTensorType::get(outShape, elementTypeOf(x)),
+                        x, weight, bias, b.getDenseI64ArrayAttr(w.strides),
+                        b.getDenseI64ArrayAttr(padding),
+                        b.getDenseI64ArrayAttr(w.dilations),
+                        b.getI64IntegerAttr(groups));
 }
 
 LogicalResult checkKernelShape(NodeImporter &n, ArrayRef<int64_t> kernel) {
@@ -555,36 +533,21 @@ LogicalResult importPool(NodeImporter &n) {
   auto type = RankedTensorType::get(outShape, elementTypeOf(x));
   SmallVector<int64_t> padding(w.lo);
   padding.append(w.hi);
-  bool fits2D = sp == 2;
-  for (int64_t i = 0; i < sp; ++i)
-    fits2D &= w.dilations[i] == 1 && w.lo[i] < w.kernel[i] &&
-              w.hi[i] < w.kernel[i];
   OpBuilder &b = n.b;
   Value y;
-  if (fits2D) {
-    SmallVector<int64_t> pad2 = {w.lo[0], w.lo[1], w.hi[0], w.hi[1]};
-    if (isMax)
-      y = MaxPool2DOp::create(b, n.loc, type, x,
-                              b.getDenseI64ArrayAttr(w.kernel),
-                              b.getDenseI64ArrayAttr(w.strides),
-                              b.getDenseI64ArrayAttr(pad2));
-    else
-      y = AvgPool2DOp::create(b, n.loc, type, x,
-                              b.getDenseI64ArrayAttr(w.kernel),
-                              b.getDenseI64ArrayAttr(w.strides),
-                              b.getDenseI64ArrayAttr(pad2),
-                              includePad ? b.getUnitAttr() : UnitAttr());
-  } else if (isMax) {
-    y = MaxPoolOp::create(b, n.loc, type, x, b.getDenseI64ArrayAttr(w.kernel),
-                          b.getDenseI64ArrayAttr(w.strides),
-                          b.getDenseI64ArrayAttr(w.dilations),
-                          b.getDenseI64ArrayAttr(padding));
-  } else {
+  if (isMax)
+    y = MaxPoolOp::create(
+        b, n.loc, type, x, b.getDenseI64ArrayAttr(w.kernel),
+        b.getDenseI64ArrayAttr(w.strides),
+        llvm::all_of(w.dilations, [](int64_t d) { return d == 1; })
+            ? DenseI64ArrayAttr()
+            : b.getDenseI64ArrayAttr(w.dilations),
+        b.getDenseI64ArrayAttr(padding));
+  else
     y = AvgPoolOp::create(b, n.loc, type, x, b.getDenseI64ArrayAttr(w.kernel),
                           b.getDenseI64ArrayAttr(w.strides),
                           b.getDenseI64ArrayAttr(padding),
                           includePad ? b.getUnitAttr() : UnitAttr());
-  }
   n.setOutput(0, y);
   return success();
 }

@@ -25,15 +25,11 @@ namespace {
 SmallVector<Value> tripCounts(RewriterBase &rewriter, scf::ForallOp forall) {
   Location loc = forall.getLoc();
   SmallVector<Value> counts;
-  for (auto [lb, ub, step] :
-       llvm::zip(forall.getMixedLowerBound(), forall.getMixedUpperBound(),
-                 forall.getMixedStep())) {
-    std::optional<int64_t> l = getConstantIntValue(lb),
-                           u = getConstantIntValue(ub),
-                           s = getConstantIntValue(step);
-    if (l && u && s && *s > 0) {
-      counts.push_back(arith::ConstantIndexOp::create(
-          rewriter, loc, std::max<int64_t>((*u - *l + *s - 1) / *s, 0)));
+  for (auto [count, lb, ub, step] :
+       llvm::zip(staticTripCounts(forall), forall.getMixedLowerBound(),
+                 forall.getMixedUpperBound(), forall.getMixedStep())) {
+    if (count) {
+      counts.push_back(arith::ConstantIndexOp::create(rewriter, loc, *count));
       continue;
     }
     Value lv = getValueOrCreateConstantIndexOp(rewriter, loc, lb);

@@ -6,7 +6,7 @@ func.func @main(%x: tensor<2x32x16x16xf32>) -> tensor<2x64x16x16xf32> {
   %u_out = loom.constant dense_resource<tucker_u_out> : tensor<64x8xf32>
   %b = loom.constant dense_resource<tucker_b> : tensor<64xf32>
   %h1 = loom.contract "nchw,rc->nrhw" %x, %u_in : (tensor<2x32x16x16xf32>, tensor<8x32xf32>) -> tensor<2x8x16x16xf32>
-  %h2 = loom.conv2d %h1, %core strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<2x8x16x16xf32>
+  %h2 = loom.conv %h1, %core strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<2x8x16x16xf32>
   %h3 = loom.contract "nshw,fs->nfhw" %h2, %u_out : (tensor<2x8x16x16xf32>, tensor<64x8xf32>) -> tensor<2x64x16x16xf32>
   %b3 = loom.reshape %b : tensor<64xf32> -> tensor<64x1x1xf32>
   %y = loom.add %h3, %b3 : (tensor<2x64x16x16xf32>, tensor<64x1x1xf32>) -> tensor<2x64x16x16xf32>
