@@ -227,12 +227,21 @@ def LoomCpuVectorize : Pass<"loom-cpu-vectorize", "mlir::ModuleOp"> {
     Runs inside workgroups on tensors (after --loom-cpu-distribute). Each
     linalg op gets the plan of its family from the CPU strategy
     (passes/codegen/CpuStrategy.cpp): matmul-like contractions are tiled for
-    the cache, then into 8x32 register tiles that become vector.contract,
-    whose accumulator is hoisted out of the k loop; other ops are vectorized
+    the cache, then into register tiles that become vector.contract, whose
+    accumulator is hoisted out of the k loop; other ops are vectorized
     along their innermost loop (masked where the loop does not divide).
     Ops without a vector strategy stay scalar and are listed in the kernel's
-    `scalar_ops` field of its `#loom.kernel`.
+    `scalar_ops` field of its `#loom.kernel`. The register tiles follow the
+    target's vector registers (`vector-bits`, `vector-registers`: 8x32 with
+    AVX-512's 32 x 512 bits, 4x16 with AVX2's 16 x 256); the CPU target sets
+    them from the CPU it compiles for.
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Bits of a vector register">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
+           "Vector registers the CPU has">,
+  ];
   let dependentDialects = ["mlir::vector::VectorDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::affine::AffineDialect"];

@@ -1,7 +1,9 @@
 /* Loom runtime C API.
  *
  * Loads a compiled module file (.loom), verifies it, and runs its functions
- * on a device (today: the CPU, on a thread pool).
+ * on a device: the CPU (a thread pool), a Vulkan device, or a CUDA GPU. The
+ * Vulkan loader and the CUDA driver are opened at run time; a device whose
+ * library or hardware is missing is LOOM_STATUS_UNAVAILABLE with a message.
  *
  *   loom_runtime_t *rt;   loom_runtime_create(NULL, &rt);
  *   loom_module_t *m;     loom_module_load_file(rt, "model.loom", &m);
@@ -130,8 +132,10 @@ typedef struct loom_runtime_s loom_runtime_t;
 typedef struct loom_runtime_options_t {
   /* Set by loom_runtime_options_init; lets later versions add fields. */
   size_t struct_size;
-  /* "cpu" (default when NULL). "vulkan" and "cuda" are recognised but not
-   * available in this build. */
+  /* "cpu" (default when NULL), "vulkan" or "vulkan:N" (the N-th Vulkan
+   * device; a build without the Vulkan headers has none), "cuda" or
+   * "cuda:N". A module runs on the device of the target it was compiled for
+   * (loom-compile --target=). */
   const char *device;
   /* CPU threads used per dispatch, the calling thread included.
    * 0 = one per CPU this process may run on (its affinity mask);
@@ -151,7 +155,7 @@ LOOM_API loom_status_t loom_runtime_create(
 LOOM_API void loom_runtime_retain(loom_runtime_t *runtime);
 LOOM_API void loom_runtime_release(loom_runtime_t *runtime);
 
-/* "cpu" */
+/* The device's kind: "cpu", "vulkan" or "cuda". */
 LOOM_API const char *loom_runtime_device_name(const loom_runtime_t *runtime);
 /* Threads used per dispatch, the calling thread included. */
 LOOM_API int32_t loom_runtime_thread_count(const loom_runtime_t *runtime);

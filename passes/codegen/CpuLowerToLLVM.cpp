@@ -99,7 +99,7 @@ Value rootBuffer(Value memref) {
 
 /// Fewest sibling loops reading one buffer that are kept rolled. With two
 /// passes over a row (a softmax's max and exps, then its in-place divide)
-/// LLVM's forwarding pays: its rows were 5-8% slower rolled.
+/// LLVM's forwarding pays: such rows are faster unrolled.
 constexpr size_t kMinPassesKeptRolled = 3;
 
 /// Three or more sibling loops that read the same buffer (a layer norm's
@@ -262,8 +262,8 @@ bool isStreamableWrite(vector::TransferWriteOp write, BlockArgument binding) {
 /// (bypassing the caches, no read of the lines first). x86 orders streaming
 /// stores only by a fence; the kernel does not fence them itself: the
 /// runtime issues one sfence per range of workgroups a thread runs (kernel
-/// ABI version 2, include/loom/kernel_abi.h). A fence per workgroup made a
-/// 4096x1024 layer norm (one row per workgroup) 10-40% slower. Only
+/// ABI version 2, include/loom/kernel_abi.h): a fence per workgroup would
+/// stall kernels of one row per workgroup (norms) at every row. Only
 /// bindings the kernel writes through streamable transfer_writes alone
 /// qualify.
 void streamLargeOutputs(func::FuncOp kernel, int64_t thresholdBytes) {

@@ -6,13 +6,12 @@
 // then streams its panel from memory in one run instead of reading 512 bytes
 // from a new 4 KiB row of B at every step along K, which defeats the
 // hardware prefetcher (it stops at page boundaries) and costs a TLB entry
-// per step. A C model of Loom's matrix-vector kernel on this machine (1024 x
-// 1024 B in L3, 128-column blocks): 0.051 ms unpacked, 0.042 ms packed on 1
-// thread; 0.027 / 0.022 ms on 2.
+// per step (about a fifth of a matrix-vector product's time when B is in
+// the last-level cache; the commit that introduced packing has the figures).
 //
 // A right-hand side computed at run time is packed the same way by a copy
-// kernel before the product, when the product is large enough to repay it
-// (a 1024^3 sgemm is 8% faster with the copy included).
+// kernel before the product, when the product is large enough to repay the
+// copy (kMinRowsToPackAtRunTime, kMinDepthToPackAtRunTime).
 //
 // The matmul becomes a linalg.generic over (m, panel, column, k) whose
 // result is M x N/P x P; the elementwise epilogue of its dispatch region
@@ -49,14 +48,12 @@ constexpr int64_t kPanelColumns = 128;
 
 /// Fewest rows of a product whose right-hand side, computed at run time, is
 /// worth packing first. The copy is a kernel of its own that reads and
-/// writes B once; it saves about 8% of the product (a 1024^3 sgemm: 21.1-22.5
-/// -> 19.4-20.8 ms on one thread, 10.1-11.7 -> 9.8-9.9 ms on two, the copy
-/// included), but a 256^3 one got slower (0.148 -> 0.175 ms on two threads:
-/// the launch and the copy cost more than the 8% of 0.15 ms).
+/// writes B once: it pays for itself only when B is reused by enough rows
+/// (a large sgemm gains a few percent with the copy included; a 256-row one
+/// loses more to the extra launch and copy than packing saves).
 constexpr int64_t kMinRowsToPackAtRunTime = 512;
 /// Nor is a run-time right-hand side shallower than one cache tile of K
-/// (256): its panel stays in the cache unpacked (the tensor-train layer's
-/// 4096 x 64 x 1024 product: no difference measured).
+/// (256): its panel stays in the cache unpacked, so packing gains nothing.
 constexpr int64_t kMinDepthToPackAtRunTime = 256;
 
 /// Whether block argument `arg` of `dispatch` (a K x N f32 matrix) may be

@@ -104,15 +104,12 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
     llvm::append_range(outer, dims->batch);
     planar = {dims->m[0], dims->n[0]};
     // At least 32x64 (eight 8x32 register blocks): in smaller workgroups
-    // each element of A and B read from L2 feeds too few FMAs (the batch-64
-    // MLP on one thread: 2.36-2.68 ms in 32x32 workgroups, 2.19-2.26 in
-    // 32x64).
+    // each element of A and B read from L2 feeds too few FMAs.
     minTile[dims->m[0]] = std::min<int64_t>(32, bounds[dims->m[0]]);
     // A matrix-vector product (fewer rows than a register block) streams B
     // from memory: a workgroup keeps at least 128 columns so that each step
-    // along K reads 512 contiguous bytes of a row of B (the batch-1 MLP
-    // benchmark on one thread: 0.137 ms with 64-column workgroups,
-    // 0.101-0.115 ms with 128).
+    // along K reads 512 contiguous bytes of a row of B (whole cache lines,
+    // enough for the hardware prefetcher to follow).
     minTile[dims->n[0]] = std::min<int64_t>(
         bounds[dims->m[0]] < 8 ? 128 : 64, bounds[dims->n[0]]);
   } else {
@@ -157,7 +154,8 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   return result;
 }
 
-std::optional<VectorPlan> vectorPlan(Operation *op) {
+std::optional<VectorPlan> vectorPlan(Operation *op,
+                                     const CpuVectorShape &shape) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics())
     return std::nullopt;
@@ -179,10 +177,11 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
   VectorPlan plan;
   if (std::optional<linalg::ContractionDimensions> dims = matmulDims(op)) {
     if (bounds.size() == dims->batch.size() + 3) {
-      // The register-blocked matmul of ../shared/MLIR22-NOTES.md: cache
-      // tiles 64x256x256, register tiles 8x32 with k step 1; the C tile
-      // stays in registers across k, the contraction becomes 8 outer
-      // products (16 zmm FMAs) per k step.
+      // The register-blocked matmul: cache tiles 64x256x256, register
+      // tiles of (registers / 4) rows by two vectors with k step 1 (8x32
+      // with AVX-512, 4x16 with AVX2): the C tile, half of the registers,
+      // stays in them across k, and the contraction becomes one outer
+      // product per row per k step, leaving registers for B and A.
       plan.isContraction = true;
       plan.cacheTiles.assign(bounds.size(), 0);
       plan.registerTiles.assign(bounds.size(), 0);
@@ -196,11 +195,13 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
       plan.cacheTiles[m] = tileOrWhole(mc, bounds[m]);
       plan.cacheTiles[n] = tileOrWhole(nc, bounds[n]);
       plan.cacheTiles[k] = tileOrWhole(kc, bounds[k]);
-      // Fewer than 8 rows (a matrix-vector product at batch 1): the
-      // register tile widens along N instead, to 8 accumulators (enough
+      // Fewer rows (a matrix-vector product at batch 1): the register
+      // tile widens along N instead, to as many accumulators (enough
       // independent FMA chains) and longer runs of each row of B.
-      int64_t mr = divisorTile(mc, 8);
-      int64_t nr = divisorTile(nc, mr < 8 ? 32 * (8 / mr) : 32);
+      int64_t rows = std::max<int64_t>(shape.registers / 4, 1);
+      int64_t cols = 2 * shape.lanes;
+      int64_t mr = divisorTile(mc, rows);
+      int64_t nr = divisorTile(nc, mr < rows ? cols * (rows / mr) : cols);
       plan.registerTiles[m] = tileOrWhole(mr, mc);
       plan.registerTiles[n] = tileOrWhole(nr, nc);
       plan.registerTiles[k] = 1;
@@ -212,11 +213,12 @@ std::optional<VectorPlan> vectorPlan(Operation *op) {
     }
   }
   // Everything else: one vector along the innermost loop, one iteration of
-  // every other loop at a time. Reductions take 8 zmm registers of partial
+  // every other loop at a time. Reductions take 8 registers of partial
   // results (enough independent adds to hide their latency); elementwise
-  // ops 4, which stream faster: with 8 loads and 8 stores per step, a
-  // 4096x1024 f32 add ran at 60% of numpy's speed.
-  int64_t lanes = linalgOp.getNumReductionLoops() > 0 ? 128 : 64;
+  // ops 4, which stream faster (8 loads and 8 stores per step fill the
+  // store buffers).
+  int64_t lanes =
+      (linalgOp.getNumReductionLoops() > 0 ? 8 : 4) * shape.lanes;
   plan.registerTiles.assign(bounds.size(), 1);
   plan.registerTiles.back() =
       tileOrWhole(divisorTile(bounds.back(), lanes), bounds.back());

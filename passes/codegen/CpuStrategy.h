@@ -31,6 +31,14 @@ struct DistributionLimits {
 llvm::SmallVector<int64_t> workgroupTileSizes(mlir::TilingInterface op,
                                               const DistributionLimits &limits);
 
+/// The vector registers of the target CPU: f32 lanes per register and how
+/// many registers there are (AVX-512: 16 and 32; AVX2: 8 and 16). The
+/// register tiles are sized so that their accumulators use half of them.
+struct CpuVectorShape {
+  int64_t lanes = 16;
+  int64_t registers = 32;
+};
+
 /// How one linalg op is tiled for registers and vectorized inside a
 /// workgroup. `cacheTiles` (may be empty) is a first level of scf.for tiling
 /// for the cache; `registerTiles` the second, whose tiles become vectors.
@@ -47,7 +55,8 @@ struct VectorPlan {
 /// The plan for `op`, or std::nullopt when the op family has no vector
 /// strategy yet (it is then lowered to scalar loops, and the kernel records
 /// it in the `scalar_ops` of the kernel's #loom.kernel).
-std::optional<VectorPlan> vectorPlan(mlir::Operation *op);
+std::optional<VectorPlan> vectorPlan(mlir::Operation *op,
+                                     const CpuVectorShape &shape);
 
 } // namespace loom
 

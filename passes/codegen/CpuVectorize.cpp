@@ -218,14 +218,12 @@ bool isIdempotentCombiner(linalg::LinalgOp op) {
              arith::MinUIOp>(body->front());
 }
 
-/// Vector width of the reduction split below.
-constexpr int64_t kReductionVector = 128;
-
 /// A reduction along the innermost loop (a row max or sum) is split into a
-/// vertical reduction into kReductionVector partial results (vector
-/// registers accumulate across the row) and one horizontal reduction of
-/// them per row, instead of a horizontal reduction per vector.
-void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter) {
+/// vertical reduction into `partials` results (8 vector registers
+/// accumulate across the row) and one horizontal reduction of them per
+/// row, instead of a horizontal reduction per vector.
+void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter,
+                              int64_t partials) {
   SmallVector<linalg::LinalgOp> candidates;
   kernel.walk([&](linalg::LinalgOp op) {
     if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 ||
@@ -236,8 +234,7 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter) {
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     if (iterators.back() != utils::IteratorType::reduction ||
         ShapedType::isDynamic(bounds.back()) ||
-        bounds.back() < 2 * kReductionVector ||
-        bounds.back() % kReductionVector != 0)
+        bounds.back() < 2 * partials || bounds.back() % partials != 0)
       return;
     candidates.push_back(op);
   });
@@ -250,7 +247,7 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter) {
     FailureOr<linalg::SplitReductionResult> split =
         linalg::splitReduction(rewriter, op, [&](linalg::LinalgOp) {
           linalg::SplitReductionOptions options;
-          options.ratio = kReductionVector;
+          options.ratio = partials;
           options.index = outRank;
           options.innerParallel = true;
           return options;
@@ -291,16 +288,16 @@ LogicalResult decomposeConstantPads(func::FuncOp kernel) {
   return applyPatternsGreedily(kernel, std::move(patterns));
 }
 
-void vectorizeKernel(func::FuncOp kernel) {
+void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
   MLIRContext *ctx = kernel.getContext();
   IRRewriter rewriter(ctx);
   (void)decomposeConstantPads(kernel);
-  splitInnermostReductions(kernel, rewriter);
+  splitInnermostReductions(kernel, rewriter, 8 * shape.lanes);
   SmallVector<Operation *> ops;
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   llvm::SetVector<StringRef> scalar;
   for (Operation *op : ops) {
-    std::optional<VectorPlan> plan = vectorPlan(op);
+    std::optional<VectorPlan> plan = vectorPlan(op, shape);
     if (!plan || failed(vectorizeOp(rewriter, op, *plan))) {
       // The op (or what tiling left of it) is lowered to scalar loops.
       scalar.insert(op->getName().getStringRef());
@@ -571,12 +568,23 @@ LogicalResult canonicalize(Operation *root) {
 
 struct LoomCpuVectorizePass
     : public loom::impl::LoomCpuVectorizeBase<LoomCpuVectorizePass> {
+  using LoomCpuVectorizeBase::LoomCpuVectorizeBase;
+
   void runOnOperation() override {
     ModuleOp kernels = getKernelModule(getOperation());
     if (!kernels)
       return;
+    if (vectorBits < 128 || vectorBits % 32 != 0 || vectorRegisters < 8) {
+      kernels.emitError() << "--loom-cpu-vectorize: vector-bits must be a "
+                             "multiple of 32 of at least 128 and "
+                             "vector-registers at least 8";
+      return signalPassFailure();
+    }
+    CpuVectorShape shape;
+    shape.lanes = vectorBits / 32;
+    shape.registers = vectorRegisters;
     for (func::FuncOp kernel : getKernels(kernels))
-      vectorizeKernel(kernel);
+      vectorizeKernel(kernel, shape);
     if (failed(canonicalize(kernels)))
       return signalPassFailure();
     hoistAccumulators(kernels);

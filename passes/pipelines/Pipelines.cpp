@@ -62,7 +62,8 @@ void buildLoomFrontendPipeline(OpPassManager &pm,
 }
 
 void buildLoomCpuKernelPipeline(OpPassManager &pm,
-                                const PipelineOptions &options) {
+                                const PipelineOptions &options,
+                                const CpuCodegenOptions &cpu) {
   buildLoomFusionPipeline(pm, options);
   pm.addPass(createLoomCpuPackWeights());
   pm.addPass(createLoomOutlineDispatches());
@@ -70,7 +71,10 @@ void buildLoomCpuKernelPipeline(OpPassManager &pm,
   // Producers fused into several consumers of a tile (softmax's max and
   // exp) are cloned per consumer: one copy each.
   pm.addPass(createCSEPass());
-  pm.addPass(createLoomCpuVectorize());
+  LoomCpuVectorizeOptions vectorize;
+  vectorize.vectorBits = cpu.vectorBits;
+  vectorize.vectorRegisters = cpu.vectorRegisters;
+  pm.addPass(createLoomCpuVectorize(vectorize));
   pm.addPass(createLoomCpuBufferize());
   pm.addPass(createLoomMapWorkgroups());
 }

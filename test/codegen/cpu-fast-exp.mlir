@@ -1,4 +1,4 @@
-// RUN: loom-opt %s --loom-cpu-pipeline | FileCheck %s
+// RUN: loom-opt %s --loom-cpu-pipeline=cpu=skylake-avx512 | FileCheck %s
 
 // f32 exp is Loom's expansion (MathApproximations.cpp), not upstream's:
 // clamps that keep a NaN (compare, then select the bound), n from a

@@ -1,6 +1,6 @@
 // RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --cse -split-input-file | FileCheck %s --check-prefix=TILE
 // RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-distribute --cse --loom-cpu-vectorize --loom-cpu-bufferize -split-input-file | FileCheck %s --check-prefix=BUF
-// RUN: loom-opt %s --loom-cpu-pipeline -split-input-file | FileCheck %s --check-prefix=LLVM
+// RUN: loom-opt %s --loom-cpu-pipeline=cpu=skylake-avx512 -split-input-file | FileCheck %s --check-prefix=LLVM
 
 // A layer norm is one kernel, one 1024-wide row per workgroup so that the
 // row stays in L1 from the mean to the normalization.

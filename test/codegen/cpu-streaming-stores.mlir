@@ -1,12 +1,12 @@
 // REQUIRES: x86_64
 // RUN: loom-opt %s --loom-cpu-kernel-pipeline --loom-cpu-lower-to-llvm=streaming-output-bytes=16777216 -split-input-file | FileCheck %s
-// RUN: loom-opt %s --loom-cpu-pipeline -split-input-file | FileCheck %s --check-prefix=DEFAULT
+// RUN: loom-opt %s --loom-cpu-pipeline=cpu=skylake-avx512 -split-input-file | FileCheck %s --check-prefix=DEFAULT
 
 // An output of at least streaming-output-bytes (16 MiB here) is written
 // with aligned non-temporal stores (no read of each line before it is
 // written, no eviction of the inputs). The kernel does not fence them: the
 // runtime fences once per range of workgroups (kernel ABI version 2).
-// --loom-cpu-pipeline uses the CPU target's default (a named CPU's
+// --loom-cpu-pipeline=cpu=skylake-avx512 uses the CPU target's default (a named CPU's
 // last-level cache: 32 MiB), which 16 MiB does not reach.
 // CHECK-LABEL: llvm.func internal @main_dispatch_0_impl
 // CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 64 : i64, nontemporal} : vector<64xf32>, !llvm.ptr

@@ -22,9 +22,8 @@ int warmupIterationsFor(int iterations);
 BenchmarkStats computeStats(std::vector<double> latenciesMs, int warmup);
 
 // Least time spent in warm-up calls before timing: the OS needs some tens
-// of milliseconds to settle a new process's pool threads on separate cores
-// (a batch-1 MLP timed over its first 300 calls on this 2-core VM: median
-// 0.078 ms in 2 of 8 runs, one core's speed, against 0.042-0.046 ms).
+// of milliseconds to settle a new process's pool threads on separate cores;
+// calls timed before that can run at one core's speed.
 constexpr double kMinWarmupMs = 100.0;
 
 // Calls `call` for warm-up (warmupIterationsFor(iterations) calls, more

@@ -23,11 +23,19 @@ struct PipelineOptions {
   std::vector<int64_t> ttOutModes, ttInModes;
 };
 
+/// What the CPU code generation needs to know of the target CPU's vector
+/// registers (defaults: AVX-512's).
+struct CpuCodegenOptions {
+  int64_t vectorBits = 512;
+  int64_t vectorRegisters = 32;
+};
+
 /// loom -> linalg -> fused dispatch regions -> outlined kernels, distributed
 /// into workgroups and bufferized (the host functions keep loom.launch ops).
 /// The schedule is built from the IR at this point.
 void buildLoomCpuKernelPipeline(mlir::OpPassManager &pm,
-                                const PipelineOptions &options = {});
+                                const PipelineOptions &options = {},
+                                const CpuCodegenOptions &cpu = {});
 
 /// What the CPU lowering needs to know of the target CPU.
 struct CpuLoweringOptions {

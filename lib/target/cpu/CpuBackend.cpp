@@ -14,7 +14,9 @@
 #include "loom/target/TargetBackend.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 
@@ -62,7 +64,10 @@ public:
 
   void buildKernelPipeline(OpPassManager &pm,
                            const PipelineOptions &frontend) const override {
-    buildLoomCpuKernelPipeline(pm, frontend);
+    CpuCodegenOptions cpu;
+    cpu.vectorBits = target.vectorBits;
+    cpu.vectorRegisters = target.vectorRegisters;
+    buildLoomCpuKernelPipeline(pm, frontend, cpu);
   }
 
   LogicalResult lowerKernels(ModuleOp module,
@@ -108,24 +113,8 @@ public:
     return success();
   }
 
-  void registerPipelines() const override {
-    // The defaults of a named CPU: the pipelines loom-opt runs must not
-    // depend on the machine that runs it either.
-    PassPipelineRegistration<>(
-        "loom-cpu-pipeline",
-        "From the loom dialect to kernels in the LLVM dialect with the CPU "
-        "kernel ABI, for the default CPU (host functions keep loom.launch "
-        "ops)",
-        [](OpPassManager &pm) {
-          CpuBackend backend;
-          std::string error;
-          (void)backend.configure(TargetConfig(), error);
-          backend.buildKernelPipeline(pm, PipelineOptions());
-          buildLoomCpuLoweringPipeline(pm, backend.loweringOptions());
-        });
-  }
+  void registerPipelines() const override;
 
-private:
   CpuLoweringOptions loweringOptions() const {
     CpuLoweringOptions options;
     // Streaming stores (and the fence the runtime issues for them) are
@@ -135,10 +124,46 @@ private:
     return options;
   }
 
+private:
   std::vector<TargetOptionInfo> optionInfo;
   CpuTargetDescription target;
   Emission emit = Emission::Module;
 };
+
+/// --loom-cpu-pipeline's options: the CPU target's, as loom-compile has them.
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> cpu{*this, "cpu",
+                          llvm::cl::desc("Target CPU (default: the CPU "
+                                         "target's default, not the host)")};
+  Option<std::string> cpuFeatures{*this, "cpu-features",
+                                  llvm::cl::desc("CPU features, +a,-b")};
+  Option<std::string> llcSize{*this, "cpu-llc-size",
+                              llvm::cl::desc("Last-level cache bytes")};
+};
+
+void CpuBackend::registerPipelines() const {
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "loom-cpu-pipeline",
+      "From the loom dialect to kernels in the LLVM dialect with the CPU "
+      "kernel ABI (host functions keep loom.launch ops), for `cpu` (default: "
+      "the CPU target's default)",
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        CpuBackend backend;
+        TargetConfig config;
+        if (!options.cpu.empty())
+          config.options["cpu"] = options.cpu;
+        if (!options.cpuFeatures.empty())
+          config.options["cpu-features"] = options.cpuFeatures;
+        if (!options.llcSize.empty())
+          config.options["cpu-llc-size"] = options.llcSize;
+        std::string error;
+        if (!backend.configure(config, error))
+          llvm::report_fatal_error(llvm::Twine("--loom-cpu-pipeline: ") +
+                                   error);
+        backend.buildKernelPipeline(pm, PipelineOptions());
+        buildLoomCpuLoweringPipeline(pm, backend.loweringOptions());
+      });
+}
 
 } // namespace
 

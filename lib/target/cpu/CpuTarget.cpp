@@ -207,6 +207,19 @@ bool resolveCpuTarget(llvm::StringRef cpu, llvm::StringRef features,
       return false;
     }
   }
+  // The vector registers of the CPU with the explicit features applied.
+  std::unique_ptr<llvm::MCSubtargetInfo> withFeatures(
+      target->createMCSubtargetInfo(llvm::Triple(out.triple), out.cpu,
+                                    out.features));
+  llvm::Triple triple(out.triple);
+  if (triple.isX86() && withFeatures) {
+    if (withFeatures->checkFeatures("+avx512f"))
+      out.vectorBits = 512, out.vectorRegisters = 32;
+    else if (withFeatures->checkFeatures("+avx"))
+      out.vectorBits = 256, out.vectorRegisters = 16;
+  } else if (triple.isAArch64()) {
+    out.vectorRegisters = 32;
+  }
   return true;
 }
 

@@ -22,6 +22,9 @@ struct CpuTargetDescription {
   std::string cpu;       // an LLVM CPU name
   std::string features;  // explicit +f,-g on top of the CPU's own
   int64_t lastLevelCacheBytes = 0;
+  /// The CPU's vector registers (from its features): AVX-512 32 x 512
+  /// bits, AVX 16 x 256, SSE 16 x 128, AArch64 32 x 128.
+  int64_t vectorBits = 128, vectorRegisters = 16;
   int optLevel = 3;
   bool isX86() const;
 };

@@ -1,0 +1,47 @@
+// --loom-cpu-vectorize sizes its register tiles by the target's vector
+// registers (the CPU target sets them from the CPU: x86-64-v3, the default,
+// has AVX2's 16 x 256 bits): a matmul keeps 4x16 tiles of C (8 ymm
+// accumulators, half of the registers) instead of AVX-512's 8x32; a
+// matrix-vector product widens to 1x64; elementwise ops take 4 vectors
+// (32 lanes), reductions 8 (64 partial sums).
+// RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-vectorize="vector-bits=256 vector-registers=16" -split-input-file | FileCheck %s
+// RUN: not loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-vectorize="vector-bits=100" -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: --loom-cpu-vectorize: vector-bits must be a multiple of 32 of at least 128 and vector-registers at least 8
+
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c4
+// CHECK:   scf.for %{{.*}} = %c0 to %c256 step %c16
+// CHECK:     %[[C:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
+// CHECK:     scf.for %{{.*}} = %c0 to %c128 step %c1 iter_args(%{{.*}} = %[[C]]) -> (vector<4x16xf32>)
+// CHECK:       vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>) -> tensor<64x256xf32> {
+  %0 = loom.matmul %a, %b : (tensor<64x128xf32>, tensor<128x256xf32>) -> tensor<64x256xf32>
+  return %0 : tensor<64x256xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x64xf32> into vector<1x64xf32>
+func.func @main(%a: tensor<1x128xf32>, %b: tensor<128x256xf32>) -> tensor<1x256xf32> {
+  %0 = loom.matmul %a, %b : (tensor<1x128xf32>, tensor<128x256xf32>) -> tensor<1x256xf32>
+  return %0 : tensor<1x256xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: math.tanh {{.*}} : vector<1x32xf32>
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = loom.tanh %x : tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: arith.addf {{.*}} : vector<1x64xf32>
+func.func @main(%x: tensor<4x1024xf32>) -> tensor<4xf32> {
+  %0 = loom.reduce_sum %x [1] : tensor<4x1024xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
