@@ -76,7 +76,8 @@ def interleaved(ctx, runs):
     return best
 
 
-def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note=""):
+def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note="",
+                    flop=0):
     """A torch.nn.Module exported to ONNX: Loom compiles the ONNX file; the
     peers are PyTorch (eager, no_grad) and ONNX Runtime on the same file."""
     import torch
@@ -103,6 +104,10 @@ def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note=""):
         "ort": (lambda b: timed(lambda: sess.run(None, feed), smoke, b))
         if sess is not None else None,
         "loom": lambda b: loom_bench(module, in_paths, threads, smoke, b)})
+    if flop:
+        rates = ", ".join(f"{p} {flop / (t[p] * 1e6):.0f}" for p in ("loom", "ort", "torch")
+                          if t.get(p))
+        note = (note + "; " if note else "") + f"{flop / 1e9:.2f} GFLOP; GFLOP/s: {rates}"
     ctx.table.add(name, t["loom"], kernels, torch=t["torch"], ort=t.get("ort"),
                   note=note)
 
@@ -252,6 +257,56 @@ def bench_convnet(ctx):
     x = np.random.default_rng(3).standard_normal((1, 3, size, size)).astype(np.float32)
     run_torch_model(ctx, f"convnet 3x(conv3x3+relu+pool) {size}^2", model, [x],
                     rtol=1e-3, atol=1e-3)
+
+
+def conv_linear_flops(model, x):
+    """2 x the multiply-adds of the model's convolutions and linear layers
+    on input `x` (a torch tensor), counted with forward hooks."""
+    import torch
+    total = [0]
+
+    def hook(mod, inputs, output):
+        if isinstance(mod, torch.nn.Conv2d):
+            per_out = (mod.in_channels // mod.groups) * mod.kernel_size[0] * mod.kernel_size[1]
+            total[0] += 2 * output.numel() * per_out
+        elif isinstance(mod, torch.nn.Linear):
+            total[0] += 2 * output.numel() * mod.in_features
+
+    handles = [m.register_forward_hook(hook) for m in model.modules()
+               if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    with torch.no_grad():
+        model(x)
+    for h in handles:
+        h.remove()
+    return total[0]
+
+
+def bench_cnns(ctx):
+    """The CNNs people deploy, from torchvision (random weights, no
+    downloads): ResNet-18/50 and MobileNetV2 at 224x224, exported to ONNX
+    (opset 13) and run by Loom, ONNX Runtime and PyTorch."""
+    import torch
+    try:
+        import torchvision.models as tvm
+    except ImportError:
+        print("cnns: torchvision is not installed (scripts/install-deps.sh "
+              "installs python3-torchvision)", file=sys.stderr)
+        raise
+    if ctx.smoke:
+        cases = [("resnet18", tvm.resnet18, 1, 64), ("mobilenet_v2", tvm.mobilenet_v2, 1, 64)]
+    else:
+        cases = [("resnet18", tvm.resnet18, 1, 224), ("resnet18", tvm.resnet18, 8, 224),
+                 ("mobilenet_v2", tvm.mobilenet_v2, 1, 224),
+                 ("mobilenet_v2", tvm.mobilenet_v2, 8, 224),
+                 ("resnet50", tvm.resnet50, 1, 224)]
+    for name, build, batch, size in cases:
+        torch.manual_seed(0)
+        model = build().eval()
+        x = np.random.default_rng(5).standard_normal(
+            (batch, 3, size, size)).astype(np.float32)
+        flop = conv_linear_flops(model, torch.from_numpy(x))
+        run_torch_model(ctx, f"{name} b{batch} {size}^2", model, [x],
+                        rtol=1e-3, atol=1e-3, flop=flop)
 
 
 def contraction_case(ctx, name, spec, runtime_inputs, weights, peers):
@@ -458,6 +513,7 @@ BENCHMARKS = {
     "transformer": bench_transformer,
     "chains": bench_chains,
     "convnet": bench_convnet,
+    "cnns": bench_cnns,
     "contractions": bench_contractions,
     "tt-compress": bench_tt_compress,
 }

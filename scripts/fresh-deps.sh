@@ -135,7 +135,7 @@ check "the Vulkan loader and headers" sh -c \
   'ldconfig -p | grep -F libvulkan.so.1 && test -f /usr/include/vulkan/vulkan_core.h'
 check "lavapipe's ICD" sh -c 'ls /usr/share/vulkan/icd.d/lvp_icd.*.json'
 check "the Khronos validation layer" test -f /usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json
-check "numpy, torch and onnx for /usr/bin/python3" /usr/bin/python3 -c 'import numpy, torch, onnx'
+check "numpy, torch, torchvision and onnx for /usr/bin/python3" /usr/bin/python3 -c 'import numpy, torch, torchvision, onnx'
 
 start=$(date +%s)
 if in_root /loom/scripts/install-deps.sh >"$WORK/again.log" 2>&1 && [[ ! -s "$WORK/again.log" ]]; then

@@ -34,8 +34,9 @@ PACKAGES=(
   # ONNX import (libonnx, protobuf) and ONNX's backend test cases; python3-onnx
   # regenerates the import tests' small models
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
-  # the benchmarks' peers, run in reduced form by the test suite
-  python3-torch
+  # the benchmarks' peers, run in reduced form by the test suite, and
+  # torchvision's CNNs (random weights, no downloads)
+  python3-torch python3-torchvision
 )
 BENCH=0
 LIST=0
@@ -47,10 +48,9 @@ for arg in "$@"; do
   esac
 done
 if [[ $BENCH -eq 1 ]]; then
-  # numpy through OpenBLAS (the reference BLAS is 30x slower), torchvision's
-  # CNNs (random weights, no downloads), and a venv for PyPI's peers
-  # (onnxruntime, opt_einsum, cotengra)
-  PACKAGES+=(libopenblas0-pthread python3-venv python3-pip python3-torchvision)
+  # numpy through OpenBLAS (the reference BLAS is 30x slower), and a venv
+  # for PyPI's peers (onnxruntime, opt_einsum, cotengra)
+  PACKAGES+=(libopenblas0-pthread python3-venv python3-pip)
 fi
 if [[ $LIST -eq 1 ]]; then
   printf '%s\n' "${PACKAGES[@]}"

@@ -46,7 +46,7 @@ KernelAttr attrOrEmpty(Operation *kernel) {
 std::array<int64_t, 3> triple(DenseI64ArrayAttr attr) {
   std::array<int64_t, 3> values = {1, 1, 1};
   if (attr)
-    for (size_t i = 0; i < 3 && i < attr.size(); ++i)
+    for (int64_t i = 0; i < 3 && i < attr.size(); ++i)
       values[i] = attr[i];
   return values;
 }
