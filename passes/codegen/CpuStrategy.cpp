@@ -201,7 +201,20 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
       int64_t rows = std::max<int64_t>(shape.registers / 4, 1);
       int64_t cols = 2 * shape.lanes;
       int64_t mr = divisorTile(mc, rows);
-      int64_t nr = divisorTile(nc, mr < rows ? cols * (rows / mr) : cols);
+      // A loop the preferred tile does not divide (a 7x7 image's 49
+      // columns, an odd sequence length) keeps the preferred tile and its
+      // last, partial tile is peeled off, rather than shrinking every tile
+      // to a divisor: 49 -> 7-wide tiles, a vector and a part of one.
+      if (mc > rows && mr < rows / 2) {
+        mr = rows;
+        plan.peelRegisterTiles = true;
+      }
+      int64_t ncols = mr < rows ? cols * (rows / mr) : cols;
+      int64_t nr = divisorTile(nc, ncols);
+      if (nc > ncols && nr % shape.lanes != 0) {
+        nr = ncols;
+        plan.peelRegisterTiles = true;
+      }
       plan.registerTiles[m] = tileOrWhole(mr, mc);
       plan.registerTiles[n] = tileOrWhole(nr, nc);
       plan.registerTiles[k] = 1;

@@ -50,6 +50,9 @@ struct VectorPlan {
   /// empty: the op's own order).
   llvm::SmallVector<int64_t> cacheInterchange;
   bool isContraction = false;
+  /// Register tiles need not divide their loops: the last, partial tile of
+  /// each register loop is peeled off (and vectorized at its own size).
+  bool peelRegisterTiles = false;
 };
 
 /// The plan for `op`, or std::nullopt when the op family has no vector

@@ -9,6 +9,7 @@
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
@@ -27,10 +28,15 @@ using namespace loom;
 namespace {
 
 /// Tiles `op` with `sizes` (scf.for); returns the tiled ops (or `op` itself
-/// when nothing is tiled).
+/// when nothing is tiled). With `peel`, the last iteration of a loop whose
+/// tile does not divide its range is peeled off: the main loop's tiles
+/// are then full (static sizes, vectorized without masks) and the peeled
+/// iteration's the remainder (static too), and the ops of both are
+/// returned.
 FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
                                          ArrayRef<int64_t> sizes,
-                                         ArrayRef<int64_t> interchange = {}) {
+                                         ArrayRef<int64_t> interchange = {},
+                                         bool peel = false) {
   if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
     return SmallVector<Operation *>{op};
   rewriter.setInsertionPoint(op);
@@ -43,7 +49,54 @@ FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
   if (failed(result))
     return failure();
   rewriter.replaceOp(op, result->replacements);
-  return SmallVector<Operation *>(result->tiledOps);
+  if (!peel)
+    return SmallVector<Operation *>(result->tiledOps);
+  SmallVector<scf::ForOp> loops;
+  for (LoopLikeOpInterface loop : result->loops)
+    if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation()))
+      loops.push_back(forOp);
+  if (loops.empty())
+    return SmallVector<Operation *>(result->tiledOps);
+  // Inner loops first: the outer loop's peeled iteration then holds the
+  // inner loops already split into full tiles and a remainder.
+  SmallVector<Operation *> roots = {loops.front()};
+  for (scf::ForOp loop : llvm::reverse(loops)) {
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
+                           ub = getConstantIntValue(loop.getUpperBound()),
+                           step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || (*ub - *lb) % *step == 0 || *ub - *lb < *step)
+      continue;
+    scf::ForOp partial;
+    if (succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)) &&
+        partial && partial->getBlock() == roots.front()->getBlock())
+      roots.push_back(partial);
+  }
+  // Fold the peeled bounds into the tiles (affine.min -> constants, then
+  // static slice and op types), so that each tile vectorizes at its own
+  // static size without masks. A peeled iteration runs once: its induction
+  // variable is its lower bound.
+  for (Operation *root : roots)
+    root->walk([&](scf::ForOp loop) {
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
+                             ub = getConstantIntValue(loop.getUpperBound()),
+                             step = getConstantIntValue(loop.getStep());
+      if (lb && ub && step && *ub > *lb && *ub - *lb <= *step)
+        rewriter.replaceAllUsesWith(loop.getInductionVar(),
+                                    loop.getLowerBound());
+    });
+  MLIRContext *ctx = op->getContext();
+  RewritePatternSet patterns(ctx);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName name : ctx->getRegisteredOperations())
+    name.getCanonicalizationPatterns(patterns, ctx);
+  FrozenRewritePatternSet frozen(std::move(patterns));
+  for (Operation *root : roots)
+    (void)applyPatternsGreedily(root->getRegion(0), frozen);
+  SmallVector<Operation *> ops;
+  for (Operation *root : roots)
+    root->walk([&](linalg::LinalgOp tiled) { ops.push_back(tiled); });
+  return ops;
 }
 
 /// In a register tile where every loop but the innermost runs once, an
@@ -133,8 +186,11 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, Operation *op,
   if (auto generic = dyn_cast<linalg::GenericOp>(op))
     sliceStridedInputs(rewriter, generic);
   rewriter.setInsertionPoint(op);
+  // (One "not scalable" flag per vector size: with none given, the
+  // vectorizer reads flags past the end for masked tiles.)
+  SmallVector<bool> scalable(vectorSizes.size(), false);
   FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
-      rewriter, op, vectorSizes, /*inputScalableVecDims=*/{},
+      rewriter, op, vectorSizes, scalable,
       /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
       /*assumeDynamicDimsMatchVecSizes=*/false,
       /*createNamedContraction=*/true);
@@ -196,7 +252,8 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
       if (t)
         b = t;
     FailureOr<SmallVector<Operation *>> registerTiles =
-        tile(rewriter, cacheTile, plan.registerTiles);
+        tile(rewriter, cacheTile, plan.registerTiles, {},
+             /*peel=*/plan.peelRegisterTiles);
     if (failed(registerTiles))
       return failure();
     for (Operation *registerTile : *registerTiles)
