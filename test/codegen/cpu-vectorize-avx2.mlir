@@ -45,3 +45,19 @@ func.func @main(%x: tensor<4x1024xf32>) -> tensor<4xf32> {
   %0 = loom.reduce_sum %x [1] : tensor<4x1024xf32> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// 49 columns (a 7x7 image through im2col) are not a multiple of the tile:
+// the tile stays 4x16 and the last, partial column tile is peeled off and
+// vectorized at its own size (4x1), without masks.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK-NOT: vector.mask
+// CHECK: scf.for %{{.*}} = %c0 to %c48 step %c16
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x1xf32> into vector<4x1xf32>
+// CHECK-NOT: vector.mask
+func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x49xf32>) -> tensor<64x49xf32> {
+  %0 = loom.matmul %a, %b : (tensor<64x128xf32>, tensor<128x49xf32>) -> tensor<64x49xf32>
+  return %0 : tensor<64x49xf32>
+}
