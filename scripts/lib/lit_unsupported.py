@@ -38,13 +38,30 @@ def main():
         available = set()
     source_root = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                "..", "..", "test")
+    # lit names them per test ("UNSUPPORTED: Suite :: name (3 of 9)") or,
+    # with -s, in a block after the run ("Unsupported Tests (2):" then
+    # "  Suite :: name" lines).
     tests = []
+    in_block = False
     with open(lit_output, errors="replace") as f:
         for line in f:
+            line = line.rstrip("\n")
             m = re.match(r"^UNSUPPORTED: (\S+) :: (.+?)(?: \(\d+ of \d+\))?$",
                          line.strip())
             if m:
                 tests.append((m.group(1), m.group(2)))
+                continue
+            if re.match(r"^\*+$", line.strip()) and in_block:
+                continue
+            if re.match(r"^Unsupported Tests \(\d+\):", line):
+                in_block = True
+                continue
+            b = re.match(r"^  (\S+) :: (.+)$", line) if in_block else None
+            if b:
+                tests.append((b.group(1), b.group(2)))
+            elif in_block and line.strip():
+                in_block = False
+    tests = sorted(set(tests))
     by_reason = collections.defaultdict(list)
     for suite, name in tests:
         if suite.startswith("Loom-Unit"):
