@@ -53,8 +53,9 @@ LogicalResult importGemm(NodeImporter &n) {
   return success();
 }
 
-/// ONNX Einsum: ellipses become fresh labels, an implicit output is the
-/// labels used once (alphabetically, after the ellipsis), and size-1
+/// ONNX Einsum: ellipses become fresh labels (the loader has already made
+/// an implicit output explicit: the labels used once, in ASCII order, after
+/// the ellipsis), and size-1
 /// dimensions that broadcast against a larger one are squeezed away.
 LogicalResult importEinsum(NodeImporter &n) {
   std::string eq;
@@ -131,22 +132,11 @@ LogicalResult importEinsum(NodeImporter &n) {
     inputs.push_back(n.reshape(x, shape));
     expanded[i] = kept;
   }
-  std::string out;
-  if (arrow != std::string::npos) {
-    out = eq.substr(arrow + 2);
-    size_t dots = out.find("...");
-    if (dots != std::string::npos)
-      out = out.substr(0, dots) + ellipsisLabels + out.substr(dots + 3);
-  } else {
-    std::map<char, int> counts;
-    for (const std::string &t : expanded)
-      for (char c : t)
-        ++counts[c];
-    out = ellipsisLabels;
-    for (auto [c, count] : counts)
-      if (count == 1 && !llvm::is_contained(ellipsisLabels, c))
-        out += c;
-  }
+  // The model loader (OnnxModel.cpp) wrote implicit outputs out.
+  assert(arrow != std::string::npos && "implicit Einsum output left");
+  std::string out = eq.substr(arrow + 2);
+  if (size_t dots = out.find("..."); dots != std::string::npos)
+    out = out.substr(0, dots) + ellipsisLabels + out.substr(dots + 3);
   SmallVector<int64_t> resultShape;
   for (char c : out) {
     if (!sizes.count(c))

@@ -532,10 +532,20 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
         break;
       }
       if (expected && expected.getShape() != shape) {
-        fail("internal error: the imported output '" + node.outputs[i] +
-             "' has shape " + formatShape(shape) +
-             " but ONNX shape inference gives " +
-             formatShape(expected.getShape()));
+        // A graph output's expected shape includes what the model declares
+        // for it: a wrong declaration is the model's error, not ours.
+        bool graphOutput = llvm::any_of(graph.outputs, [&](const auto &out) {
+          return out.name == node.outputs[i];
+        });
+        fail((graphOutput ? "output '" + node.outputs[i] + "' computes " +
+                                "shape " + formatShape(shape) +
+                                " but the model declares it as " +
+                                formatShape(expected.getShape())
+                          : "internal error: the imported output '" +
+                                node.outputs[i] + "' has shape " +
+                                formatShape(shape) +
+                                " but ONNX shape inference gives " +
+                                formatShape(expected.getShape())));
         break;
       }
     }

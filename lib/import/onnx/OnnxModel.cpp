@@ -14,9 +14,11 @@
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
 
+#include <cctype>
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -376,6 +378,108 @@ bool bindInputShape(onnx::GraphProto &graph, const std::string &name,
   return false;
 }
 
+/// Checks an Einsum equation's grammar: comma-separated terms of letters
+/// (a-z, A-Z) with at most one "..." each, then optionally "->" and an
+/// output term of the same form. Spaces are allowed anywhere.
+bool checkEinsumEquation(const std::string &equation, const std::string &where,
+                         std::string &error) {
+  std::string eq;
+  for (char c : equation)
+    if (c != ' ')
+      eq += c;
+  auto fail = [&](const std::string &why) {
+    error = where + ": equation '" + equation + "' " + why +
+            "; an equation is comma-separated terms of letters (each with at "
+            "most one '...'), optionally followed by '->' and the output term";
+    return false;
+  };
+  size_t arrow = eq.find("->");
+  if (arrow != std::string::npos && eq.find("->", arrow + 2) != std::string::npos)
+    return fail("has more than one '->'");
+  auto checkTerm = [&](const std::string &term, bool output) {
+    size_t dots = term.find("...");
+    std::string letters = term;
+    if (dots != std::string::npos)
+      letters.erase(dots, 3);
+    for (char c : letters) {
+      if (std::isalpha(static_cast<unsigned char>(c)))
+        continue;
+      if (c == '.')
+        return fail(letters.find("...") != std::string::npos
+                        ? "has more than one '...' in a term"
+                        : "has a '.' outside an ellipsis '...'");
+      if (c == ',' && output)
+        return fail("has a ',' in its output term");
+      return fail(std::string("has the character '") + c + "'");
+    }
+    return true;
+  };
+  std::string lhs = eq.substr(0, arrow);
+  for (size_t start = 0;;) {
+    size_t comma = lhs.find(',', start);
+    if (!checkTerm(lhs.substr(start, comma - start), /*output=*/false))
+      return false;
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return arrow == std::string::npos ||
+         checkTerm(eq.substr(arrow + 2), /*output=*/true);
+}
+
+/// Checks every Einsum equation of \p g and of its subgraphs (If/Loop/Scan
+/// bodies); libonnx's Einsum inference indexes a 26-entry stack array by
+/// `c - 'a'` for every character of an implicit equation, so anything but
+/// a-z, ',' and '.' there is a stack overflow.
+bool precheckEinsums(const onnx::GraphProto &g, std::string &error) {
+  for (const auto &node : g.node()) {
+    bool onnxDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    for (const auto &a : node.attribute()) {
+      if (a.has_g() && !precheckEinsums(a.g(), error))
+        return false;
+      for (const auto &sub : a.graphs())
+        if (!precheckEinsums(sub, error))
+          return false;
+      if (onnxDomain && node.op_type() == "Einsum" && a.name() == "equation" &&
+          !checkEinsumEquation(a.s(), "node '" + node.name() + "' (Einsum)",
+                               error))
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Rewrites implicit Einsum equations ("ij,jk") as explicit ones
+/// ("ij,jk->ik": the ellipsis first, then the labels used once in ASCII
+/// order, as numpy and ONNX Runtime define it), in \p g and its subgraphs,
+/// so that libonnx's implicit-output inference, which only knows a-z, never
+/// runs. Equations must have passed checkEinsumEquation.
+void makeEinsumOutputsExplicit(onnx::GraphProto &g) {
+  for (auto &node : *g.mutable_node()) {
+    bool einsum = (node.domain().empty() || node.domain() == "ai.onnx") &&
+                  node.op_type() == "Einsum";
+    for (auto &a : *node.mutable_attribute()) {
+      if (a.has_g())
+        makeEinsumOutputsExplicit(*a.mutable_g());
+      for (auto &sub : *a.mutable_graphs())
+        makeEinsumOutputsExplicit(sub);
+      if (!einsum || a.name() != "equation" ||
+          a.s().find("->") != std::string::npos)
+        continue;
+      std::map<char, int> uses;
+      for (char c : a.s())
+        if (std::isalpha(static_cast<unsigned char>(c)))
+          ++uses[c];
+      std::string output =
+          a.s().find("...") != std::string::npos ? "..." : "";
+      for (const auto &[label, count] : uses)
+        if (count == 1)
+          output += label;
+      a.set_s(a.s() + "->" + output);
+    }
+  }
+}
+
 /// Checks, before libonnx's shape inference and version converter run, what
 /// they would crash on: graph outputs nothing defines, convolutions whose
 /// input or weight ranks cannot be a convolution's, and LayerNormalization
@@ -503,8 +607,10 @@ bool loadImpl(const std::string &path, const LoadOptions &options,
 
   // What libonnx's shape inference and version converter would crash on
   // (the checker lets it through): reported here, before either runs.
-  if (!precheckGraph(model.graph(), error))
+  if (!precheckGraph(model.graph(), error) ||
+      !precheckEinsums(model.graph(), error))
     return false;
+  makeEinsumOutputsExplicit(*model.mutable_graph());
 
   int64_t opset = -1;
   for (const auto &imp : model.opset_import()) {
