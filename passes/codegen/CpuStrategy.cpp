@@ -178,10 +178,13 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
   if (std::optional<linalg::ContractionDimensions> dims = matmulDims(op)) {
     if (bounds.size() == dims->batch.size() + 3) {
       // The register-blocked matmul: cache tiles 64x256x256, register
-      // tiles of (registers / 4) rows by two vectors with k step 1 (8x32
-      // with AVX-512, 4x16 with AVX2): the C tile, half of the registers,
-      // stays in them across k, and the contraction becomes one outer
-      // product per row per k step, leaving registers for B and A.
+      // tiles of R rows by two vectors with k step 1: the C tile (2R
+      // registers) stays in registers across k, and the contraction
+      // becomes one outer product per row per k step, which needs two
+      // registers for a row of B and one for the broadcast element of A.
+      // R = min(8, (registers - 4) / 2), a register to spare: 8x32 with
+      // AVX-512 (16 accumulators of 32), 6x16 with AVX2 (12 of 16: eight
+      // independent FMA chains do not cover two FMA units' latency).
       plan.isContraction = true;
       plan.cacheTiles.assign(bounds.size(), 0);
       plan.registerTiles.assign(bounds.size(), 0);
@@ -198,14 +201,16 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
       // Fewer rows (a matrix-vector product at batch 1): the register
       // tile widens along N instead, to as many accumulators (enough
       // independent FMA chains) and longer runs of each row of B.
-      int64_t rows = std::max<int64_t>(shape.registers / 4, 1);
+      int64_t rows =
+          std::clamp<int64_t>((shape.registers - 4) / 2, 1, 8);
       int64_t cols = 2 * shape.lanes;
       int64_t mr = divisorTile(mc, rows);
       // A loop the preferred tile does not divide (a 7x7 image's 49
-      // columns, an odd sequence length) keeps the preferred tile and its
-      // last, partial tile is peeled off, rather than shrinking every tile
-      // to a divisor: 49 -> 7-wide tiles, a vector and a part of one.
-      if (mc > rows && mr < rows / 2) {
+      // columns, 64 channels in 6-row tiles, an odd sequence length)
+      // keeps the preferred tile and its last, partial tile is peeled off
+      // when that takes fewer tiles than the largest divisor does
+      // (64 rows: ten of 6 and one of 4, not sixteen of 4).
+      if (mc > rows && (mc + rows - 1) / rows < mc / mr) {
         mr = rows;
         plan.peelRegisterTiles = true;
       }

@@ -1,19 +1,25 @@
 // --loom-cpu-vectorize sizes its register tiles by the target's vector
 // registers (the CPU target sets them from the CPU: x86-64-v3, the default,
-// has AVX2's 16 x 256 bits): a matmul keeps 4x16 tiles of C (8 ymm
-// accumulators, half of the registers) instead of AVX-512's 8x32; a
-// matrix-vector product widens to 1x64; elementwise ops take 4 vectors
-// (32 lanes), reductions 8 (64 partial sums).
+// has AVX2's 16 x 256 bits): a matmul keeps 6x16 tiles of C (12 ymm
+// accumulators, leaving two for a row of B, one for A's broadcast and one
+// spare) instead of AVX-512's 8x32; 64 rows are ten 6-row tiles and a
+// peeled 4-row one; a matrix-vector product widens to 1x64; elementwise
+// ops take 4 vectors (32 lanes), reductions 8 (64 partial sums).
 // RUN: loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-vectorize="vector-bits=256 vector-registers=16" -split-input-file | FileCheck %s
 // RUN: not loom-opt %s --loom-to-linalg --loom-fuse --loom-outline-dispatches --loom-cpu-vectorize="vector-bits=100" -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: error: --loom-cpu-vectorize: vector-bits must be a multiple of 32 of at least 128 and vector-registers at least 8
 
 // CHECK-LABEL: func.func @main_dispatch_0
-// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c4
+// CHECK-NOT: vector.mask
+// CHECK: scf.for %{{.*}} = %c0 to %c60 step %c6
 // CHECK:   scf.for %{{.*}} = %c0 to %c256 step %c16
-// CHECK:     %[[C:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
-// CHECK:     scf.for %{{.*}} = %c0 to %c128 step %c1 iter_args(%{{.*}} = %[[C]]) -> (vector<4x16xf32>)
-// CHECK:       vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK:     %[[C:.*]] = vector.transfer_read {{.*}} : tensor<6x16xf32>, vector<6x16xf32>
+// CHECK:     scf.for %{{.*}} = %c0 to %c128 step %c1 iter_args(%{{.*}} = %[[C]]) -> (vector<6x16xf32>)
+// CHECK:       vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// The peeled rows 60..63:
+// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c16
+// CHECK:   vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK-NOT: vector.mask
 func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>) -> tensor<64x256xf32> {
   %0 = loom.matmul %a, %b : (tensor<64x128xf32>, tensor<128x256xf32>) -> tensor<64x256xf32>
   return %0 : tensor<64x256xf32>
@@ -49,11 +55,13 @@ func.func @main(%x: tensor<4x1024xf32>) -> tensor<4xf32> {
 // -----
 
 // 49 columns (a 7x7 image through im2col) are not a multiple of the tile:
-// the tile stays 4x16 and the last, partial column tile is peeled off and
-// vectorized at its own size (4x1), without masks.
+// the tile stays 6x16 and the last, partial column tile is peeled off and
+// vectorized at its own size (6x1), without masks; then the peeled rows.
 // CHECK-LABEL: func.func @main_dispatch_0
 // CHECK-NOT: vector.mask
 // CHECK: scf.for %{{.*}} = %c0 to %c48 step %c16
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1xf32> into vector<6x1xf32>
 // CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
 // CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x1xf32> into vector<4x1xf32>
 // CHECK-NOT: vector.mask
