@@ -60,9 +60,12 @@ int64_t product(ArrayRef<int64_t> values) {
 /// An ungrouped convolution as a matrix product over its patches (im2col),
 /// so that the matmul code generation (register-blocked, vectorized)
 /// applies; with n spatial dimensions:
-///   patches[c, k1..kn, b, o1..on] = x[b, c, oi*si + ki*di]
-///   y[f, (b, o..)] = w[f, (c, k..)] * patches[(c, k..), (b, o..)]
-/// then y as [b, f, o..] (a reshape when b == 1, else a transpose).
+///   patches[b, c, k1..kn, o1..on] = x[b, c, oi*si + ki*di]
+///   y[b, f, (o..)] = w[f, (c, k..)] * patches[b, (c, k..), (o..)]
+/// A batch of one is a linalg.matmul (which constant-weight packing and
+/// the matmul strategy know); a larger batch is a batched product whose
+/// weight is shared across the batch, written in the result's own layout
+/// (no transpose after it) and split by image across workgroups.
 /// `input` is padded already; the result has element type `acc`.
 Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
                    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
@@ -73,15 +76,14 @@ Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
   unsigned n = strides.size();
   ArrayRef<int64_t> kernel = w.drop_front(2), spatial = out.drop_front(2);
   int64_t batch = out[0], f = out[1], c = w[1];
-  // Iteration dims: 0 c, 1..n taps, n+1 batch, n+2.. output positions.
+  // Iteration dims: 0 batch, 1 c, 2..n+1 taps, n+2.. output positions.
   unsigned dims = 2 + 2 * n;
-  SmallVector<AffineExpr> read = {getAffineDimExpr(n + 1, ctx),
-                                  getAffineDimExpr(0, ctx)};
+  SmallVector<AffineExpr> read = {getAffineDimExpr(0, ctx),
+                                  getAffineDimExpr(1, ctx)};
   for (unsigned i = 0; i < n; ++i)
-    read.push_back(windowExpr(ctx, n + 2 + i, 1 + i, strides[i], dilations[i]));
-  SmallVector<int64_t> patchShape = {c};
+    read.push_back(windowExpr(ctx, n + 2 + i, 2 + i, strides[i], dilations[i]));
+  SmallVector<int64_t> patchShape = {batch, c};
   patchShape.append(kernel.begin(), kernel.end());
-  patchShape.push_back(batch);
   patchShape.append(spatial.begin(), spatial.end());
   Value patchesInit = emptyTensor(b, loc, patchShape, et);
   Value patches =
@@ -95,26 +97,44 @@ Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
             linalg::YieldOp::create(nb, nl, args[0]);
           })
           .getResult(0);
-  int64_t k = c * product(kernel), cols = batch * product(spatial);
+  int64_t k = c * product(kernel), cols = product(spatial);
   Value lhs = reshapeTensor(b, loc, weight, RankedTensorType::get({f, k}, et));
-  Value rhs =
-      reshapeTensor(b, loc, patches, RankedTensorType::get({k, cols}, et));
-  Value init = zeroFilled(b, loc, {f, cols}, acc);
-  Value matmul = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
-                                          ValueRange{lhs, rhs},
-                                          ValueRange{init})
-                     .getResult(0);
-  if (batch == 1)
+  if (batch == 1) {
+    Value rhs =
+        reshapeTensor(b, loc, patches, RankedTensorType::get({k, cols}, et));
+    Value init = zeroFilled(b, loc, {f, cols}, acc);
+    Value matmul = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                            ValueRange{lhs, rhs},
+                                            ValueRange{init})
+                       .getResult(0);
     return reshapeTensor(b, loc, matmul, RankedTensorType::get(out, acc));
-  SmallVector<int64_t> grouped = {f, batch};
-  grouped.append(spatial.begin(), spatial.end());
-  Value fb = reshapeTensor(b, loc, matmul, RankedTensorType::get(grouped, acc));
-  SmallVector<int64_t> perm = {1, 0};
-  for (unsigned i = 0; i < n; ++i)
-    perm.push_back(2 + i);
-  return linalg::TransposeOp::create(b, loc, fb, emptyTensor(b, loc, out, acc),
-                                     perm)
-      .getResult()[0];
+  }
+  // Loops (b, f, o, k): y[b, f, o] += w[f, k] * patches[b, k, o].
+  Value rhs = reshapeTensor(b, loc, patches,
+                            RankedTensorType::get({batch, k, cols}, et));
+  Value init = zeroFilled(b, loc, {batch, f, cols}, acc);
+  auto map = [&](ArrayRef<unsigned> ds) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : ds)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(4, 0, exprs, ctx);
+  };
+  SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
+  iters.push_back(utils::IteratorType::reduction);
+  Value batched =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, init,
+          ArrayRef<AffineMap>{map({1, 3}), map({0, 3, 2}), map({0, 1, 2})},
+          iters,
+          [&](OpBuilder &nb, Location nloc, ValueRange a) {
+            Value ws = castScalar(nb, nloc, a[0], acc);
+            Value ps = castScalar(nb, nloc, a[1], acc);
+            Value prod = arith::MulFOp::create(nb, nloc, ws, ps);
+            linalg::YieldOp::create(
+                nb, nloc, arith::AddFOp::create(nb, nloc, a[2], prod).getResult());
+          })
+          .getResult(0);
+  return reshapeTensor(b, loc, batched, RankedTensorType::get(out, acc));
 }
 
 /// A grouped convolution: for 2 spatial dimensions linalg's named

@@ -43,13 +43,32 @@ func.func @depthwise1d(%x: tensor<2x4x12xf32>, %w: tensor<4x1x3xf32>) -> tensor<
 // -----
 
 // A 1-D ungrouped convolution is a matmul over its im2col patches
-// [c, k, n, o].
+// [n, c, k, o].
 // CHECK-LABEL: func @conv1d
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x3x1x10xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x3x10xf32>)
 // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x6xf32>, tensor<6x10xf32>)
 func.func @conv1d(%x: tensor<1x2x12xf32>, %w: tensor<4x2x3xf32>) -> tensor<1x4x10xf32> {
   %0 = loom.conv %x, %w strides = [1] padding = [0, 0] dilations = [1] groups = 1 : (tensor<1x2x12xf32>, tensor<4x2x3xf32>) -> tensor<1x4x10xf32>
   return %0 : tensor<1x4x10xf32>
+}
+
+// -----
+
+// A batch of images: the patches are [n, (c, k), o] and the product
+// y[n, f, o] = w[f, (c, k)] * patches[n, (c, k), o] is written in the
+// result's layout (no transpose), the weight shared across the batch.
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[P:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-DAG: #[[YM:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func @conv1d_batch
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<3x2x3x10xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[W]], #[[P]], #[[YM]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<4x6xf32>, tensor<3x6x10xf32>) outs(%{{.*}} : tensor<3x4x10xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[Y]] : tensor<3x4x10xf32>
+func.func @conv1d_batch(%x: tensor<3x2x12xf32>, %w: tensor<4x2x3xf32>) -> tensor<3x4x10xf32> {
+  %0 = loom.conv %x, %w strides = [1] padding = [0, 0] dilations = [1] groups = 1 : (tensor<3x2x12xf32>, tensor<4x2x3xf32>) -> tensor<3x4x10xf32>
+  return %0 : tensor<3x4x10xf32>
 }
 
 // -----

@@ -217,11 +217,11 @@ func.func @gather(%t: tensor<10x4xf32>, %idx: tensor<3xi64>) -> tensor<3x4xf32> 
 // -----
 
 // A convolution is a matmul over its im2col patches:
-// patches[c, kh, kw, n, oh, ow] = x[n, c, oh*2 + kh, ow*2 + kw].
-// CHECK: #[[PATCH_READ:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 * 2 + d1, d5 * 2 + d2)>
+// patches[n, c, kh, kw, oh, ow] = x[n, c, oh*2 + kh, ow*2 + kw].
+// CHECK: #[[PATCH_READ:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
 // CHECK-LABEL: func @conv
 // CHECK: tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: %[[PATCHES:.+]] = linalg.generic {indexing_maps = [#[[PATCH_READ]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x3x10x10xf32>) outs(%{{.*}} : tensor<3x3x3x1x4x4xf32>)
+// CHECK: %[[PATCHES:.+]] = linalg.generic {indexing_maps = [#[[PATCH_READ]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x3x10x10xf32>) outs(%{{.*}} : tensor<1x3x3x3x4x4xf32>)
 // CHECK: tensor.expand_shape %{{.*}} output_shape [27, 16]
 // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x27xf32>, tensor<27x16xf32>)
 // CHECK: linalg.generic
