@@ -42,6 +42,9 @@ if os.path.exists("/usr/bin/python3"):
     if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx"],
                       capture_output=True).returncode == 0:
         config.available_features.add("torch")
+    if subprocess.run(["/usr/bin/python3", "-c", "import torchvision, onnx"],
+                      capture_output=True).returncode == 0:
+        config.available_features.add("torchvision")
 # CPU kernels are compiled for the host: x86-only code paths (streaming
 # stores) are checked on x86 hosts.
 import platform
@@ -85,8 +88,8 @@ for var in ["VK_ICD_FILENAMES", "VK_DRIVER_FILES", "VK_LAYER_PATH",
 # The optional features this configuration found, one per line: with the
 # lit output, scripts/lit_unsupported.py names what each UNSUPPORTED test
 # lacked, so a skipped backend is never silent.
-OPTIONAL_FEATURES = ["numpy", "torch", "x86_64", "ptxas", "spirv-val",
-                     "vulkan", "vulkan-validation"]
+OPTIONAL_FEATURES = ["numpy", "torch", "torchvision", "x86_64", "ptxas",
+                     "spirv-val", "vulkan", "vulkan-validation"]
 os.makedirs(config.test_exec_root, exist_ok=True)
 with open(os.path.join(config.test_exec_root, "lit-features.txt"), "w") as f:
     for feature in OPTIONAL_FEATURES:
@@ -109,6 +112,8 @@ if missing:
         "numpy": "/usr/bin/python3 cannot import numpy (python3-numpy)",
         "torch": "/usr/bin/python3 cannot import torch and onnx "
                  "(python3-torch, python3-onnx)",
+        "torchvision": "/usr/bin/python3 cannot import torchvision "
+                       "(python3-torchvision)",
     }
     lit_config.fatal("required features missing (LOOM_REQUIRED_FEATURES): " +
                      "; ".join(f"{f}: {why.get(f, 'not detected')}"

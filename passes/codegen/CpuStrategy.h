@@ -49,6 +49,8 @@ struct VectorPlan {
   /// Order of the cache-level loops (a permutation of the op's loops;
   /// empty: the op's own order).
   llvm::SmallVector<int64_t> cacheInterchange;
+  /// Order of the register-level loops (empty: the op's own order).
+  llvm::SmallVector<int64_t> registerInterchange;
   bool isContraction = false;
   /// Register tiles need not divide their loops: the last, partial tile of
   /// each register loop is peeled off (and vectorized at its own size).

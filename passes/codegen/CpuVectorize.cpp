@@ -252,7 +252,7 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
       if (t)
         b = t;
     FailureOr<SmallVector<Operation *>> registerTiles =
-        tile(rewriter, cacheTile, plan.registerTiles, {},
+        tile(rewriter, cacheTile, plan.registerTiles, plan.registerInterchange,
              /*peel=*/plan.peelRegisterTiles);
     if (failed(registerTiles))
       return failure();

@@ -4,9 +4,9 @@
 // dimensions:
 //   conv     -> tensor.pad + im2col (a patch gather, then linalg.matmul, so
 //               the matmul code generation applies) when groups = 1, a
-//               grouped linalg.generic otherwise; + bias
+//               grouped linalg.generic along output rows otherwise; + bias
 //   max_pool -> tensor.pad (-inf) + linalg.generic with the window taps as
-//               reduction dimensions
+//               reduction dimensions inside the last output dimension
 //   avg_pool -> tensor.pad (0) + the same sum, times a compile-time table of
 //               reciprocal window counts
 //
@@ -137,9 +137,9 @@ Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
   return reshapeTensor(b, loc, batched, RankedTensorType::get(out, acc));
 }
 
-/// A grouped convolution: for 2 spatial dimensions linalg's named
-/// conv_2d_ngchw_gfchw, else one linalg.generic over the loops
-/// (b, g, f, o1..on, c, k1..kn) on the input viewed as B x G x C/G x S..,
+/// A grouped convolution (depthwise included): one linalg.generic over the
+/// loops (b, g, f, o1..o(n-1), c, k1..kn, on) on the input viewed as
+/// B x G x C/G x S..,
 /// the weight as G x F/G x C/G x K.. and the result as B x G x F/G x O..
 /// Loops of extent 1 (depthwise: C/G = 1; a 1x3 kernel's rows) are left
 /// out, and so are the unit dimensions of those views: canonicalization
@@ -153,32 +153,25 @@ Value groupedConvolution(OpBuilder &b, Location loc, Value input, Value weight,
   ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(weight);
   unsigned n = strides.size();
   int64_t cg = x[1] / groups, fg = w[0] / groups;
-  if (n == 2) {
-    // linalg's named grouped convolution (left to LLVM's loop vectorizer
-    // by the CPU code generation, like the named pooling ops).
-    Value xg = reshapeTensor(
-        b, loc, input,
-        RankedTensorType::get({x[0], groups, cg, x[2], x[3]}, et));
-    Value wg = reshapeTensor(
-        b, loc, weight, RankedTensorType::get({groups, fg, cg, w[2], w[3]}, et));
-    Value init = zeroFilled(b, loc, {out[0], groups, fg, out[2], out[3]}, acc);
-    Value r = linalg::Conv2DNgchwGfchwOp::create(
-                  b, loc, TypeRange{init.getType()}, ValueRange{xg, wg},
-                  ValueRange{init}, b.getI64TensorAttr(strides),
-                  b.getI64TensorAttr(dilations))
-                  .getResult(0);
-    return reshapeTensor(b, loc, r, RankedTensorType::get(out, acc));
-  }
-  // Logical loops: 0 b, 1 g, 2 f, 3.. output positions, 3+n c, 4+n.. taps.
+  // Logical loops: 0 b, 1 g, 2 f, 3.. output positions, 3+n c, 4+n.. taps,
+  // in the loop order (b, g, f, o1..o(n-1), c, taps, on): the innermost
+  // loop runs along an output row, which the CPU code generation
+  // vectorizes (a row of results accumulates in registers across the
+  // channel and tap loops; a strided window is a strided slice).
   SmallVector<int64_t> extents = {out[0], groups, fg};
   extents.append(out.begin() + 2, out.end());
   extents.push_back(cg);
   extents.append(w.begin() + 2, w.end());
   unsigned cLoop = 3 + n;
+  SmallVector<unsigned> order;
+  for (unsigned i = 0; i < extents.size(); ++i)
+    if (i != cLoop - 1)
+      order.push_back(i);
+  order.push_back(cLoop - 1);
   SmallVector<int> loopDim(extents.size(), -1);
   SmallVector<utils::IteratorType> iters;
-  for (auto [i, extent] : llvm::enumerate(extents)) {
-    if (extent == 1)
+  for (unsigned i : order) {
+    if (extents[i] == 1)
       continue;
     loopDim[i] = iters.size();
     iters.push_back(i < cLoop ? utils::IteratorType::parallel
@@ -290,10 +283,11 @@ struct ConvToLinalg : OpConversionPattern<ConvOp> {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-/// The pooled window (a max or a sum) over `padded` into `init`: linalg's
-/// named pooling op for 1 and 2 spatial dimensions (the CPU code generation
-/// leaves those to LLVM's loop vectorizer, which handles their strided
-/// windows well), else a linalg.generic over (n, c, out..., taps...). The
+/// The pooled window (a max or a sum) over `padded` into `init`: one
+/// linalg.generic over (n, c, o1..o(n-1), taps..., on), the window taps
+/// as reduction loops inside the last output loop, so that the CPU code
+/// generation vectorizes along output rows (a tile of a row stays in
+/// registers across the taps; a strided window is a strided slice). The
 /// second operand is an empty tensor of the kernel's shape that only gives
 /// the tap dimensions their extents.
 Value poolWindow(OpBuilder &b, Location loc, Value padded,
@@ -304,39 +298,25 @@ Value poolWindow(OpBuilder &b, Location loc, Value padded,
   unsigned n = kernel.size(), dims = 2 + 2 * n;
   Type acc = accType.getElementType();
   Value window = emptyTensor(b, loc, kernel, elementTypeOf(padded));
-  if (n <= 2 && elementTypeOf(padded) == acc) {
-    auto s = b.getI64TensorAttr(strides), d = b.getI64TensorAttr(dilations);
-    SmallVector<Value> ins = {padded, window};
-    SmallVector<Type> types = {accType};
-    if (n == 2)
-      return isMax ? linalg::PoolingNchwMaxOp::create(b, loc, types, ins, init,
-                                                      s, d)
-                         .getResult(0)
-                   : linalg::PoolingNchwSumOp::create(b, loc, types, ins, init,
-                                                      s, d)
-                         .getResult(0);
-    return isMax ? linalg::PoolingNcwMaxOp::create(b, loc, types, ins, init, s,
-                                                   d)
-                       .getResult(0)
-                 : linalg::PoolingNcwSumOp::create(b, loc, types, ins, init, s,
-                                                   d)
-                       .getResult(0);
-  }
+  auto outDim = [&](unsigned i) {
+    return getAffineDimExpr(i + 1 == n ? dims - 1 : 2 + i, ctx);
+  };
+  auto tapDim = [&](unsigned i) { return getAffineDimExpr(1 + n + i, ctx); };
   SmallVector<AffineExpr> inExprs = {getAffineDimExpr(0, ctx),
                                      getAffineDimExpr(1, ctx)};
-  SmallVector<AffineExpr> tapExprs, outExprs;
+  SmallVector<AffineExpr> tapExprs, outExprs = {getAffineDimExpr(0, ctx),
+                                                getAffineDimExpr(1, ctx)};
   for (unsigned i = 0; i < n; ++i) {
-    inExprs.push_back(
-        windowExpr(ctx, 2 + i, 2 + n + i, strides[i], dilations[i]));
-    tapExprs.push_back(getAffineDimExpr(2 + n + i, ctx));
+    inExprs.push_back(outDim(i) * strides[i] + tapDim(i) * dilations[i]);
+    tapExprs.push_back(tapDim(i));
+    outExprs.push_back(outDim(i));
   }
-  for (unsigned i = 0; i < 2 + n; ++i)
-    outExprs.push_back(getAffineDimExpr(i, ctx));
   SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, inExprs, ctx),
                                  AffineMap::get(dims, 0, tapExprs, ctx),
                                  AffineMap::get(dims, 0, outExprs, ctx)};
-  SmallVector<utils::IteratorType> iters(2 + n, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iters(1 + n, utils::IteratorType::parallel);
   iters.append(n, utils::IteratorType::reduction);
+  iters.push_back(utils::IteratorType::parallel);
   return linalg::GenericOp::create(
              b, loc, TypeRange{accType}, ValueRange{padded, window}, init,
              maps, iters,

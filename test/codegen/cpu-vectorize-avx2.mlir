@@ -69,3 +69,40 @@ func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x49xf32>) -> tensor<64x49x
   %0 = loom.matmul %a, %b : (tensor<64x128xf32>, tensor<128x49xf32>) -> tensor<64x49xf32>
   return %0 : tensor<64x49xf32>
 }
+
+// -----
+
+// A depthwise convolution runs along output rows: a 32-wide tile of a row
+// (4 ymm accumulators) stays in registers across the 3x3 taps, carried by
+// the tap loops, and the row's last 16 outputs are a peeled tile; no
+// scalar fallback.
+// CHECK-LABEL: func.func @main_dispatch_1
+// CHECK-SAME: loom.kernel = #loom.kernel<>
+// CHECK: scf.for %{{.*}} = %c0 to %c96 step %c32
+// CHECK:   %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<1x1x32xf32>, vector<1x1x32xf32>
+// CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %[[ACC]]) -> (vector<1x1x32xf32>)
+// CHECK:     scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}}) -> (vector<1x1x32xf32>)
+// CHECK:       vector.fma {{.*}} : vector<1x1x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}}) -> (vector<1x1x16xf32>)
+func.func @main(%x: tensor<1x32x112x112xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x32x112x112xf32> {
+  %0 = loom.conv %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 32 : (tensor<1x32x112x112xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x112x112xf32>
+  return %0 : tensor<1x32x112x112xf32>
+}
+
+// -----
+
+// A 3x3 stride-2 max pool, along output rows too: a 32-wide tile of a row
+// (the window read as a stride-2 slice) stays in registers across the
+// taps, and the row's last 24 outputs are a peeled tile.
+// CHECK-LABEL: func.func @main_dispatch_1
+// CHECK-SAME: loom.kernel = #loom.kernel<>
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<1x1x1x32xf32>, vector<1x1x1x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %[[ACC]]) -> (vector<1x1x1x32xf32>)
+// CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}}) -> (vector<1x1x1x32xf32>)
+// CHECK:     tensor.extract_slice {{.*}} [1, 1, 1, 32] [1, 1, 1, 2] : tensor<1x1x1x63xf32> to tensor<32xf32>
+// CHECK:     arith.maximumf {{.*}} : vector<1x1x1x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}}) -> (vector<1x1x1x24xf32>)
+func.func @main(%x: tensor<1x8x112x112xf32>) -> tensor<1x8x56x56xf32> {
+  %0 = loom.max_pool %x kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] : tensor<1x8x112x112xf32> -> tensor<1x8x56x56xf32>
+  return %0 : tensor<1x8x56x56xf32>
+}
