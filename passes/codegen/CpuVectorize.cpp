@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -338,17 +339,20 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter,
 /// padded tile and a copy of the input into its interior: the fill is
 /// vectorized like any elementwise op and the copy is a plain strided copy
 /// (rows of contiguous elements), where the pad's own lowering tested every
-/// element for being inside.
-LogicalResult decomposeConstantPads(func::FuncOp kernel) {
+/// element for being inside. A concatenation becomes such copies too, one
+/// per input into its slice of the result, instead of a loop that picks
+/// the input of every element.
+LogicalResult decomposePadsAndConcats(func::FuncOp kernel) {
   RewritePatternSet patterns(kernel.getContext());
   linalg::populateDecomposePadPatterns(patterns);
+  tensor::populateDecomposeTensorConcatPatterns(patterns);
   return applyPatternsGreedily(kernel, std::move(patterns));
 }
 
 void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
   MLIRContext *ctx = kernel.getContext();
   IRRewriter rewriter(ctx);
-  (void)decomposeConstantPads(kernel);
+  (void)decomposePadsAndConcats(kernel);
   splitInnermostReductions(kernel, rewriter, 8 * shape.lanes);
   SmallVector<Operation *> ops;
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });

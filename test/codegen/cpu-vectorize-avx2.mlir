@@ -106,3 +106,20 @@ func.func @main(%x: tensor<1x8x112x112xf32>) -> tensor<1x8x56x56xf32> {
   %0 = loom.max_pool %x kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] : tensor<1x8x112x112xf32> -> tensor<1x8x56x56xf32>
   return %0 : tensor<1x8x56x56xf32>
 }
+
+// -----
+
+// A concatenation (DenseNet, Inception, ShuffleNet) is one copy per input
+// into its slice of the result, not a scalar loop choosing the input of
+// every element: no tensor.concat is left and the kernel has no scalar
+// fallback.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK-SAME: loom.kernel = #loom.kernel<>
+// CHECK-NOT: tensor.concat
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 0, 0] [1, 8, 14, 14] [1, 1, 1, 1] : tensor<1x8x14x14xf32> into tensor<1x24x14x14xf32>
+// CHECK: tensor.insert_slice {{.*}}[0, 8, 0, 0] [1, 16, 14, 14] [1, 1, 1, 1] : tensor<1x16x14x14xf32> into tensor<1x24x14x14xf32>
+// CHECK-NOT: tensor.concat
+func.func @main(%a: tensor<1x8x14x14xf32>, %b: tensor<1x16x14x14xf32>) -> tensor<1x24x14x14xf32> {
+  %0 = loom.concat %a, %b axis = 1 : (tensor<1x8x14x14xf32>, tensor<1x16x14x14xf32>) -> tensor<1x24x14x14xf32>
+  return %0 : tensor<1x24x14x14xf32>
+}
