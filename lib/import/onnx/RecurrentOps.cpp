@@ -130,9 +130,11 @@ LogicalResult importRecurrent(NodeImporter &n) {
   else
     return n.unsupported("direction '" + dirAttr + "' is not supported");
   int64_t dirs = reverse.size();
-  if (shapeOf(w)[0] != dirs || shapeOf(w)[1] != gates * hidden)
+  if (shapeOf(w)[0] != dirs || shapeOf(w)[1] != gates * hidden ||
+      shapeOf(w)[2] != shapeOf(x)[2])
     return n.unsupported("W has shape " + formatShape(shapeOf(w)) +
-                         ", which does not match hidden_size and direction");
+                         ", which does not match hidden_size, direction and "
+                         "X's input size " + std::to_string(shapeOf(x)[2]));
 
   // Activations: one list per direction (f, g, h as the cell needs).
   std::vector<std::string> defaults =
@@ -175,6 +177,28 @@ LogicalResult importRecurrent(NodeImporter &n) {
   Value initH = n.hasInput(5) ? n.input(5) : Value();
   Value initC = cell == Cell::LSTM && n.hasInput(6) ? n.input(6) : Value();
   Value peep = cell == Cell::LSTM && n.hasInput(7) ? n.input(7) : Value();
+  // Every optional input's shape, as the ONNX spec gives it (initial
+  // states before the layout's transpose).
+  auto requireShape = [&](unsigned i, const char *name,
+                          SmallVector<int64_t> expected) -> LogicalResult {
+    if (!n.hasInput(i) || shapeOf(n.input(i)) == ArrayRef<int64_t>(expected))
+      return success();
+    return n.unsupported(std::string(name) + " has shape " +
+                         formatShape(shapeOf(n.input(i))) + "; expected " +
+                         formatShape(expected));
+  };
+  int64_t stateBatch = batch;
+  SmallVector<int64_t> stateShape =
+      batchFirst ? SmallVector<int64_t>{stateBatch, dirs, hidden}
+                 : SmallVector<int64_t>{dirs, stateBatch, hidden};
+  if (failed(requireShape(2, "R", {dirs, gates * hidden, hidden})) ||
+      failed(requireShape(3, "B", {dirs, 2 * gates * hidden})) ||
+      failed(requireShape(4, "sequence_lens", {batch})) ||
+      failed(requireShape(5, "initial_h", stateShape)) ||
+      (cell == Cell::LSTM &&
+       (failed(requireShape(6, "initial_c", stateShape)) ||
+        failed(requireShape(7, "P", {dirs, 3 * hidden})))))
+    return failure();
   if (initH && batchFirst)
     initH = n.transpose(initH, {1, 0, 2});
   if (initC && batchFirst)
