@@ -6,6 +6,7 @@
 #include "llvm/ADT/APFloat.h"
 
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 
@@ -80,7 +81,13 @@ Value LoomBuilder::splat(Type elementType, double value,
   } else if (elementType.isInteger(1)) {
     scalar = b.getBoolAttr(value != 0);
   } else {
-    scalar = b.getIntegerAttr(elementType, static_cast<int64_t>(value));
+    // Saturated: a double at or beyond 2^63 is not an int64 (UB to cast).
+    double bound = 9223372036854775807.0;
+    int64_t v = value >= bound    ? std::numeric_limits<int64_t>::max()
+                : value <= -bound ? std::numeric_limits<int64_t>::min()
+                : value != value  ? 0
+                                  : static_cast<int64_t>(value);
+    scalar = b.getIntegerAttr(elementType, v);
   }
   return ConstantOp::create(b, loc, DenseElementsAttr::get(type, scalar))
       .getResult();

@@ -49,7 +49,13 @@ FailureOr<Value> nllLoss(NodeImporter &n, Value logProb, Value target,
   Type it = elementTypeOf(target);
   Value valid;
   if (n.hasAttr("ignore_index")) {
-    Value ignore = n.splat(it, n.attrInt("ignore_index", 0));
+    // Constants are built through a double: beyond 2^53 an index would be
+    // rounded (and near 2^63 not an int64 at all).
+    int64_t ignoreIndex = n.attrInt("ignore_index", 0);
+    if (ignoreIndex > (int64_t(1) << 53) || ignoreIndex < -(int64_t(1) << 53))
+      return n.unsupported("ignore_index " + std::to_string(ignoreIndex) +
+                           " is out of the supported range (|i| <= 2^53)");
+    Value ignore = n.splat(it, static_cast<double>(ignoreIndex));
     valid = n.compare(ComparePredicate::ne, target, ignore);
     target = n.select(valid, target, n.splat(it, 0));
   }
