@@ -1,4 +1,4 @@
-//===- CompileModelFile.cpp - model file -> module bytes ------------------===//
+//===- CompileModelFile.cpp - model file or text -> module bytes ----------===//
 #include "loom/compiler/Driver.h"
 #include "loom/compiler/compile.h"
 
@@ -6,10 +6,19 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <functional>
+
 namespace loom {
 
-bool compileModelFile(const std::string &path, const CompileOptions &options,
-                      std::string &moduleBytes, std::string &error) {
+namespace {
+
+/// Parses with `parse` in a fresh context whose diagnostics are collected,
+/// then compiles to module bytes.
+bool compileParsed(
+    const std::function<mlir::OwningOpRef<mlir::ModuleOp>(mlir::MLIRContext &)>
+        &parse,
+    const CompileOptions &options, std::string &moduleBytes,
+    std::string &error) {
   mlir::DialectRegistry registry;
   registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
@@ -19,7 +28,7 @@ bool compileModelFile(const std::string &path, const CompileOptions &options,
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context, os);
 
-  mlir::OwningOpRef<mlir::ModuleOp> module = parseModelFile(path, context);
+  mlir::OwningOpRef<mlir::ModuleOp> module = parse(context);
   DriverOptions driverOptions;
   driverOptions.compile = options;
   std::string info;
@@ -30,6 +39,25 @@ bool compileModelFile(const std::string &path, const CompileOptions &options,
     return false;
   }
   return true;
+}
+
+} // namespace
+
+bool compileModelFile(const std::string &path, const CompileOptions &options,
+                      std::string &moduleBytes, std::string &error) {
+  return compileParsed(
+      [&](mlir::MLIRContext &context) { return parseModelFile(path, context); },
+      options, moduleBytes, error);
+}
+
+bool compileModelText(const std::string &text, const std::string &bufferName,
+                      const CompileOptions &options, std::string &moduleBytes,
+                      std::string &error) {
+  return compileParsed(
+      [&](mlir::MLIRContext &context) {
+        return parseModelText(text, bufferName, context);
+      },
+      options, moduleBytes, error);
 }
 
 } // namespace loom

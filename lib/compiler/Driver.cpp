@@ -49,12 +49,17 @@ OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
                                          << "': " << error;
     return nullptr;
   }
+  return parseModelText(file->getBuffer(), file->getBufferIdentifier(),
+                        context);
+}
+
+OwningOpRef<ModuleOp> parseModelText(StringRef text, StringRef bufferName,
+                                     MLIRContext &context) {
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
   // (A copy with a guard token after the text: MLIR's parser can lex past
   // the end of a truncated resource entry; include/loom/compiler/SourceBuffer.h.)
-  sourceMgr->AddNewSourceBuffer(
-      guardedSourceBuffer(file->getBuffer(), file->getBufferIdentifier()),
-      llvm::SMLoc());
+  sourceMgr->AddNewSourceBuffer(guardedSourceBuffer(text, bufferName),
+                                llvm::SMLoc());
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)

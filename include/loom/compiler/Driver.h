@@ -33,6 +33,12 @@ void registerCompilerDialects(mlir::DialectRegistry &registry);
 mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
                                                  mlir::MLIRContext &context);
 
+/// Parses and verifies model text in MLIR's syntax; `bufferName` names it in
+/// diagnostics. Errors as parseModelFile's.
+mlir::OwningOpRef<mlir::ModuleOp> parseModelText(llvm::StringRef text,
+                                                 llvm::StringRef bufferName,
+                                                 mlir::MLIRContext &context);
+
 /// The backend of `options.compile.target`, configured: the target exists,
 /// writes the emission, and every target option is one of its own and
 /// parses. Nothing is compiled. On failure returns null and sets `error` to

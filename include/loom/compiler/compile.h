@@ -37,6 +37,12 @@ struct CompileOptions {
 bool compileModelFile(const std::string &path, const CompileOptions &options,
                       std::string &moduleBytes, std::string &error);
 
+// Compiles model text in MLIR's syntax (the loom dialect); `bufferName`
+// names it in the diagnostics' locations. As compileModelFile otherwise.
+bool compileModelText(const std::string &text, const std::string &bufferName,
+                      const CompileOptions &options, std::string &moduleBytes,
+                      std::string &error);
+
 } // namespace loom
 
 #endif // LOOM_COMPILER_COMPILE_H
