@@ -34,13 +34,16 @@ class Loom_Op<string mnemonic, list<Trait> traits = []>
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def Loom_Float : AnyTypeOf<[F32, F16, BF16]>;
+// f64 (numpy's default dtype: loom.einsum, hand-written models) compiles
+// for the CPU target only; the GPU targets refuse it by name (TargetBackend::
+// supportsF64). ONNX DOUBLE tensors are imported as f32.
+def Loom_Float : AnyTypeOf<[F32, F16, BF16, F64]>;
 def Loom_Int : AnyTypeOf<[I32, I64]>;
-def Loom_Element : AnyTypeOf<[F32, F16, BF16, I32, I64, I1]>;
+def Loom_Element : AnyTypeOf<[F32, F16, BF16, F64, I32, I64, I1]>;
 
-def Loom_Tensor : StaticShapeTensorOf<[F32, F16, BF16, I32, I64, I1]>;
-def Loom_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16]>;
-def Loom_NumericTensor : StaticShapeTensorOf<[F32, F16, BF16, I32, I64]>;
+def Loom_Tensor : StaticShapeTensorOf<[F32, F16, BF16, F64, I32, I64, I1]>;
+def Loom_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16, F64]>;
+def Loom_NumericTensor : StaticShapeTensorOf<[F32, F16, BF16, F64, I32, I64]>;
 def Loom_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 def Loom_BoolTensor : StaticShapeTensorOf<[I1]>;
 

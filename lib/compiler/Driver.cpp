@@ -14,6 +14,7 @@
 #include "loom/module/Schedule.h"
 #include "loom/target/TargetBackend.h"
 
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -135,6 +136,25 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
   std::unique_ptr<TargetBackend> backend = configureTarget(options, error);
   if (!backend)
     return emitError(UnknownLoc::get(module.getContext())) << error;
+
+  if (!backend->supportsF64()) {
+    // The first op that makes or takes an f64 tensor, by its location.
+    Operation *f64Op = nullptr;
+    module.walk([&](Operation *op) {
+      auto isF64 = [](Type t) { return getElementTypeOrSelf(t).isF64(); };
+      if (llvm::any_of(op->getOperandTypes(), isF64) ||
+          llvm::any_of(op->getResultTypes(), isF64)) {
+        f64Op = op;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (f64Op)
+      return f64Op->emitError()
+             << "f64 tensors are supported by --target=cpu only, not by "
+                "--target="
+             << backend->name() << " (compute in f32, or compile for the CPU)";
+  }
 
   PipelineOptions frontend;
   frontend.contractionOptimizer = options.compile.contractionOptimizer;

@@ -126,13 +126,17 @@ void sliceStridedInputs(RewriterBase &rewriter, linalg::GenericOp op) {
     return c.getValue();
   };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  bool changed = false;
+  struct Slice {
+    OpOperand *input;
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+  };
+  SmallVector<Slice> slices;
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = maps[input->getOperandNumber()];
     auto type = dyn_cast<RankedTensorType>(input->get().getType());
     if (map.isProjectedPermutation() || !type || map.getNumSymbols())
       continue;
-    SmallVector<OpFoldResult> offsets, sizes, strides;
+    Slice slice{input, {}, {}, {}};
     int window = -1;
     bool ok = true;
     for (auto [r, e] : llvm::enumerate(map.getResults())) {
@@ -149,27 +153,34 @@ void sliceStridedInputs(RewriterBase &rewriter, linalg::GenericOp op) {
       }
       if (step > 0)
         window = r;
-      offsets.push_back(rewriter.getIndexAttr(*at0));
-      sizes.push_back(rewriter.getIndexAttr(step > 0 ? ranges[last] : 1));
-      strides.push_back(rewriter.getIndexAttr(step > 0 ? step : 1));
+      slice.offsets.push_back(rewriter.getIndexAttr(*at0));
+      slice.sizes.push_back(rewriter.getIndexAttr(step > 0 ? ranges[last] : 1));
+      slice.strides.push_back(rewriter.getIndexAttr(step > 0 ? step : 1));
     }
     if (!ok || window < 0)
       continue;
-    rewriter.setInsertionPoint(op);
-    auto sliceType =
-        RankedTensorType::get({ranges[last]}, type.getElementType());
-    Value slice = tensor::ExtractSliceOp::create(rewriter, op.getLoc(),
-                                                 sliceType, input->get(),
-                                                 offsets, sizes, strides);
-    rewriter.modifyOpInPlace(op, [&] { input->set(slice); });
     maps[input->getOperandNumber()] =
         AffineMap::get(ranges.size(), 0, getAffineDimExpr(last, ctx));
-    changed = true;
+    slices.push_back(std::move(slice));
   }
-  if (changed)
-    rewriter.modifyOpInPlace(op, [&] {
-      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
-    });
+  // Every loop must still be read or written through some map (a unit loop
+  // that only the sliced input indexed, as in a diagonal `fbf->`, would be
+  // left without a range); else the op is left as it is.
+  if (slices.empty() || !inversePermutation(concatAffineMaps(maps, ctx)))
+    return;
+  rewriter.setInsertionPoint(op);
+  for (Slice &slice : slices) {
+    auto sliceType = RankedTensorType::get(
+        {ranges[last]},
+        cast<RankedTensorType>(slice.input->get().getType()).getElementType());
+    Value value = tensor::ExtractSliceOp::create(
+        rewriter, op.getLoc(), sliceType, slice.input->get(), slice.offsets,
+        slice.sizes, slice.strides);
+    rewriter.modifyOpInPlace(op, [&] { slice.input->set(value); });
+  }
+  rewriter.modifyOpInPlace(op, [&] {
+    op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+  });
 }
 
 /// Vectorizes one register tile. Tiles of a loop that does not divide
@@ -186,6 +197,14 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, Operation *op,
   }
   if (auto generic = dyn_cast<linalg::GenericOp>(op))
     sliceStridedInputs(rewriter, generic);
+  // An input still read through a non-permutation map (a diagonal that
+  // sliceStridedInputs could not turn into a strided slice: more than one
+  // non-unit loop) stays scalar: MLIR 22's vectorizer crashes on it
+  // (AffineMap::compose in VectorizationState::initState).
+  if (llvm::any_of(linalgOp.getDpsInputOperands(), [&](OpOperand *input) {
+        return !linalgOp.getMatchingIndexingMap(input).isProjectedPermutation();
+      }))
+    return failure();
   rewriter.setInsertionPoint(op);
   // (One "not scalable" flag per vector size: with none given, the
   // vectorizer reads flags past the end for masked tiles.)

@@ -130,6 +130,11 @@ def _normalize(spec, shapes):
 
     if arrow:
         before, has, after = _split_term(rhs, "the output term")
+        if ell and not has:
+            raise ValueError(
+                f"einsum: operands have {ellipsis_rank} dimension"
+                f"{'' if ellipsis_rank == 1 else 's'} under '...' but the "
+                f"output term '{rhs}' has no '...' to place them")
         output = before + (ell if has else []) + after
         seen = set()
         for label in before + after:

@@ -82,6 +82,10 @@ public:
   /// Whether it writes `emit` (Module and MLIR: every backend).
   virtual bool canEmit(Emission emit) const = 0;
 
+  /// Whether its kernels compute in f64 (the driver refuses an f64 model,
+  /// naming the first op, for a backend that does not).
+  virtual bool supportsF64() const { return false; }
+
   /// Reads and checks the options. On failure returns false and sets
   /// `error` to one line naming the option.
   virtual bool configure(const TargetConfig &config, std::string &error) = 0;
