@@ -136,6 +136,10 @@ check "the Vulkan loader and headers" sh -c \
 check "lavapipe's ICD" sh -c 'ls /usr/share/vulkan/icd.d/lvp_icd.*.json'
 check "the Khronos validation layer" test -f /usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json
 check "numpy, torch, torchvision and onnx for /usr/bin/python3" /usr/bin/python3 -c 'import numpy, torch, torchvision, onnx'
+check "pybind11's CMake package, Python's headers and pytest (the loom package)" sh -c \
+  'test -f /usr/lib/cmake/pybind11/pybind11Config.cmake &&
+   test -f "$(/usr/bin/python3 -c "import sysconfig; print(sysconfig.get_paths()[\"include\"])")/Python.h" &&
+   /usr/bin/python3 -c "import pytest, pybind11"'
 
 start=$(date +%s)
 if in_root /loom/scripts/install-deps.sh >"$WORK/again.log" 2>&1 && [[ ! -s "$WORK/again.log" ]]; then

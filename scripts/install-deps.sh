@@ -37,6 +37,9 @@ PACKAGES=(
   # the benchmarks' peers, run in reduced form by the test suite, and
   # torchvision's CNNs (random weights, no downloads)
   python3-torch python3-torchvision
+  # the loom Python package (pybind11 bindings for /usr/bin/python3) and its
+  # pytest suite
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
 )
 BENCH=0
 LIST=0

@@ -3,23 +3,25 @@
 #   1. build: the full build (scripts/build.sh);
 #   2. lit: the lit suite (dialect, passes, tools, end-to-end) and the
 #      GoogleTest unit tests through lit, on the full build;
-#   3. runtime-only: the runtime-only configuration (no LLVM/MLIR) and its
+#   3. python: the loom Python package's pytest suite (python/tests), with
+#      Debian's /usr/bin/python3 and PYTHONPATH=build/python;
+#   4. runtime-only: the runtime-only configuration (no LLVM/MLIR) and its
 #      unit tests;
-#   4. embed: the embedding example built against the installed runtime
+#   5. embed: the embedding example built against the installed runtime
 #      package;
-#   5. hardening: scripts/hardening.sh: the runtime built with clang-22,
+#   6. hardening: scripts/hardening.sh: the runtime built with clang-22,
 #      ASan + UBSan and its libFuzzer targets, its unit tests under the
 #      sanitizers, and each fuzz target for LOOM_FUZZ_SECONDS (default: 60
 #      under CI=true, else 15);
-#   6. fuzz-compiler: scripts/fuzz-compiler.sh: the compiler's fuzz targets
+#   7. fuzz-compiler: scripts/fuzz-compiler.sh: the compiler's fuzz targets
 #      (ONNX importer, MLIR front end) built with clang-22, ASan + UBSan, the
 #      checked-in crash inputs replayed, each target fuzzed for
 #      LOOM_FUZZ_COMPILER_SECONDS (default: LOOM_FUZZ_SECONDS's);
-#   7. fresh-deps: scripts/fresh-deps.sh: a minimal Debian 12 root made with
+#   8. fresh-deps: scripts/fresh-deps.sh: a minimal Debian 12 root made with
 #      debootstrap, scripts/install-deps.sh run inside it, and a check that
 #      the toolchain, spirv-val, the Vulkan loader and lavapipe are there
 #      (needs root or sudo and the Debian mirror; a few minutes).
-# Steps 5, 6 and 7 add their own "N passed, M failed" to this script's.
+# Steps 6, 7 and 8 add their own "N passed, M failed" to this script's.
 #
 # The lit step prints how many tests were UNSUPPORTED and which features they
 # lacked. Under CI=true a feature this kind of machine can always have is
@@ -38,7 +40,7 @@ BUILD="${LOOM_BUILD_DIR:-$ROOT/build}"
 RT_BUILD="${BUILD}-runtime-only"
 LIT=/usr/lib/llvm-22/bin/lit
 source "$ROOT/scripts/lib/steps.sh"
-ALL_STEPS=(build lit runtime-only embed hardening fuzz-compiler fresh-deps)
+ALL_STEPS=(build lit python runtime-only embed hardening fuzz-compiler fresh-deps)
 STEPS=("$@")
 [[ ${#STEPS[@]} -eq 0 ]] && STEPS=("${ALL_STEPS[@]}")
 for step in "${STEPS[@]}"; do
@@ -79,6 +81,31 @@ if want lit; then
   if ! grep -q "Total Discovered Tests" "$LIT_OUT"; then step_fail "lit did not run"; fi
   /usr/bin/env python3 "$ROOT/scripts/lib/lit_unsupported.py" "$LIT_OUT" "$BUILD/test/lit-features.txt"
   rm -f "$LIT_OUT"
+fi
+
+if want python; then
+  echo "== python: the loom package's pytest suite (python/tests) with /usr/bin/python3"
+  if ! compgen -G "$BUILD/python/loom/_loom*.so" >/dev/null; then
+    step_fail "python: the loom package was not built ($BUILD/python/loom; needs python3-dev and pybind11-dev)"
+  else
+    PY_OUT="$(mktemp)"
+    PYTHONPATH="$BUILD/python" PYTHONDONTWRITEBYTECODE=1 \
+      /usr/bin/python3 -m pytest -q -p no:cacheprovider "$ROOT/python/tests" >"$PY_OUT" 2>&1
+    grep -E "^(FAILED|ERROR)|No module named" "$PY_OUT" || true
+    last=$(grep -E "[0-9]+ (passed|failed|error)" "$PY_OUT" | tail -n 1)
+    echo "   ${last:-pytest printed no summary}"
+    pp=$(grep -oE "[0-9]+ passed" <<<"$last" | grep -oE "^[0-9]+")
+    pf=$(grep -oE "[0-9]+ failed" <<<"$last" | grep -oE "^[0-9]+")
+    pe=$(grep -oE "[0-9]+ errors?" <<<"$last" | grep -oE "^[0-9]+")
+    if [[ -z "$pp$pf$pe" ]]; then
+      tail -n 20 "$PY_OUT"
+      step_fail "python: pytest did not run"
+    else
+      passed=$((passed + ${pp:-0}))
+      failed=$((failed + ${pf:-0} + ${pe:-0}))
+    fi
+    rm -f "$PY_OUT"
+  fi
 fi
 
 if want runtime-only; then

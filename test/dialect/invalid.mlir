@@ -34,7 +34,7 @@ func.func @dynamic_shape(%a: tensor<?xf32>) {
 // -----
 
 func.func @pow_int(%a: tensor<4xi32>) {
-  // expected-error @+1 {{'loom.pow' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type values}}
+  // expected-error @+1 {{'loom.pow' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values}}
   %0 = loom.pow %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return
 }
@@ -539,7 +539,7 @@ func.func @global_pool(%x: tensor<8x8xf32>) {
 // -----
 
 func.func @floor_int(%x: tensor<4xi32>) {
-  // expected-error @+1 {{'loom.floor' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'loom.floor' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4xi32>'}}
   %0 = "loom.floor"(%x) : (tensor<4xi32>) -> tensor<4xi32>
   return
 }
