@@ -221,6 +221,14 @@ LOOM_API loom_status_t loom_function_input_type(
 LOOM_API loom_status_t loom_function_output_type(
     const loom_function_t *function, size_t index,
     loom_tensor_type_t *out_type);
+/* The name of input / output `index` (an ONNX graph input's or output's
+ * name, or the `loom.name` attribute of the function's argument or result);
+ * "" when the module records none, NULL when `function` is NULL or `index`
+ * is out of range. Owned by the module. */
+LOOM_API const char *loom_function_input_name(const loom_function_t *function,
+                                              size_t index);
+LOOM_API const char *loom_function_output_name(const loom_function_t *function,
+                                               size_t index);
 
 /* Runs the function. `inputs` must match the signature in count, dtype and
  * shape. On success `outputs[0..output_count)` receive new tensors (one

@@ -136,6 +136,15 @@ public:
   const char *signature() const { return loom_function_signature(fn_); }
   size_t inputCount() const { return loom_function_input_count(fn_); }
   size_t outputCount() const { return loom_function_output_count(fn_); }
+  /// "" when the module records no name (see loom_function_input_name).
+  const char *inputName(size_t i) const {
+    const char *n = loom_function_input_name(fn_, i);
+    return n ? n : "";
+  }
+  const char *outputName(size_t i) const {
+    const char *n = loom_function_output_name(fn_, i);
+    return n ? n : "";
+  }
 
   Status call(const std::vector<Tensor> &inputs,
               std::vector<Tensor> *outputs) const {

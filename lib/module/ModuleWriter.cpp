@@ -17,7 +17,8 @@ fb::BufferRef toFb(const BufferRef &r) {
 flatbuffers::Offset<fb::TensorType>
 writeTensorType(flatbuffers::FlatBufferBuilder &b, const TensorSignature &s) {
   return fb::CreateTensorType(b, static_cast<fb::DType>(s.dtype),
-                              b.CreateVector(s.shape));
+                              b.CreateVector(s.shape),
+                              s.name.empty() ? 0 : b.CreateString(s.name));
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "loom/module/Schedule.h"
 
 #include "loom/dialect/ConstantData.h"
+#include "loom/dialect/LoomDialect.h"
 #include "loom/dialect/LoomOps.h"
 #include "loom/module/MemoryPlanner.h"
 #include "loom/dialect/KernelContract.h"
@@ -118,13 +119,19 @@ public:
                               << ", but entry functions take and return "
                                  "statically shaped tensors of f32, f16, bf16, "
                                  "f64, i1, i8, i32 or i64";
-      return TensorSignature{*d, std::vector<int64_t>(tensor.getShape().begin(), tensor.getShape().end())};
+      return TensorSignature{
+          *d,
+          std::vector<int64_t>(tensor.getShape().begin(),
+                               tensor.getShape().end()),
+          {}};
     };
     for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
       FailureOr<TensorSignature> sig =
           signatureOf(arg.getType(), arg.getLoc(), "argument", i);
       if (failed(sig))
         return failure();
+      if (auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttrName))
+        sig->name = name.str();
       fs.inputs.push_back(*sig);
       valueStorage[arg] = addStorage(
           {StorageSpace::Input, (uint32_t)i,
@@ -134,6 +141,8 @@ public:
       FailureOr<TensorSignature> sig = signatureOf(t, fn.getLoc(), "result", i);
       if (failed(sig))
         return failure();
+      if (auto name = fn.getResultAttrOfType<StringAttr>(i, kNameAttrName))
+        sig->name = name.str();
       fs.outputs.push_back(*sig);
     }
 

@@ -53,7 +53,10 @@ class Signature:
 
 
 def _specs(types, prefix):
-    return tuple(TensorSpec(f"{prefix}{i}", t.shape, t.numpy_dtype, t.dtype)
+    """TensorSpecs; unnamed inputs and results (a module compiled from MLIR
+    without `loom.name` attributes) are called input0, output0, ..."""
+    return tuple(TensorSpec(t.name or f"{prefix}{i}", t.shape, t.numpy_dtype,
+                            t.dtype)
                  for i, t in enumerate(types))
 
 
@@ -111,13 +114,16 @@ class Function:
         self.signature = Signature(fn.name, _specs(fn.inputs, "input"),
                                    _specs(fn.outputs, "output"), fn.signature)
 
-    def __call__(self, *args):
-        """Runs the function. Inputs: numpy arrays (or torch tensors, DLPack
-        or buffer-protocol objects) of the signature's dtypes and shapes,
-        read in place when C-contiguous. Returns a numpy array, or a tuple of
-        them for several results; they own the runtime's buffers (no copy).
-        The GIL is released while the function runs."""
+    def __call__(self, *args, **kwargs):
+        """Runs the function. Inputs, by position or by name: numpy arrays
+        (or torch tensors, DLPack or buffer-protocol objects) of the
+        signature's dtypes and shapes, read in place when C-contiguous.
+        Returns a numpy array, or a tuple of them for several results; they
+        own the runtime's buffers (no copy). The GIL is released while the
+        function runs."""
         specs = self.signature.inputs
+        if kwargs:
+            args = self._bind(args, kwargs)
         if len(args) != len(specs):
             raise TypeError(
                 f"function '{self.name}' takes {len(specs)} input"
@@ -128,6 +134,30 @@ class Function:
                   for i, a in enumerate(args)]
         results = self._fn.call(arrays)
         return results[0] if len(results) == 1 else tuple(results)
+
+    def _bind(self, args, kwargs):
+        specs = self.signature.inputs
+        names = [s.name for s in specs]
+        bound = list(args) + [None] * (len(specs) - len(args))
+        if len(args) > len(specs):
+            bound = list(args)  # the count error is reported by the caller
+        for key, value in kwargs.items():
+            if key not in names:
+                raise TypeError(f"function '{self.name}' has no input named "
+                                f"'{key}' (inputs: {', '.join(names)})")
+            i = names.index(key)
+            if i < len(args):
+                raise TypeError(f"input {i} ('{key}') of function "
+                                f"'{self.name}' given by position and by name")
+            bound[i] = value
+        missing = [names[i] for i, v in enumerate(bound[:len(specs)])
+                   if v is None]
+        if missing:
+            raise TypeError(f"function '{self.name}' is missing input"
+                            f"{'' if len(missing) == 1 else 's'} "
+                            f"{', '.join(repr(m) for m in missing)}; "
+                            f"signature: {self.signature.text}")
+        return bound
 
     def __repr__(self):
         return f"<loom.Function {self.signature.text}>"
@@ -177,8 +207,8 @@ class Module:
         """The signature of `main` (or of the only function)."""
         return self._main().signature
 
-    def __call__(self, *args):
-        return self._main()(*args)
+    def __call__(self, *args, **kwargs):
+        return self._main()(*args, **kwargs)
 
     def save(self, path):
         """Writes the module file (.loom) that loom.load and loom-run read."""

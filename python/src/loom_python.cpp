@@ -147,14 +147,16 @@ private:
 };
 
 struct TensorType {
+  std::string name;           // "" when the module records none
   std::string dtype;          // Loom's name ("f32")
   py::dtype numpy;            // numpy's dtype for it
   std::vector<int64_t> shape;
   std::string text;           // "tensor<2x3xf32>"
 };
 
-TensorType describe(loom_tensor_type_t type) {
+TensorType describe(loom_tensor_type_t type, const char *name) {
   TensorType t;
+  t.name = name ? name : "";
   t.dtype = loom_dtype_name(type.dtype);
   t.numpy = numpyDtype(type.dtype);
   t.shape.assign(type.shape, type.shape + type.rank);
@@ -182,14 +184,14 @@ public:
   std::string signature() const { return loom_function_signature(fn); }
   std::vector<TensorType> inputs() const {
     std::vector<TensorType> out;
-    for (const loom_tensor_type_t &t : inputTypes)
-      out.push_back(describe(t));
+    for (size_t i = 0; i < inputTypes.size(); ++i)
+      out.push_back(describe(inputTypes[i], loom_function_input_name(fn, i)));
     return out;
   }
   std::vector<TensorType> outputs() const {
     std::vector<TensorType> out;
-    for (const loom_tensor_type_t &t : outputTypes)
-      out.push_back(describe(t));
+    for (size_t i = 0; i < outputTypes.size(); ++i)
+      out.push_back(describe(outputTypes[i], loom_function_output_name(fn, i)));
     return out;
   }
 
@@ -197,6 +199,15 @@ public:
   /// place (the runtime stages a misaligned one through an aligned copy),
   /// others are copied once; results are numpy arrays over the runtime's
   /// buffers, which they keep alive. The GIL is released during the call.
+  /// "input 0 ('x')", or "input 0" for an unnamed one.
+  std::string inputText(size_t i) const {
+    const char *name = loom_function_input_name(fn, i);
+    std::string text = "input " + std::to_string(i);
+    if (name && *name)
+      text += std::string(" ('") + name + "')";
+    return text;
+  }
+
   py::list call(const py::sequence &args) const {
     size_t n = py::len(args);
     if (n != inputTypes.size())
@@ -210,7 +221,7 @@ public:
     for (size_t i = 0; i < n; ++i) {
       py::object arg = args[i];
       if (!py::isinstance<py::array>(arg))
-        throw py::type_error("input " + std::to_string(i) + " of function '" +
+        throw py::type_error(inputText(i) + " of function '" +
                              name() + "' is a " +
                              py::str(py::type::of(arg).attr("__name__"))
                                  .cast<std::string>() +
@@ -219,7 +230,7 @@ public:
       const loom_tensor_type_t &expected = inputTypes[i];
       if (!sameDtype(array.dtype(), expected.dtype))
         throw py::type_error(
-            "input " + std::to_string(i) + " of function '" + name() +
+            inputText(i) + " of function '" + name() +
             "' is an " + arrayText(array) + " but the function expects " +
             typeText(expected) + " (numpy dtype " +
             py::str(numpyDtype(expected.dtype)).cast<std::string>() +
@@ -229,7 +240,7 @@ public:
                                              py::array::forcecast);
       std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
       if (shape != inputShapes[i]) {
-        throw py::value_error("input " + std::to_string(i) + " of function '" +
+        throw py::value_error(inputText(i) + " of function '" +
                               name() + "' is an " + arrayText(array) +
                               " but the function expects " +
                               typeText(expected) +
@@ -471,6 +482,7 @@ PYBIND11_MODULE(_loom, m) {
 #endif
 
   py::class_<TensorType>(m, "TensorType")
+      .def_readonly("name", &TensorType::name)
       .def_readonly("dtype", &TensorType::dtype)
       .def_readonly("numpy_dtype", &TensorType::numpy)
       .def_property_readonly(

@@ -207,3 +207,36 @@ def test_module_with_several_functions():
     np.testing.assert_array_equal(m.functions["twice"](x), x + x)
     with pytest.raises(TypeError, match="several functions"):
         m(x)
+
+
+def test_signature_names_and_keyword_inputs():
+    m = loom.compile(os.path.join(EXAMPLES, "onnx", "gru.onnx"))
+    sig = m.signature
+    assert [s.name for s in sig.inputs] == ["x", "h0"]
+    assert [s.name for s in sig.outputs] == ["y", "h_final"]
+    x, h0 = load_inputs(["gru_x.npy", "gru_h0.npy"])
+    y, h = m(x, h0)
+    y2, h2 = m(h0=h0, x=x)
+    y3, _ = m(x, h0=h0)
+    np.testing.assert_array_equal(y, y2)
+    np.testing.assert_array_equal(h, h2)
+    np.testing.assert_array_equal(y, y3)
+    with pytest.raises(TypeError, match="no input named 'h1'"):
+        m(x, h1=h0)
+    with pytest.raises(TypeError, match="missing input 'h0'"):
+        m(x=x)
+    with pytest.raises(TypeError, match="given by position and by name"):
+        m(x, x=x)
+    with pytest.raises(ValueError, match=r"input 1 \('h0'\)"):
+        m(x, x)
+    # A module compiled from MLIR names inputs with `loom.name`, or not.
+    m = loom.compile("""
+    func.func @main(%a: tensor<2xf32> {loom.name = "left"}, %b: tensor<2xf32>)
+        -> (tensor<2xf32> {loom.name = "sum"}) {
+      %r = loom.add %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+      return %r : tensor<2xf32>
+    }""")
+    assert [s.name for s in m.signature.inputs] == ["left", "input1"]
+    assert m.signature.outputs[0].name == "sum"
+    one = np.ones(2, np.float32)
+    np.testing.assert_array_equal(m(left=one, input1=one), [2, 2])

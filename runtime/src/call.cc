@@ -13,12 +13,15 @@ namespace {
 Status checkInput(const loom_function_s &fn, size_t i,
                   const loom_tensor_t *tensor) {
   const TensorSignature &expected = fn.inputs[i];
+  std::string named =
+      expected.name.empty() ? "" : cat(" ('", expected.name, "')");
   if (!tensor)
-    return error(LOOM_STATUS_INVALID_ARGUMENT, "input ", i, " of function '",
-                 fn.name, "' is NULL; expected ", expected.text,
-                 "; signature: ", fn.signature);
+    return error(LOOM_STATUS_INVALID_ARGUMENT, "input ", i, named,
+                 " of function '", fn.name, "' is NULL; expected ",
+                 expected.text, "; signature: ", fn.signature);
   if (tensor->dtype != expected.dtype || tensor->shape != expected.shape)
-    return error(LOOM_STATUS_INVALID_ARGUMENT, "input ", i, " of function '",
+    return error(LOOM_STATUS_INVALID_ARGUMENT, "input ", i, named,
+                 " of function '",
                  fn.name, "' is ", formatType(tensor->dtype, tensor->shape),
                  " but the function expects ", expected.text,
                  "; signature: ", fn.signature);

@@ -211,6 +211,20 @@ size_t loom_function_output_count(const loom_function_t *function) {
   return function ? function->outputs.size() : 0;
 }
 
+const char *loom_function_input_name(const loom_function_t *function,
+                                     size_t index) {
+  if (!function || index >= function->inputs.size())
+    return nullptr;
+  return function->inputs[index].name.c_str();
+}
+
+const char *loom_function_output_name(const loom_function_t *function,
+                                      size_t index) {
+  if (!function || index >= function->outputs.size())
+    return nullptr;
+  return function->outputs[index].name.c_str();
+}
+
 } // extern "C"
 
 namespace {

@@ -33,6 +33,7 @@ struct TensorSignature {
   size_t elementCount = 0;
   size_t byteSize = 0;
   std::string text; // "tensor<2x3xf32>"
+  std::string name; // "" when the module records none
 };
 
 struct DispatchCommand {

@@ -85,6 +85,7 @@ Status buildSignatures(const FbTensorTypes *types, const std::string &where,
       return Status(LOOM_STATUS_DATA_LOSS, "invalid module: " + status.message());
     sig.dtype = static_cast<loom_dtype_t>(dtype);
     sig.text = formatType(sig.dtype, sig.shape);
+    LOOM_RETURN_IF_ERROR(text(type->name(), cat(what, " name"), &sig.name));
     signatures->push_back(std::move(sig));
   }
   return okStatus();

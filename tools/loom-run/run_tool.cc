@@ -75,8 +75,13 @@ private:
       Status s = module_.function(i, &fn);
       if (!s.ok())
         return fail(s.message()), 1;
-      if (options_.function.empty() || options_.function == fn.name())
+      if (options_.function.empty() || options_.function == fn.name()) {
         std::fprintf(out_, "%s\n", fn.signature());
+        printNames("inputs", fn.inputCount(),
+                   [&](size_t k) { return fn.inputName(k); });
+        printNames("outputs", fn.outputCount(),
+                   [&](size_t k) { return fn.outputName(k); });
+      }
     }
     if (!options_.function.empty()) {
       Function fn;
@@ -86,6 +91,20 @@ private:
                1;
     }
     return 0;
+  }
+
+  /// "  inputs: x, h0" when the module names them (ONNX models do).
+  template <typename NameAt>
+  void printNames(const char *what, size_t count, NameAt nameAt) {
+    std::string line;
+    bool any = false;
+    for (size_t k = 0; k < count; ++k) {
+      std::string name = nameAt(k);
+      any |= !name.empty();
+      line += (k ? ", " : "") + (name.empty() ? "?" : name);
+    }
+    if (any)
+      std::fprintf(out_, "  %s: %s\n", what, line.c_str());
   }
 
   bool selectFunction() {

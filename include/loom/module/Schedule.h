@@ -41,6 +41,7 @@ struct BufferRef {
 struct TensorSignature {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
+  std::string name; // the `loom.name` argument/result attribute, or ""
 };
 
 struct Command {

@@ -412,6 +412,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   for (size_t i = 0; i < args.size(); ++i) {
     BlockArgument arg = entryBlock->getArgument(i);
     arg.setLoc(NameLoc::get(StringAttr::get(ctx, args[i]->name), fileLoc));
+    func.setArgAttr(i, kNameAttrName, builder.getStringAttr(args[i]->name));
     values[args[i]->name].value = arg;
   }
   for (const auto &[name, value] : options.constantInputs)
@@ -581,6 +582,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   for (Value v : results)
     resultTypes.push_back(v.getType());
   func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.outputs))
+    func.setResultAttr(i, kNameAttrName, builder.getStringAttr(out.name));
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -231,5 +231,49 @@ TEST(MemoryCapTest, ModuleWithinTheCapLoads) {
   loom_module_release(m);
 }
 
+TEST(SignatureNamesTest, NamesRecordedInTheModuleAreReportedAndUsed) {
+  RuntimePtr runtime = makeRuntime(1);
+  std::unique_ptr<loom::fb::ModuleT> module = makeTestModule();
+  loom::fb::FunctionT &main = *module->functions[0];
+  ASSERT_EQ(main.name, "main");
+  main.inputs[0]->name = "x";
+  main.outputs[0]->name = "scaled_sum";
+  std::vector<uint8_t> bytes = serialize(*module);
+  loom_module_t *m = nullptr;
+  LOOM_ASSERT_OK(loom_module_load_memory(runtime.get(), bytes.data(),
+                                         bytes.size(), LOOM_MEMORY_COPY, &m));
+  ModulePtr loaded(m);
+  loom_function_t *fn = nullptr;
+  LOOM_ASSERT_OK(loom_module_lookup_function(m, "main", &fn));
+  EXPECT_STREQ(loom_function_input_name(fn, 0), "x");
+  EXPECT_STREQ(loom_function_input_name(fn, 1), ""); // not recorded
+  EXPECT_EQ(loom_function_input_name(fn, 2), nullptr);
+  EXPECT_STREQ(loom_function_output_name(fn, 0), "scaled_sum");
+  EXPECT_EQ(loom_function_output_name(fn, 1), nullptr);
+  EXPECT_EQ(loom_function_input_name(nullptr, 0), nullptr);
+  // A call error names the input by its name too.
+  TensorPtr x = makeF32({16}, std::vector<float>(kMainElements, 1));
+  TensorPtr y = makeF32({2, 8}, std::vector<float>(kMainElements, 1));
+  loom_tensor_t *inputs[] = {x.get(), y.get()};
+  loom_tensor_t *out = nullptr;
+  LOOM_EXPECT_ERROR(loom_function_call(fn, inputs, 2, &out, 1),
+                    LOOM_STATUS_INVALID_ARGUMENT,
+                    "input 0 ('x') of function 'main' is tensor<16xf32> but "
+                    "the function expects tensor<2x8xf32>");
+}
+
+TEST(SignatureNamesTest, ModulesWithoutNamesReportEmptyNames) {
+  RuntimePtr runtime = makeRuntime(1);
+  std::vector<uint8_t> bytes = serialize(*makeTestModule());
+  loom_module_t *m = nullptr;
+  LOOM_ASSERT_OK(loom_module_load_memory(runtime.get(), bytes.data(),
+                                         bytes.size(), LOOM_MEMORY_COPY, &m));
+  ModulePtr loaded(m);
+  loom_function_t *fn = nullptr;
+  LOOM_ASSERT_OK(loom_module_lookup_function(m, "main", &fn));
+  EXPECT_STREQ(loom_function_input_name(fn, 0), "");
+  EXPECT_STREQ(loom_function_output_name(fn, 0), "");
+}
+
 } // namespace
 } // namespace loom::test
