@@ -67,7 +67,9 @@ def _split_term(term, where):
     return list(before), bool(has), list(after)
 
 
-def _normalize(spec, shapes):
+def _parse_string(spec, count):
+    """Terms and output of a subscripts string: ((before, has, after) per
+    operand, that triple or None for the output, the terms' texts)."""
     if not isinstance(spec, str):
         raise TypeError(f"einsum: the subscripts must be a string, not "
                         f"{type(spec).__name__}")
@@ -75,22 +77,75 @@ def _normalize(spec, shapes):
     lhs, arrow, rhs = spec.partition("->")
     if "->" in rhs or "-" in lhs or ">" in lhs:
         raise ValueError(f"einsum: invalid subscripts '{spec}'")
-    terms = lhs.split(",")
-    if len(terms) != len(shapes):
+    texts = lhs.split(",")
+    if len(texts) != count:
         raise ValueError(
-            f"einsum: '{spec}' has {len(terms)} operand term"
-            f"{'' if len(terms) == 1 else 's'} but {len(shapes)} operand"
-            f"{'' if len(shapes) == 1 else 's'} were given")
+            f"einsum: '{spec}' has {len(texts)} operand term"
+            f"{'' if len(texts) == 1 else 's'} but {count} operand"
+            f"{'' if count == 1 else 's'} were given")
+    terms = [_split_term(t, f"operand {i}'s term") for i, t in enumerate(texts)]
+    output = _split_term(rhs, "the output term") if arrow else None
+    return terms, output, texts + ([rhs] if arrow else [])
+
+
+def _parse_sublists(sublists, output_list):
+    """numpy's interleaved form: each operand's list of labels (any hashable
+    values: ints, strings, ...; Ellipsis for '...'), and the output's list or
+    None. Labels become names "l0", "l1", ... in order of first use."""
+    names = {}
+
+    def term(sublist, where):
+        if isinstance(sublist, (str, bytes)) or not hasattr(sublist, "__iter__"):
+            raise TypeError(f"einsum: {where} must be a list of labels, not "
+                            f"{type(sublist).__name__}")
+        before, after, has = [], [], False
+        for label in sublist:
+            if label is Ellipsis:
+                if has:
+                    raise ValueError(f"einsum: {where} has two ellipses")
+                has = True
+                continue
+            try:
+                name = names.setdefault(label, f"l{len(names)}")
+            except TypeError:
+                raise TypeError(f"einsum: label {label!r} in {where} is not "
+                                f"hashable") from None
+            (after if has else before).append(name)
+        return before, has, after
+
+    terms = [term(s, f"operand {i}'s sublist") for i, s in enumerate(sublists)]
+    output = None if output_list is None else term(output_list,
+                                                   "the output sublist")
+    # The implicit output orders labels as numpy does (ints ascending).
+    order = list(names)
+    try:
+        order.sort()
+    except TypeError:
+        order.sort(key=repr)
+    rank = {names[label]: i for i, label in enumerate(order)}
+    return terms, output, rank
+
+
+def _normalize(spec, shapes, terms=None, output=None, rank=None):
+    """The explicit network of an einsum call: `spec` a subscripts string,
+    or (terms, output, rank) from _parse_sublists."""
+    if terms is None:
+        terms, output, texts = _parse_string(spec, len(shapes))
+    else:
+        texts = None
+    if len(terms) != len(shapes):
+        raise ValueError(f"einsum: {len(terms)} sublists for {len(shapes)} "
+                         f"operands")
 
     parsed = []
     ellipsis_rank = 0
-    for i, (term, shape) in enumerate(zip(terms, shapes)):
-        before, has, after = _split_term(term, f"operand {i}'s term")
+    for i, ((before, has, after), shape) in enumerate(zip(terms, shapes)):
         explicit = len(before) + len(after)
         if (len(shape) != explicit) if not has else (len(shape) < explicit):
+            term = f" '{texts[i]}'" if texts else ""
             raise ValueError(
                 f"einsum: operand {i} has {len(shape)} dimension"
-                f"{'' if len(shape) == 1 else 's'} but its term '{term}' "
+                f"{'' if len(shape) == 1 else 's'} but its term{term} "
                 f"{'has' if not has else 'needs at least'} {explicit}")
         e = len(shape) - explicit if has else 0
         ellipsis_rank = max(ellipsis_rank, e)
@@ -103,16 +158,19 @@ def _normalize(spec, shapes):
         full.append(before + ell[ellipsis_rank - e:] + after)
 
     # Sizes, with numpy's broadcasting of size-1 dimensions.
+    def label_text(label):
+        if len(label) == 1:
+            return f"subscript '{label}'"
+        return ("an ellipsis dimension" if label[0] == "e" else "a label")
+
     sizes = {}
     for i, (labels, shape) in enumerate(zip(full, shapes)):
         for label, size in zip(labels, shape):
             if size != 1:
                 if sizes.get(label, 1) not in (1, size):
-                    name = ("an ellipsis dimension" if label.startswith("e")
-                            and len(label) > 1 else f"subscript '{label}'")
                     raise ValueError(
-                        f"einsum: {name} has size {sizes[label]} in one "
-                        f"operand but {size} in operand {i} "
+                        f"einsum: {label_text(label)} has size {sizes[label]} "
+                        f"in one operand but {size} in operand {i} "
                         f"(shapes {', '.join(str(tuple(s)) for s in shapes)})")
                 sizes[label] = size
             else:
@@ -128,30 +186,42 @@ def _normalize(spec, shapes):
                 sizes[labels[d]] = 1
                 fresh += 1
 
-    if arrow:
-        before, has, after = _split_term(rhs, "the output term")
+    used = [x for before, _, after in terms for x in before + after]
+    if output is not None:
+        before, has, after = output
+        out_text = f" '{texts[-1]}'" if texts else ""
         if ell and not has:
             raise ValueError(
                 f"einsum: operands have {ellipsis_rank} dimension"
                 f"{'' if ellipsis_rank == 1 else 's'} under '...' but the "
-                f"output term '{rhs}' has no '...' to place them")
+                f"output{out_text} has no '...' to place them")
         output = before + (ell if has else []) + after
         seen = set()
         for label in before + after:
+            shown = label if texts else "a label"
             if label in seen:
-                raise ValueError(f"einsum: output subscript '{label}' "
-                                 f"appears more than once in '{rhs}'")
+                raise ValueError(f"einsum: output subscript '{shown}' "
+                                 f"appears more than once{out_text}")
             seen.add(label)
-            if not any(label in t for t in terms):
-                raise ValueError(f"einsum: output subscript '{label}' does "
+            if label not in used:
+                raise ValueError(f"einsum: output subscript '{shown}' does "
                                  f"not appear in any operand's term")
     else:
-        # numpy's implicit output: ellipsis dimensions, then the letters
-        # that occur exactly once, in sorted order.
-        counts = collections.Counter(ch for t in terms for ch in t
-                                     if ch in _LETTERS)
-        output = ell + sorted(ch for ch, n in counts.items() if n == 1)
+        # numpy's implicit output: ellipsis dimensions, then the labels that
+        # occur exactly once, in sorted order.
+        counts = collections.Counter(used)
+        once = [x for x, n in counts.items() if n == 1]
+        once.sort(key=(lambda x: rank[x]) if rank else None)
+        output = ell + once
     return _Network(full, output, sizes)
+
+
+def _split_interleaved(args):
+    """(operands, sublists, output sublist or None) of
+    einsum(op0, sublist0, op1, sublist1, ..., [sublist_out])."""
+    args = list(args)
+    output = args.pop() if len(args) % 2 == 1 else None
+    return args[0::2], args[1::2], output
 
 
 def _tensor_type(shape, element):
@@ -230,14 +300,26 @@ def _as_operand(x, i):
     return _module_as_array(x, None, i, "einsum")
 
 
-def _build(spec, arrays, optimize, memory_limit):
+def _is_interleaved(subscripts, operands):
+    return (not isinstance(subscripts, str) and len(operands) >= 1 and
+            isinstance(operands[0], (list, tuple)))
+
+
+def _network_of(spec, sublists, shapes):
+    if sublists is None:
+        return _normalize(spec, shapes)
+    terms, output, rank = _parse_sublists(*sublists)
+    return _normalize(None, shapes, terms, output, rank)
+
+
+def _build(spec, sublists, arrays, optimize, memory_limit):
     dtype = np.result_type(*arrays)
     if dtype not in _ELEMENT_TYPES:
         raise TypeError(
             f"einsum: operands of dtype {dtype} are not supported (Loom "
             f"contracts {', '.join(str(d) for d in _ELEMENT_TYPES)})")
     shapes = [a.shape for a in arrays]
-    network = _normalize(spec, shapes)
+    network = _network_of(spec, sublists, shapes)
     out_shape = network.output_shape()
     if any(d == 0 for s in shapes for d in s):
         return _Compiled(None, dtype, out_shape)
@@ -254,7 +336,10 @@ def einsum(subscripts, *operands, optimize="auto", memory_limit=None):
 
     subscripts: numpy's einsum subscripts ("ij,jk->ik", implicit outputs,
         "..." and size-1 broadcasting, repeated subscripts for diagonals and
-        traces).
+        traces). Or numpy's interleaved form, einsum(op0, sublist0, op1,
+        sublist1, ..., [sublist_out]), whose labels may be any hashable
+        values (ints, strings, tuples): networks with more indices than the
+        52 letters.
     operands: numpy arrays (or torch tensors, DLPack or buffer-protocol
         objects, Python scalars) of dtypes float32, float64, float16, int32
         or int64; mixed dtypes are promoted as numpy promotes them.
@@ -267,17 +352,34 @@ def einsum(subscripts, *operands, optimize="auto", memory_limit=None):
     compiles (path search and code generation, well under a second for
     small networks); later calls run the cached kernels. Returns a numpy
     array (0-d for a full contraction)."""
-    arrays = [_as_operand(x, i) for i, x in enumerate(operands)]
-    key = (subscripts, optimize, memory_limit,
-           *[(a.shape, a.dtype.char) for a in arrays])
-    compiled = _cache.get(key)
+    if _is_interleaved(subscripts, operands):
+        ops, subs, out = _split_interleaved((subscripts,) + operands)
+        sublists = (subs, out)
+        try:
+            spec = (tuple(tuple(x) for x in subs),
+                    None if out is None else tuple(out))
+        except TypeError:  # not lists: _build says which
+            spec = None
+    else:
+        ops, sublists, spec = operands, None, subscripts
+    arrays = [_as_operand(x, i) for i, x in enumerate(ops)]
+    key = compiled = None
+    if spec is not None:
+        key = (spec, optimize, memory_limit,
+               *[(a.shape, a.dtype.char) for a in arrays])
+        try:
+            compiled = _cache.get(key)
+        except TypeError:  # an unhashable label: _build names it
+            key = None
     if compiled is None:
-        compiled = _build(subscripts, arrays, _check_optimize(optimize),
+        compiled = _build(subscripts, sublists, arrays,
+                          _check_optimize(optimize),
                           _check_memory_limit(memory_limit))
-        with _cache_lock:
-            _cache[key] = compiled
-            if len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+        if key is not None:
+            with _cache_lock:
+                _cache[key] = compiled
+                if len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
     dtype = compiled.dtype
     if compiled.function is None:
         return np.zeros(compiled.output_shape, dtype)
@@ -352,13 +454,18 @@ def einsum_path(subscripts, *operands, optimize="auto", minimize="flops",
         limit); the tree is sliced to fit.
     time_budget: seconds the randomized finders may search.
 
+    Accepts the interleaved form as loom.einsum does.
     Returns (path, EinsumPathInfo); `path` is a list of position pairs."""
     optimize = _check_optimize(optimize)
+    sublists = None
+    if _is_interleaved(subscripts, operands):
+        operands, subs, out = _split_interleaved((subscripts,) + operands)
+        sublists = (subs, out)
     if shapes:
         dims = [tuple(int(d) for d in s) for s in operands]
     else:
         dims = [tuple(_as_operand(x, i).shape) for i, x in enumerate(operands)]
-    network = _normalize(subscripts, dims)
+    network = _network_of(subscripts, sublists, dims)
     if any(d == 0 for s in dims for d in s):
         raise ValueError("einsum_path: an operand has an empty dimension")
     text = json.dumps({"inputs": network.inputs, "output": network.output,

@@ -221,3 +221,41 @@ def test_einsum_path_memory_limit_slices():
                                memory_limit=64)
     assert info.sliced and info.num_slices > 1
     assert info.largest_intermediate <= 64
+
+
+def test_interleaved_form_matches_numpy():
+    rng = np.random.default_rng(7)
+    a, b, c = rand(rng, (3, 4)), rand(rng, (4, 5)), rand(rng, (5, 3))
+    for args in [(a, [0, 1], b, [1, 2], [0, 2]),
+                 (a, [0, 1], b, [1, 2]),                 # implicit output
+                 (a, [0, 1], b, [1, 2], c, [2, 0], []),  # a full trace
+                 (a, [Ellipsis, 1], b, [1, 2], [Ellipsis, 2])]:
+        close(loom.einsum(*args), np.einsum(*args))
+
+
+def test_interleaved_labels_beyond_52_letters():
+    """An MPS-like chain of 80 matrices with string and tuple labels: more
+    indices than numpy's or torch's letters."""
+    rng = np.random.default_rng(8)
+    n = 80
+    mats = [rand(rng, (3, 3), np.float64) / 2 for _ in range(n)]
+    args = []
+    for k, m in enumerate(mats):
+        args += [m, [("bond", k), ("bond", k + 1)]]
+    args.append([("bond", 0), ("bond", n)])
+    want = mats[0]
+    for m in mats[1:]:
+        want = want @ m
+    close(loom.einsum(*args), want, np.float64)
+    path, info = loom.einsum_path(*args)
+    assert len(path) == n - 1 and info.opt_cost > 0
+
+
+def test_interleaved_errors():
+    a = np.ones((2, 3), np.float32)
+    with pytest.raises(TypeError, match="not hashable"):
+        loom.einsum(a, [[0], 1])
+    with pytest.raises(ValueError, match="operand 0 has 2 dimensions"):
+        loom.einsum(a, [0, 1, 2])
+    with pytest.raises(TypeError, match="must be a list of labels"):
+        loom.einsum(a, [0, 1], a, 5)
