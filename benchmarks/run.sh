@@ -5,6 +5,8 @@
 # table). Arguments go to bench.py: --threads N, --smoke, --only a,b.
 #   benchmarks/run.sh                   # the full suite (tens of minutes)
 #   benchmarks/run.sh --only sgemm,mlp
+#   benchmarks/run.sh --python-api      # benchmarks/python_api.py: the loom
+#                                       # Python package (einsum, call overhead)
 # Path-finding quality vs numpy/opt_einsum/cotengra is a separate program:
 #   /usr/bin/python3 benchmarks/contraction/paths.py
 set -euo pipefail
@@ -17,4 +19,8 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 "$VENV/bin/python" -c "import onnxruntime, opt_einsum" 2>/dev/null ||
   "$VENV/bin/pip" install -q onnxruntime opt_einsum
+if [[ "${1:-}" == "--python-api" ]]; then
+  shift
+  exec "$VENV/bin/python" "$HERE/python_api.py" "$@"
+fi
 exec "$VENV/bin/python" "$HERE/bench.py" "$@"

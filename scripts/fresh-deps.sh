@@ -168,8 +168,18 @@ if [[ $FULL -eq 1 ]]; then
   else
     step_fail "scripts/demo.sh in the fresh root"
   fi
+  # The README's Python one-liner, after the demo's build.
+  if in_root sh -c 'cd /loom && PYTHONPATH=build/python /usr/bin/python3 -c "
+import loom, numpy as np
+m = loom.compile(\"examples/mlp.mlir\")
+print(m.signature)
+print(m(np.load(\"examples/data/mlp_input.npy\")).argmax(1))"' 2>&1 | tee "$WORK/python.log" | tail -n 2; then
+    step_pass "the README's Python one-liner in the fresh root"
+  else
+    step_fail "the README's Python one-liner in the fresh root"
+  fi
   start=$(date +%s)
-  in_root sh -c "cd /loom && CI=${CI:-} scripts/test.sh build lit runtime-only embed hardening fuzz-compiler" 2>&1 |
+  in_root sh -c "cd /loom && CI=${CI:-} scripts/test.sh build lit python runtime-only embed hardening fuzz-compiler" 2>&1 |
     tee "$WORK/test.log" | grep -E "^(==|FAILED|PASSED|unsupported:|  lacking|features present)|Total Discovered|^  [A-Z][a-z]+ *:|passed, [0-9]+ failed$"
   last=$(tail -n 1 "$WORK/test.log")
   if [[ "$last" =~ ^([0-9]+)\ passed,\ 0\ failed$ ]]; then
