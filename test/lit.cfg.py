@@ -45,6 +45,10 @@ if os.path.exists("/usr/bin/python3"):
     if subprocess.run(["/usr/bin/python3", "-c", "import torchvision, onnx"],
                       capture_output=True).returncode == 0:
         config.available_features.add("torchvision")
+# The loom Python package (build/python), built where pybind11 was found.
+import glob
+if glob.glob(os.path.join(config.loom_obj_root, "python", "loom", "_loom*.so")):
+    config.available_features.add("loom-python")
 # CPU kernels are compiled for the host: x86-only code paths (streaming
 # stores) are checked on x86 hosts.
 import platform
@@ -89,7 +93,7 @@ for var in ["VK_ICD_FILENAMES", "VK_DRIVER_FILES", "VK_LAYER_PATH",
 # lit output, scripts/lit_unsupported.py names what each UNSUPPORTED test
 # lacked, so a skipped backend is never silent.
 OPTIONAL_FEATURES = ["numpy", "torch", "torchvision", "x86_64", "ptxas",
-                     "spirv-val", "vulkan", "vulkan-validation"]
+                     "spirv-val", "vulkan", "vulkan-validation", "loom-python"]
 os.makedirs(config.test_exec_root, exist_ok=True)
 with open(os.path.join(config.test_exec_root, "lit-features.txt"), "w") as f:
     for feature in OPTIONAL_FEATURES:
@@ -114,6 +118,8 @@ if missing:
                  "(python3-torch, python3-onnx)",
         "torchvision": "/usr/bin/python3 cannot import torchvision "
                        "(python3-torchvision)",
+        "loom-python": "the loom Python package was not built "
+                       "(build/python; needs pybind11-dev and python3-dev)",
     }
     lit_config.fatal("required features missing (LOOM_REQUIRED_FEATURES): " +
                      "; ".join(f"{f}: {why.get(f, 'not detected')}"

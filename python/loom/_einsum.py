@@ -384,7 +384,8 @@ def einsum(subscripts, *operands, optimize="auto", memory_limit=None):
     if compiled.function is None:
         return np.zeros(compiled.output_shape, dtype)
     return compiled.function._fn.call(
-        [a if a.dtype == dtype else a.astype(dtype) for a in arrays])[0]
+        tuple(a if a.dtype == dtype else a.astype(dtype) for a in arrays),
+        None)
 
 
 class EinsumPathInfo:

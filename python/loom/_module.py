@@ -105,11 +105,12 @@ def _as_array(value, spec, index, fn_name):
 class Function:
     """One function of a loaded module; call it with arrays."""
 
-    __slots__ = ("_fn", "name", "signature", "_module")
+    __slots__ = ("_fn", "name", "signature", "_module", "_convert")
 
     def __init__(self, fn, module):
         self._fn = fn
         self._module = module
+        self._convert = self._convert_input
         self.name = fn.name
         self.signature = Signature(fn.name, _specs(fn.inputs, "input"),
                                    _specs(fn.outputs, "output"), fn.signature)
@@ -121,19 +122,12 @@ class Function:
         Returns a numpy array, or a tuple of them for several results; they
         own the runtime's buffers (no copy). The GIL is released while the
         function runs."""
-        specs = self.signature.inputs
         if kwargs:
-            args = self._bind(args, kwargs)
-        if len(args) != len(specs):
-            raise TypeError(
-                f"function '{self.name}' takes {len(specs)} input"
-                f"{'' if len(specs) == 1 else 's'}, got {len(args)}; "
-                f"signature: {self.signature.text}")
-        arrays = [a if type(a) is np.ndarray else
-                  _as_array(a, specs[i], i, self.name)
-                  for i, a in enumerate(args)]
-        results = self._fn.call(arrays)
-        return results[0] if len(results) == 1 else tuple(results)
+            args = tuple(self._bind(args, kwargs))
+        return self._fn.call(args, self._convert)
+
+    def _convert_input(self, value, index):
+        return _as_array(value, self.signature.inputs[index], index, self.name)
 
     def _bind(self, args, kwargs):
         specs = self.signature.inputs

@@ -172,11 +172,13 @@ public:
       check(loom_function_input_type(fn, i, &type));
       inputTypes.push_back(type);
       inputShapes.emplace_back(type.shape, type.shape + type.rank);
+      inputDtypes.push_back(numpyDtype(type.dtype));
     }
     for (size_t i = 0, e = loom_function_output_count(fn); i < e; ++i) {
       loom_tensor_type_t type;
       check(loom_function_output_type(fn, i, &type));
       outputTypes.push_back(type);
+      outputDtypes.push_back(numpyDtype(type.dtype));
     }
   }
 
@@ -208,8 +210,11 @@ public:
     return text;
   }
 
-  py::list call(const py::sequence &args) const {
-    size_t n = py::len(args);
+  /// Calls the function: `args` are numpy arrays, or objects `convert(value,
+  /// index)` turns into arrays (torch tensors, lists, ...). Returns the
+  /// result array, or a tuple of them for several results.
+  py::object call(const py::tuple &args, const py::object &convert) const {
+    size_t n = args.size();
     if (n != inputTypes.size())
       throw py::type_error("function '" + name() + "' takes " +
                            std::to_string(inputTypes.size()) + " input" +
@@ -218,8 +223,13 @@ public:
     std::vector<py::array> keep; // the arrays read, alive through the call
     std::vector<TensorRef> tensors;
     std::vector<loom_tensor_t *> inputs;
+    keep.reserve(n);
+    tensors.reserve(n);
+    inputs.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       py::object arg = args[i];
+      if (!py::isinstance<py::array>(arg) && !convert.is_none())
+        arg = convert(arg, i);
       if (!py::isinstance<py::array>(arg))
         throw py::type_error(inputText(i) + " of function '" +
                              name() + "' is a " +
@@ -228,7 +238,9 @@ public:
                              ", not an array; signature: " + signature());
       py::array array = py::reinterpret_borrow<py::array>(arg);
       const loom_tensor_type_t &expected = inputTypes[i];
-      if (!sameDtype(array.dtype(), expected.dtype))
+      // (numpy's builtin dtypes are singletons: `is` is the common case.)
+      py::dtype dtype = array.dtype();
+      if (!dtype.is(inputDtypes[i]) && !dtype.equal(inputDtypes[i]))
         throw py::type_error(
             inputText(i) + " of function '" + name() +
             "' is an " + arrayText(array) + " but the function expects " +
@@ -238,8 +250,9 @@ public:
       if (!(array.flags() & py::array::c_style))
         array = py::array::ensure(array, py::array::c_style |
                                              py::array::forcecast);
-      std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
-      if (shape != inputShapes[i]) {
+      const std::vector<int64_t> &shape = inputShapes[i];
+      if (array.ndim() != static_cast<py::ssize_t>(shape.size()) ||
+          !std::equal(shape.begin(), shape.end(), array.shape())) {
         throw py::value_error(inputText(i) + " of function '" +
                               name() + "' is an " + arrayText(array) +
                               " but the function expects " +
@@ -265,18 +278,20 @@ public:
     }
     if (status)
       raiseStatus(status);
-    py::list results;
     // Adopt every result first so none leaks if wrapping one throws.
     std::vector<TensorRef> owned;
     for (loom_tensor_t *t : outputs)
       owned.emplace_back(t);
-    for (TensorRef &t : owned)
-      results.append(toNumpy(t));
-    return results;
+    if (owned.size() == 1)
+      return toNumpy(owned[0], outputDtypes[0]);
+    py::tuple results(owned.size());
+    for (size_t i = 0; i < owned.size(); ++i)
+      results[i] = toNumpy(owned[i], outputDtypes[i]);
+    return std::move(results);
   }
 
   /// A numpy array over the tensor's memory; the array keeps a reference.
-  static py::array toNumpy(const TensorRef &tensor) {
+  static py::array toNumpy(const TensorRef &tensor, const py::dtype &dtype) {
     loom_tensor_t *t = tensor.get();
     loom_tensor_retain(t);
     py::capsule owner(t, [](void *p) {
@@ -284,8 +299,7 @@ public:
     });
     const int64_t *shape = loom_tensor_shape(t);
     std::vector<py::ssize_t> dims(shape, shape + loom_tensor_rank(t));
-    return py::array(numpyDtype(loom_tensor_dtype(t)), dims,
-                     loom_tensor_data(t), owner);
+    return py::array(dtype, dims, loom_tensor_data(t), owner);
   }
 
 private:
@@ -293,6 +307,7 @@ private:
   loom_function_t *fn;
   std::vector<loom_tensor_type_t> inputTypes, outputTypes;
   std::vector<std::vector<int64_t>> inputShapes;
+  std::vector<py::dtype> inputDtypes, outputDtypes; // numpy's, per input/result
 };
 
 class Module {
@@ -508,7 +523,7 @@ PYBIND11_MODULE(_loom, m) {
       .def_property_readonly("signature", &Function::signature)
       .def_property_readonly("inputs", &Function::inputs)
       .def_property_readonly("outputs", &Function::outputs)
-      .def("call", &Function::call, py::arg("args"));
+      .def("call", &Function::call, py::arg("args"), py::arg("convert"));
 
   py::class_<Module>(m, "Module")
       .def_static("from_bytes", &Module::fromBytes, py::arg("runtime"),

@@ -240,3 +240,28 @@ def test_signature_names_and_keyword_inputs():
     assert m.signature.outputs[0].name == "sum"
     one = np.ones(2, np.float32)
     np.testing.assert_array_equal(m(left=one, input1=one), [2, 2])
+
+
+def test_vulkan_target_from_python():
+    """target="vulkan" compiles SPIR-V kernels; device="vulkan" runs them (on
+    lavapipe here). Skipped where no Vulkan device is present."""
+    try:
+        m = loom.compile(os.path.join(EXAMPLES, "mlp.mlir"), target="vulkan")
+    except loom.RuntimeError as error:
+        if error.code != "UNAVAILABLE":
+            raise
+        pytest.skip(f"no Vulkan device: {error}")
+    assert m.target == "vulkan" and m.device == "vulkan"
+    inputs, rtol, atol, _ = MODELS["mlp"]
+    check(m(*load_inputs(inputs)), references("mlp"), rtol, atol)
+    # A Vulkan module does not load on the CPU device.
+    with pytest.raises(loom.RuntimeError) as info:
+        loom.load(m.to_bytes(), device="cpu")
+    assert "vulkan" in str(info.value)
+
+
+def test_docstrings_tell_the_truth():
+    assert "target" in loom.compile.__doc__ and "CompileError" in loom.compile.__doc__
+    assert "interleaved" in loom.einsum.__doc__
+    assert "opt_einsum" in loom.einsum_path.__doc__
+    assert "DATA_LOSS" in loom.load.__doc__
