@@ -231,20 +231,30 @@ TEST(MemoryCapTest, ModuleWithinTheCapLoads) {
   loom_module_release(m);
 }
 
-TEST(SignatureNamesTest, NamesRecordedInTheModuleAreReportedAndUsed) {
-  RuntimePtr runtime = makeRuntime(1);
+// Loads `module` on a one-thread CPU runtime; `fn` gets its function main.
+class SignatureNamesTest : public ::testing::Test {
+protected:
+  void load(const loom::fb::ModuleT &module) {
+    runtime = makeRuntime(1);
+    std::vector<uint8_t> bytes = serialize(module);
+    loom_module_t *m = nullptr;
+    LOOM_ASSERT_OK(loom_module_load_memory(runtime.get(), bytes.data(),
+                                           bytes.size(), LOOM_MEMORY_COPY, &m));
+    loaded.reset(m);
+    LOOM_ASSERT_OK(loom_module_lookup_function(m, "main", &fn));
+  }
+  RuntimePtr runtime;
+  ModulePtr loaded;
+  loom_function_t *fn = nullptr;
+};
+
+TEST_F(SignatureNamesTest, NamesRecordedInTheModuleAreReportedAndUsed) {
   std::unique_ptr<loom::fb::ModuleT> module = makeTestModule();
   loom::fb::FunctionT &main = *module->functions[0];
   ASSERT_EQ(main.name, "main");
   main.inputs[0]->name = "x";
   main.outputs[0]->name = "scaled_sum";
-  std::vector<uint8_t> bytes = serialize(*module);
-  loom_module_t *m = nullptr;
-  LOOM_ASSERT_OK(loom_module_load_memory(runtime.get(), bytes.data(),
-                                         bytes.size(), LOOM_MEMORY_COPY, &m));
-  ModulePtr loaded(m);
-  loom_function_t *fn = nullptr;
-  LOOM_ASSERT_OK(loom_module_lookup_function(m, "main", &fn));
+  load(*module);
   EXPECT_STREQ(loom_function_input_name(fn, 0), "x");
   EXPECT_STREQ(loom_function_input_name(fn, 1), ""); // not recorded
   EXPECT_EQ(loom_function_input_name(fn, 2), nullptr);
@@ -262,15 +272,8 @@ TEST(SignatureNamesTest, NamesRecordedInTheModuleAreReportedAndUsed) {
                     "the function expects tensor<2x8xf32>");
 }
 
-TEST(SignatureNamesTest, ModulesWithoutNamesReportEmptyNames) {
-  RuntimePtr runtime = makeRuntime(1);
-  std::vector<uint8_t> bytes = serialize(*makeTestModule());
-  loom_module_t *m = nullptr;
-  LOOM_ASSERT_OK(loom_module_load_memory(runtime.get(), bytes.data(),
-                                         bytes.size(), LOOM_MEMORY_COPY, &m));
-  ModulePtr loaded(m);
-  loom_function_t *fn = nullptr;
-  LOOM_ASSERT_OK(loom_module_lookup_function(m, "main", &fn));
+TEST_F(SignatureNamesTest, ModulesWithoutNamesReportEmptyNames) {
+  load(*makeTestModule());
   EXPECT_STREQ(loom_function_input_name(fn, 0), "");
   EXPECT_STREQ(loom_function_output_name(fn, 0), "");
 }
