@@ -17,13 +17,14 @@ from . import _loom
 from ._einsum import (EinsumPathInfo, einsum, einsum_path, get_num_threads,
                       set_num_threads)
 from ._module import (CompileError, Function, Module, RuntimeError, Signature,
-                      TensorSpec, compile, load)
+                      TensorSpec, compile, compile_to_bytes, load)
 
 __version__ = _loom.runtime_version
 module_format_version = _loom.module_format_version
 
 __all__ = [
     "CompileError", "EinsumPathInfo", "Function", "Module", "RuntimeError",
-    "Signature", "TensorSpec", "compile", "einsum", "einsum_path",
+    "Signature", "TensorSpec", "compile", "compile_to_bytes", "einsum",
+    "einsum_path",
     "get_num_threads", "load", "set_num_threads",
 ]

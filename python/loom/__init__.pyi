@@ -56,6 +56,12 @@ def compile(model: Union[str, os.PathLike, bytes, Any], *,
             contraction_memory_limit: float = ...,
             **target_options: Any) -> Module: ...
 
+def compile_to_bytes(model: Union[str, os.PathLike, bytes, Any], *,
+                     target: str = ..., opt_level: int = ...,
+                     contraction_optimizer: _Optimizer = ...,
+                     contraction_memory_limit: float = ...,
+                     **target_options: Any) -> bytes: ...
+
 def load(module: Union[str, os.PathLike, bytes], *, device: str = ...,
          threads: int = ..., max_call_memory: int = ...) -> Module: ...
 

@@ -282,6 +282,24 @@ def compile(model, *, target="cpu", device=None, threads=0,  # noqa: A001
     diagnostics (file:line:col) when the model does not compile, and
     loom.RuntimeError when the device refuses the module. The GIL is
     released while compiling."""
+    if device is None:
+        device = _TARGET_DEVICES.get(target, target) if isinstance(
+            target, str) else "cpu"
+    runtime = _runtime(device, threads, max_call_memory)
+    data = compile_to_bytes(
+        model, target=target, opt_level=opt_level,
+        contraction_optimizer=contraction_optimizer,
+        contraction_memory_limit=contraction_memory_limit, **target_options)
+    return Module(_loom.Module.from_bytes(runtime, data), data, runtime)
+
+
+def compile_to_bytes(model, *, target="cpu", opt_level=3,
+                     contraction_optimizer="auto", contraction_memory_limit=0,
+                     **target_options):
+    """Compiles a model into the bytes of a .loom module file without
+    loading it: for a device this machine lacks (target="cuda" without a
+    GPU), or to ship the module. Arguments and errors as loom.compile's;
+    loom.load takes the bytes."""
     if not _loom.has_compiler:
         raise CompileError("this loom package was built without the compiler "
                            "(LOOM_BUILD_COMPILER=OFF): use loom.load")
@@ -295,11 +313,7 @@ def compile(model, *, target="cpu", device=None, threads=0,  # noqa: A001
         "target_options": {k.replace("_", "-"): _option_value(v)
                            for k, v in target_options.items()},
     }
-    if device is None:
-        device = _TARGET_DEVICES.get(target, target)
-    runtime = _runtime(device, threads, max_call_memory)
-    data = _compile_bytes(model, options)
-    return Module(_loom.Module.from_bytes(runtime, data), data, runtime)
+    return _compile_bytes(model, options)
 
 
 def _compile_bytes(model, options):

@@ -265,3 +265,17 @@ def test_docstrings_tell_the_truth():
     assert "interleaved" in loom.einsum.__doc__
     assert "opt_einsum" in loom.einsum_path.__doc__
     assert "DATA_LOSS" in loom.load.__doc__
+
+
+def test_compile_for_a_device_this_machine_lacks(tmp_path):
+    """target="cuda" compiles (PTX) without a GPU; loading needs one."""
+    data = loom.compile_to_bytes(os.path.join(EXAMPLES, "mlp.mlir"),
+                                 target="cuda", cuda_arch="sm_90")
+    assert data[4:8] == b"LOOM"  # the FlatBuffers file identifier
+    try:
+        m = loom.load(data, device="cuda")
+    except loom.RuntimeError as error:
+        assert error.code == "UNAVAILABLE", error
+        return
+    inputs, rtol, atol, _ = MODELS["mlp"]  # a machine with a GPU runs it
+    check(m(*load_inputs(inputs)), references("mlp"), rtol, atol)
