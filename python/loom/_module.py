@@ -47,7 +47,12 @@ class Signature:
             name, inputs, outputs, text)
 
     def __repr__(self):
-        return f"Signature({self.text})"
+        def specs(items):
+            return ", ".join(f"{t.name}: tensor<" +
+                             "".join(f"{d}x" for d in t.shape) +
+                             f"{t.loom_dtype}>" for t in items)
+        return (f"Signature({self.name}({specs(self.inputs)}) -> "
+                f"({specs(self.outputs)}))")
 
     __str__ = __repr__
 
