@@ -197,14 +197,6 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, Operation *op,
   }
   if (auto generic = dyn_cast<linalg::GenericOp>(op))
     sliceStridedInputs(rewriter, generic);
-  // An input still read through a non-permutation map (a diagonal that
-  // sliceStridedInputs could not turn into a strided slice: more than one
-  // non-unit loop) stays scalar: MLIR 22's vectorizer crashes on it
-  // (AffineMap::compose in VectorizationState::initState).
-  if (llvm::any_of(linalgOp.getDpsInputOperands(), [&](OpOperand *input) {
-        return !linalgOp.getMatchingIndexingMap(input).isProjectedPermutation();
-      }))
-    return failure();
   rewriter.setInsertionPoint(op);
   // (One "not scalable" flag per vector size: with none given, the
   // vectorizer reads flags past the end for masked tiles.)
@@ -377,10 +369,13 @@ void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   llvm::SetVector<StringRef> scalar;
   for (Operation *op : ops) {
+    // (Read before vectorizeOp: tiling replaces `op`, so after a failure in
+    // a tile it may be gone.)
+    StringRef name = op->getName().getStringRef();
     std::optional<VectorPlan> plan = vectorPlan(op, shape);
     if (!plan || failed(vectorizeOp(rewriter, op, *plan))) {
       // The op (or what tiling left of it) is lowered to scalar loops.
-      scalar.insert(op->getName().getStringRef());
+      scalar.insert(name);
     }
   }
   kernel.walk([&](Operation *op) {
