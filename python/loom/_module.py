@@ -11,8 +11,6 @@ from . import _loom
 CompileError = _loom.CompileError
 RuntimeError = _loom.RuntimeError  # noqa: A001 (loom.RuntimeError by design)
 
-_TARGET_DEVICES = {"cpu": "cpu", "vulkan": "vulkan", "cuda": "cuda"}
-
 
 class TensorSpec:
     """One input or result of a function: its name, shape and dtype.
@@ -137,9 +135,9 @@ class Function:
     def _bind(self, args, kwargs):
         specs = self.signature.inputs
         names = [s.name for s in specs]
+        # (More positional inputs than the signature has: the count error
+        # is the C++ call's.)
         bound = list(args) + [None] * (len(specs) - len(args))
-        if len(args) > len(specs):
-            bound = list(args)  # the count error is reported by the caller
         for key, value in kwargs.items():
             if key not in names:
                 raise TypeError(f"function '{self.name}' has no input named "
@@ -287,9 +285,8 @@ def compile(model, *, target="cpu", device=None, threads=0,  # noqa: A001
     diagnostics (file:line:col) when the model does not compile, and
     loom.RuntimeError when the device refuses the module. The GIL is
     released while compiling."""
-    if device is None:
-        device = _TARGET_DEVICES.get(target, target) if isinstance(
-            target, str) else "cpu"
+    if device is None:  # each target's device has the target's name
+        device = target if isinstance(target, str) else "cpu"
     runtime = _runtime(device, threads, max_call_memory)
     data = compile_to_bytes(
         model, target=target, opt_level=opt_level,

@@ -96,10 +96,6 @@ py::dtype numpyDtype(loom_dtype_t dtype) {
   throw std::runtime_error("unknown Loom dtype");
 }
 
-bool sameDtype(const py::dtype &a, loom_dtype_t b) {
-  return a.is(numpyDtype(b)) || a.equal(numpyDtype(b));
-}
-
 std::string typeText(loom_tensor_type_t type) {
   char buffer[256];
   size_t needed = loom_tensor_type_format(type, buffer, sizeof buffer);
@@ -245,7 +241,7 @@ public:
             inputText(i) + " of function '" + name() +
             "' is an " + arrayText(array) + " but the function expects " +
             typeText(expected) + " (numpy dtype " +
-            py::str(numpyDtype(expected.dtype)).cast<std::string>() +
+            py::str(py::handle(inputDtypes[i])).cast<std::string>() +
             "); signature: " + signature());
       if (!(array.flags() & py::array::c_style))
         array = py::array::ensure(array, py::array::c_style |
