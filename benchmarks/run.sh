@@ -7,6 +7,10 @@
 #   benchmarks/run.sh --only sgemm,mlp
 #   benchmarks/run.sh --python-api      # benchmarks/python_api.py: the loom
 #                                       # Python package (einsum, call overhead)
+#   benchmarks/run.sh --sliced [--project]
+#                                       # benchmarks/sliced_contraction.py:
+#                                       # sliced networks vs cotengra, threads
+#                                       # and MPI ranks
 # Path-finding quality vs numpy/opt_einsum/cotengra is a separate program:
 #   /usr/bin/python3 benchmarks/contraction/paths.py
 set -euo pipefail
@@ -19,6 +23,12 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 "$VENV/bin/python" -c "import onnxruntime, opt_einsum" 2>/dev/null ||
   "$VENV/bin/pip" install -q onnxruntime opt_einsum
+if [[ "${1:-}" == "--sliced" ]]; then
+  shift
+  "$VENV/bin/python" -c "import cotengra" 2>/dev/null ||
+    "$VENV/bin/pip" install -q cotengra
+  exec "$VENV/bin/python" "$HERE/sliced_contraction.py" "$@"
+fi
 if [[ "${1:-}" == "--python-api" ]]; then
   shift
   exec "$VENV/bin/python" "$HERE/python_api.py" "$@"

@@ -42,7 +42,7 @@ def LoomToLinalg : Pass<"loom-to-linalg", "mlir::func::FuncOp"> {
 // contraction/
 //===----------------------------------------------------------------------===//
 
-def LoomContractOrder : Pass<"loom-contract-order", "mlir::func::FuncOp"> {
+def LoomContractOrder : Pass<"loom-contract-order", "mlir::ModuleOp"> {
   let summary = "Splits each N-ary loom.contract into a tree of pairwise ones";
   let description = [{
     Every `loom.contract` with more than two operands is a tensor network.
@@ -51,9 +51,15 @@ def LoomContractOrder : Pass<"loom-contract-order", "mlir::func::FuncOp"> {
     order a batched GEMM produces them (batch, lhs-free, rhs-free), and the
     last step produces the original output order. Indices that occur in one
     operand only are summed out of it first. With `memory-limit`, indices
-    are sliced so that no intermediate exceeds the limit: the contraction
-    of each slice is emitted in turn (an unrolled loop) and the partial
-    results are accumulated; a limit that cannot be met is an error.
+    are sliced so that no intermediate exceeds the limit; a limit that
+    cannot be met is an error. With `slice-loops` (the CPU target) a sliced
+    contraction becomes one `loom.slice_loop`: its inputs transposed so the
+    sliced dimensions are outermost, a private function (the slice body: the
+    pairwise tree for one slice), and functions that add a slice's partial
+    result into the accumulator and add two accumulators; the runtime runs
+    the loop over threads and MPI ranks. Without it, the contraction of
+    each slice is emitted in turn (an unrolled loop, at most `max-slices`)
+    and the partial results are summed or concatenated.
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"auto\"",
@@ -65,7 +71,9 @@ def LoomContractOrder : Pass<"loom-contract-order", "mlir::func::FuncOp"> {
     Option<"timeBudget", "time-budget", "double", /*default=*/"0.3",
            "Seconds the path finder may spend per contraction">,
     Option<"maxSlices", "max-slices", "int64_t", /*default=*/"256",
-           "Most slices a memory limit may ask for">
+           "Most slices a memory limit may ask for (unrolled slices only)">,
+    Option<"sliceLoops", "slice-loops", "bool", /*default=*/"false",
+           "Emit sliced contractions as loom.slice_loop (a runtime loop)">
   ];
   let dependentDialects = ["loom::LoomDialect"];
 }

@@ -140,6 +140,8 @@ check "pybind11's CMake package, Python's headers and pytest (the loom package)"
   'test -f /usr/lib/cmake/pybind11/pybind11Config.cmake &&
    test -f "$(/usr/bin/python3 -c "import sysconfig; print(sysconfig.get_paths()[\"include\"])")/Python.h" &&
    /usr/bin/python3 -c "import pytest, pybind11"'
+check "OpenMPI: mpirun and the MPI C headers (libloom_runtime_mpi)" sh -c \
+  'mpirun --version && test -f /usr/lib/x86_64-linux-gnu/openmpi/include/mpi.h -o -f /usr/include/mpi.h -o -n "$(find /usr/lib -name mpi.h -path "*openmpi*" | head -1)"'
 
 start=$(date +%s)
 if in_root /loom/scripts/install-deps.sh >"$WORK/again.log" 2>&1 && [[ ! -s "$WORK/again.log" ]]; then

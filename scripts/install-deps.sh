@@ -40,6 +40,9 @@ PACKAGES=(
   # the loom Python package (pybind11 bindings for /usr/bin/python3) and its
   # pytest suite
   python3-dev pybind11-dev python3-pybind11 python3-pytest
+  # libloom_runtime_mpi and `mpirun -n N loom-run` (sliced contractions over
+  # ranks; the `mpi` tests)
+  openmpi-bin libopenmpi-dev
 )
 BENCH=0
 LIST=0

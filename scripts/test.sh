@@ -53,7 +53,7 @@ want() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
 if [[ "${CI:-}" == "true" ]]; then FUZZ_SECONDS="${LOOM_FUZZ_SECONDS:-60}"; else FUZZ_SECONDS="${LOOM_FUZZ_SECONDS:-15}"; fi
 COMPILER_FUZZ_SECONDS="${LOOM_FUZZ_COMPILER_SECONDS:-$FUZZ_SECONDS}"
 if [[ -z "${LOOM_REQUIRED_FEATURES+set}" && "${CI:-}" == "true" ]]; then
-  LOOM_REQUIRED_FEATURES="vulkan,spirv-val,vulkan-validation,numpy,torch,torchvision,loom-python"
+  LOOM_REQUIRED_FEATURES="vulkan,spirv-val,vulkan-validation,numpy,torch,torchvision,loom-python,mpi"
   if [[ -x /usr/local/cuda/bin/ptxas ]] || command -v nvcc >/dev/null 2>&1; then
     LOOM_REQUIRED_FEATURES+=",ptxas"
   fi

@@ -89,11 +89,26 @@ for var in ["VK_ICD_FILENAMES", "VK_DRIVER_FILES", "VK_LAYER_PATH",
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
+# `mpi`: loom-run was built with libloom_runtime_mpi and mpirun is on PATH
+# (Debian's openmpi-bin, libopenmpi-dev). %mpirun runs N ranks on this
+# machine, as root too (CI), oversubscribing its cores.
+if getattr(config, "loom_have_mpi", "OFF") in ("ON", "TRUE", "1") and \
+        shutil.which("mpirun"):
+    config.available_features.add("mpi")
+config.substitutions.append(
+    ("%mpirun", "mpirun --oversubscribe --bind-to none -x PATH"))
+config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+# Shared memory between the ranks of one machine; no network probing.
+config.environment["OMPI_MCA_btl"] = "self,vader"
+config.environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+
 # The optional features this configuration found, one per line: with the
 # lit output, scripts/lit_unsupported.py names what each UNSUPPORTED test
 # lacked, so a skipped backend is never silent.
 OPTIONAL_FEATURES = ["numpy", "torch", "torchvision", "x86_64", "ptxas",
-                     "spirv-val", "vulkan", "vulkan-validation", "loom-python"]
+                     "spirv-val", "vulkan", "vulkan-validation", "loom-python",
+                     "mpi"]
 os.makedirs(config.test_exec_root, exist_ok=True)
 with open(os.path.join(config.test_exec_root, "lit-features.txt"), "w") as f:
     for feature in OPTIONAL_FEATURES:
@@ -120,6 +135,8 @@ if missing:
                        "(python3-torchvision)",
         "loom-python": "the loom Python package was not built "
                        "(build/python; needs pybind11-dev and python3-dev)",
+        "mpi": "loom-run was built without MPI or mpirun is missing "
+               "(openmpi-bin, libopenmpi-dev)",
     }
     lit_config.fatal("required features missing (LOOM_REQUIRED_FEATURES): " +
                      "; ".join(f"{f}: {why.get(f, 'not detected')}"

@@ -90,4 +90,53 @@ def Loom_LaunchOp : Loom_Op<"launch", [Pure,
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Sliced contractions (--loom-contract-order with slice-loops)
+//===----------------------------------------------------------------------===//
+
+def Loom_SliceLoopOp : Loom_Op<"slice_loop", [Pure,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "a sliced tensor-network contraction run as a loop (host side)";
+  let description = [{
+    Runs the private function `body` once per slice. The sliced indices have
+    sizes `extents`; a slice fixes each to one value c_k, and slice s of
+    input t is the contiguous block of input t that starts
+    sum_k c_k * input_strides[t * K + k] elements in (K = number of sliced
+    indices): every input holds its sliced dimensions outermost, so a slice
+    of it is one block, which `body` takes as its argument t. `body` returns
+    the slice's partial result; `accumulate(acc_block, partial)` adds it to
+    the block of the result that starts sum_k c_k * output_strides[k]
+    elements in (stride 0 for a summed index: every slice adds into the same
+    block; a sliced output index puts its slices side by side). The result
+    starts as zeros. The runtime may run slices on several threads or ranks,
+    each with an accumulator of its own, and then adds the accumulators in a
+    fixed order with `reduce(acc, other)`.
+    ```mlir
+    %r = loom.slice_loop @main_slice0(%a, %b) accumulate @main_slice0_acc
+         reduce @main_slice0_acc extents = [16]
+         input_strides = [64, 0] output_strides = [0]
+         : (tensor<16x4xf32>, tensor<4x4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$body,
+                       FlatSymbolRefAttr:$accumulate,
+                       FlatSymbolRefAttr:$reduce,
+                       DenseI64ArrayAttr:$extents,
+                       DenseI64ArrayAttr:$input_strides,
+                       DenseI64ArrayAttr:$output_strides,
+                       Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $body `(` $inputs `)` `accumulate` $accumulate `reduce` $reduce
+    `extents` `=` $extents `input_strides` `=` $input_strides
+    `output_strides` `=` $output_strides attr-dict `:`
+    functional-type($inputs, $result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Number of slices (the product of the extents).
+    int64_t getSliceCount();
+  }];
+}
+
 #endif // LOOM_CONTROL_OPS_TD

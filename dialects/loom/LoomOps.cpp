@@ -704,5 +704,112 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// SliceLoopOp
+//===----------------------------------------------------------------------===//
+
+int64_t SliceLoopOp::getSliceCount() {
+  int64_t count = 1;
+  for (int64_t e : getExtents())
+    count *= e;
+  return count;
+}
+
+LogicalResult SliceLoopOp::verify() {
+  ArrayRef<int64_t> extents = getExtents();
+  size_t k = extents.size();
+  if (k == 0)
+    return emitOpError() << "needs at least one sliced index (extents = [])";
+  uint64_t count = 1;
+  for (int64_t e : extents) {
+    if (e < 1)
+      return emitOpError() << "has an extent of " << e << "; extents are >= 1";
+    if (count > (uint64_t(1) << 62) / uint64_t(e))
+      return emitOpError() << "has more than 2^62 slices";
+    count *= uint64_t(e);
+  }
+  if (getInputStrides().size() != getInputs().size() * k)
+    return emitOpError() << "has " << getInputStrides().size()
+                         << " input strides; expected " << getInputs().size()
+                         << " inputs x " << k << " sliced indices";
+  if (getOutputStrides().size() != k)
+    return emitOpError() << "has " << getOutputStrides().size()
+                         << " output strides; expected one per sliced index ("
+                         << k << ")";
+  for (int64_t s : getInputStrides())
+    if (s < 0)
+      return emitOpError() << "has a negative input stride (" << s << ")";
+  for (int64_t s : getOutputStrides())
+    if (s < 0)
+      return emitOpError() << "has a negative output stride (" << s << ")";
+  return success();
+}
+
+/// The elements of block `(strides, block)` reached by the last slice.
+static int64_t lastElement(ArrayRef<int64_t> extents,
+                           ArrayRef<int64_t> strides, int64_t block) {
+  int64_t end = block;
+  for (auto [e, s] : llvm::zip(extents, strides))
+    end += (e - 1) * s;
+  return end;
+}
+
+LogicalResult
+SliceLoopOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto lookup = [&](FlatSymbolRefAttr name,
+                    StringRef role) -> FailureOr<FunctionType> {
+    auto fn =
+        symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(*this, name);
+    if (!fn)
+      return emitOpError() << role << " function " << name
+                           << " does not exist";
+    return cast<FunctionType>(fn.getFunctionType());
+  };
+  FailureOr<FunctionType> body = lookup(getBodyAttr(), "body");
+  FailureOr<FunctionType> acc = lookup(getAccumulateAttr(), "accumulate");
+  FailureOr<FunctionType> reduce = lookup(getReduceAttr(), "reduce");
+  if (failed(body) || failed(acc) || failed(reduce))
+    return failure();
+  if (body->getNumInputs() != getInputs().size() ||
+      body->getNumResults() != 1)
+    return emitOpError() << "body " << getBodyAttr() << " has type " << *body
+                         << "; expected " << getInputs().size()
+                         << " arguments (one per input) and one result";
+  size_t k = getExtents().size();
+  auto elements = [](Type t) {
+    return cast<ShapedType>(t).getNumElements();
+  };
+  for (auto [t, input] : llvm::enumerate(getInputs())) {
+    ArrayRef<int64_t> strides = getInputStrides().slice(t * k, k);
+    if (lastElement(getExtents(), strides, elements(body->getInput(t))) >
+        elements(input.getType()))
+      return emitOpError() << "input " << t << " (" << input.getType()
+                           << ") is smaller than its last slice ("
+                           << body->getInput(t) << " with strides ["
+                           << strides << "])";
+  }
+  Type partial = body->getResult(0);
+  if (acc->getNumInputs() != 2 || acc->getInput(0) != partial ||
+      acc->getInput(1) != partial || acc->getNumResults() != 1 ||
+      acc->getResult(0) != partial)
+    return emitOpError() << "accumulate " << getAccumulateAttr()
+                         << " has type " << *acc << "; expected (" << partial
+                         << ", " << partial << ") -> " << partial;
+  Type result = getResult().getType();
+  if (reduce->getNumInputs() != 2 || reduce->getInput(0) != result ||
+      reduce->getInput(1) != result || reduce->getNumResults() != 1 ||
+      reduce->getResult(0) != result)
+    return emitOpError() << "reduce " << getReduceAttr() << " has type "
+                         << *reduce << "; expected (" << result << ", "
+                         << result << ") -> " << result;
+  if (lastElement(getExtents(), getOutputStrides(), elements(partial)) >
+      elements(result))
+    return emitOpError() << "result " << result
+                         << " is smaller than its last slice's block ("
+                         << partial << " with strides [" << getOutputStrides()
+                         << "])";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/loom/LoomOps.cpp.inc"

@@ -76,6 +76,10 @@ LOOM_API const char *loom_status_message(loom_status_t status);
 LOOM_API const char *loom_status_code_name(loom_status_code_t code);
 /* Frees a status. NULL is fine. */
 LOOM_API void loom_status_free(loom_status_t status);
+/* A new status (NULL for LOOM_STATUS_OK), for code layered on the runtime
+ * (libloom_runtime_mpi) that reports errors the runtime's way. */
+LOOM_API loom_status_t loom_status_create(loom_status_code_t code,
+                                          const char *message);
 
 /* ------------------------------------------------------------------------ */
 /* Versions                                                                 */
@@ -161,6 +165,65 @@ LOOM_API const char *loom_runtime_device_name(const loom_runtime_t *runtime);
 LOOM_API int32_t loom_runtime_thread_count(const loom_runtime_t *runtime);
 LOOM_API uint64_t
 loom_runtime_max_call_memory_bytes(const loom_runtime_t *runtime);
+
+/* Progress of long calls. A sliced contraction (a module compiled with
+ * --contraction-memory-limit whose network needed slicing) runs as a loop
+ * over slices; while a call runs one, `fn` is called with the slices this
+ * process has done and the number it runs, at most every `interval_ms`
+ * milliseconds and once when the loop ends. It is called on one of the
+ * threads running the call, never twice at once; it must not call into the
+ * runtime. NULL turns reporting off. Set it before making calls. */
+typedef void (*loom_progress_fn_t)(void *user_data, uint64_t done,
+                                   uint64_t total);
+LOOM_API void loom_runtime_set_progress_callback(loom_runtime_t *runtime,
+                                                 loom_progress_fn_t fn,
+                                                 void *user_data,
+                                                 uint32_t interval_ms);
+
+/* Distribution over processes (ranks). With a collective set, every rank
+ * runs the same calls in the same order (SPMD); the slices of each sliced
+ * contraction are split into `size` contiguous blocks, rank r contracting
+ * block r, and the partial results are added in a fixed tree order (so a
+ * run on N ranks is reproducible) and broadcast, so every rank returns the
+ * whole result. Everything else of a call runs on every rank. The MPI
+ * binding, libloom_runtime_mpi (include/loom/runtime_mpi.h), fills one in
+ * from an MPI communicator; any other transport can. The callbacks return
+ * 0 on success; a failure fails the call with LOOM_STATUS_UNAVAILABLE.
+ * Calls that use the collective must not run concurrently. */
+typedef struct loom_collective_t {
+  /* sizeof(loom_collective_t): lets later versions add fields. */
+  size_t struct_size;
+  int32_t rank; /* this process, 0 .. size-1 */
+  int32_t size; /* number of ranks, >= 1 */
+  void *user_data;
+  /* Blocking send of `bytes` bytes to rank `dest`, and the matching
+   * receive from rank `source`. */
+  int (*send)(void *user_data, int32_t dest, const void *data,
+              uint64_t bytes);
+  int (*recv)(void *user_data, int32_t source, void *data, uint64_t bytes);
+  /* Every rank's `data` becomes rank `root`'s. */
+  int (*broadcast)(void *user_data, int32_t root, void *data,
+                   uint64_t bytes);
+  /* Called when the runtime drops the collective (may be NULL). */
+  void (*destroy)(void *user_data);
+} loom_collective_t;
+
+/* Copies `collective` into the runtime (NULL: back to one process). */
+LOOM_API loom_status_t loom_runtime_set_collective(
+    loom_runtime_t *runtime, const loom_collective_t *collective);
+/* Without a collective: contract only share `index` of `count` of every
+ * slice loop's slices (the block a rank `index` of `count` would get) and
+ * return that partial sum, with no communication — for splitting a run
+ * into independent jobs (a batch system's job array; sum the results), or
+ * for timing one share of a run too large to make here. count 1 (the
+ * default) runs every slice. */
+LOOM_API loom_status_t loom_runtime_set_slice_share(loom_runtime_t *runtime,
+                                                    uint64_t index,
+                                                    uint64_t count);
+
+/* This process's rank and the number of ranks (0 and 1 without one). */
+LOOM_API int32_t loom_runtime_rank(const loom_runtime_t *runtime);
+LOOM_API int32_t loom_runtime_rank_count(const loom_runtime_t *runtime);
 
 /* ------------------------------------------------------------------------ */
 /* Modules                                                                  */

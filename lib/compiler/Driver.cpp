@@ -159,6 +159,7 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
   PipelineOptions frontend;
   frontend.contractionOptimizer = options.compile.contractionOptimizer;
   frontend.contractionMemoryLimit = options.compile.contractionMemoryLimit;
+  frontend.sliceLoops = backend->supportsSliceLoops();
   frontend.ttRank = options.compile.ttRank;
   frontend.ttTolerance = options.compile.ttTolerance;
   frontend.ttCores = options.compile.ttCores;

@@ -5,6 +5,8 @@
 #include "loom/module_format.h"
 #include "loom/schema/module_generated.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 namespace loom {
 
 namespace {
@@ -54,8 +56,7 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
         library.arch.empty() ? 0 : b.CreateString(library.arch)));
   }
 
-  std::vector<flatbuffers::Offset<fb::Function>> functions;
-  for (const FunctionSchedule &f : schedule.functions) {
+  auto writeFunction = [&](const FunctionSchedule &f) {
     std::vector<flatbuffers::Offset<fb::TensorType>> inputs, outputs;
     for (const TensorSignature &s : f.inputs)
       inputs.push_back(writeTensorType(b, s));
@@ -75,6 +76,21 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
                                     b.CreateVector(grid));
         commands.push_back(fb::CreateCommandEntry(
             b, fb::Command::Dispatch, d.Union()));
+      } else if (c.kind == Command::Kind::SliceLoop) {
+        const SliceLoop &l = c.loop;
+        auto sliced = [&](const BufferRef &r,
+                          const std::vector<uint64_t> &strides) {
+          fb::BufferRef buffer = toFb(r);
+          return fb::CreateSlicedBuffer(b, &buffer, b.CreateVector(strides));
+        };
+        std::vector<flatbuffers::Offset<fb::SlicedBuffer>> ins;
+        for (auto [r, strides] : llvm::zip(l.inputs, l.inputStrides))
+          ins.push_back(sliced(r, strides));
+        auto loop = fb::CreateSliceLoop(
+            b, l.body, l.accumulate, l.reduce, b.CreateVector(l.extents),
+            b.CreateVector(ins), sliced(l.accumulator, l.outputStrides));
+        commands.push_back(
+            fb::CreateCommandEntry(b, fb::Command::SliceLoop, loop.Union()));
       } else {
         fb::BufferRef src = toFb(c.src), dst = toFb(c.dst);
         auto copy = fb::CreateCopy(b, &src, &dst);
@@ -82,18 +98,26 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
             fb::CreateCommandEntry(b, fb::Command::Copy, copy.Union()));
       }
     }
-    functions.push_back(fb::CreateFunction(
+    return fb::CreateFunction(
         b, b.CreateString(f.name), b.CreateVector(inputs),
         b.CreateVector(outputs), f.arenaSize,
-        FunctionSchedule::kArenaAlignment, b.CreateVector(commands)));
-  }
+        FunctionSchedule::kArenaAlignment, b.CreateVector(commands));
+  };
+  std::vector<flatbuffers::Offset<fb::Function>> functions, bodies;
+  for (const FunctionSchedule &f : schedule.functions)
+    functions.push_back(writeFunction(f));
+  for (const FunctionSchedule &f : schedule.bodies)
+    bodies.push_back(writeFunction(f));
 
   auto module = fb::CreateModule(
-      b, LOOM_MODULE_FORMAT_VERSION, b.CreateString(target.target),
+      b, bodies.empty() ? LOOM_MODULE_FORMAT_OLDEST_VERSION
+                        : LOOM_MODULE_FORMAT_VERSION,
+      b.CreateString(target.target),
       b.CreateString(target.triple), b.CreateString(target.cpu),
       b.CreateString("loom-compile 0.1.0"), b.CreateVector(kernels),
       b.CreateVector(libraries), b.CreateVector(constants),
-      b.CreateVector(functions), b.CreateString(target.features));
+      b.CreateVector(functions), b.CreateString(target.features),
+      bodies.empty() ? 0 : b.CreateVector(bodies));
   b.Finish(module, fb::ModuleIdentifier());
   return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()),
                      b.GetSize());

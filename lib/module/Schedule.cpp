@@ -102,7 +102,35 @@ public:
     return success();
   }
 
-  LogicalResult buildFunction(func::FuncOp fn) {
+  /// Builds the body and accumulation functions of every slice loop in
+  /// `fn` not built yet (into ModuleSchedule::bodies).
+  LogicalResult buildBodies(func::FuncOp fn) {
+    SymbolTableCollection symbols;
+    for (SliceLoopOp loop : fn.getOps<SliceLoopOp>()) {
+      for (FlatSymbolRefAttr name :
+           {loop.getBodyAttr(), loop.getAccumulateAttr(),
+            loop.getReduceAttr()}) {
+        if (bodyIndex.count(name.getValue()))
+          continue;
+        auto body = symbols.lookupNearestSymbolFrom<func::FuncOp>(loop, name);
+        if (!body || body.isDeclaration())
+          return loop.emitError() << "slice loop function " << name
+                                  << " is missing";
+        for (Operation &op : body.getBody().front())
+          if (isa<SliceLoopOp>(op))
+            return op.emitError() << "a slice loop cannot run inside the "
+                                     "body of another";
+        size_t index = schedule.bodies.size();
+        if (failed(buildFunction(body, schedule.bodies)))
+          return failure();
+        bodyIndex[name.getValue()] = index;
+      }
+    }
+    return success();
+  }
+
+  LogicalResult buildFunction(func::FuncOp fn,
+                              std::vector<FunctionSchedule> &into) {
     FunctionSchedule fs;
     fs.name = fn.getName().str();
     storages.clear();
@@ -148,7 +176,7 @@ public:
 
     // Pass 1: storages and live ranges.
     unsigned position = 0;
-    SmallVector<LaunchOp> launches;
+    SmallVector<Operation *> launches;  // launches and slice loops, in order
     func::ReturnOp ret;
     for (Operation &op : fn.getBody().front()) {
       if (auto c = dyn_cast<arith::ConstantOp>(op)) {
@@ -182,14 +210,29 @@ public:
         ++position;
         continue;
       }
+      if (auto loop = dyn_cast<SliceLoopOp>(op)) {
+        for (Value in : loop.getInputs())
+          touch(in, position);
+        Storage s{StorageSpace::Arena, 0,
+                  byteSize(cast<RankedTensorType>(loop.getType()))};
+        s.first = s.last = position;
+        s.name = llvm::formatv("slice loop {0} ({1})", position,
+                               describe(loop.getLoc()))
+                     .str();
+        valueStorage[loop.getResult()] = addStorage(s);
+        launches.push_back(loop);
+        ++position;
+        continue;
+      }
       if (auto r = dyn_cast<func::ReturnOp>(op)) {
         ret = r;
         continue;
       }
       return op.emitError() << "'" << op.getName()
                             << "' cannot run on the host: only kernel "
-                               "launches, reshapes and constants can (was "
-                               "the function fused and outlined?)";
+                               "launches, slice loops, reshapes and "
+                               "constants can (was the function fused and "
+                               "outlined?)";
     }
 
     // Results: a result computed by a dispatch is written straight into the
@@ -229,7 +272,12 @@ public:
                             live[k].offset, live[k].first, live[k].last});
     }
 
-    for (LaunchOp launch : launches) {
+    for (Operation *hostOp : launches) {
+      if (auto loop = dyn_cast<SliceLoopOp>(hostOp)) {
+        fs.commands.push_back(sliceLoopCommand(loop));
+        continue;
+      }
+      auto launch = cast<LaunchOp>(hostOp);
       StringRef kernel = launch.getKernel().getLeafReference().getValue();
       auto it = kernelIndex.find(kernel);
       if (it == kernelIndex.end())
@@ -246,11 +294,38 @@ public:
       fs.commands.push_back(std::move(d));
     }
     llvm::append_range(fs.commands, copies);
-    schedule.functions.push_back(std::move(fs));
+    into.push_back(std::move(fs));
     return success();
   }
 
 private:
+  Command sliceLoopCommand(SliceLoopOp op) {
+    Command c;
+    c.kind = Command::Kind::SliceLoop;
+    SliceLoop &loop = c.loop;
+    loop.body = bodyIndex.lookup(op.getBody());
+    loop.accumulate = bodyIndex.lookup(op.getAccumulate());
+    loop.reduce = bodyIndex.lookup(op.getReduce());
+    size_t k = op.getExtents().size();
+    for (int64_t e : op.getExtents())
+      loop.extents.push_back(e);
+    auto bytes = [](Value v) {
+      return storageBytesPerElement(
+          cast<RankedTensorType>(v.getType()).getElementType());
+    };
+    for (auto [t, in] : llvm::enumerate(op.getInputs())) {
+      loop.inputs.push_back(refTo(valueStorage.lookup(in)));
+      std::vector<uint64_t> strides;
+      for (int64_t s : op.getInputStrides().slice(t * k, k))
+        strides.push_back(uint64_t(s) * bytes(in));
+      loop.inputStrides.push_back(std::move(strides));
+    }
+    loop.accumulator = refTo(valueStorage.lookup(op.getResult()));
+    for (int64_t s : op.getOutputStrides())
+      loop.outputStrides.push_back(uint64_t(s) * bytes(op.getResult()));
+    return c;
+  }
+
   size_t addStorage(Storage s) {
     storages.push_back(s);
     return storages.size() - 1;
@@ -287,6 +362,7 @@ private:
   ModuleOp top;
   ModuleSchedule &schedule;
   llvm::StringMap<size_t> kernelIndex;
+  llvm::StringMap<uint32_t> bodyIndex;
   llvm::StringMap<std::array<int64_t, 3>> grids;
   llvm::DenseMap<Attribute, size_t> constantIndex;
   std::vector<Storage> storages;
@@ -305,7 +381,8 @@ FailureOr<ModuleSchedule> buildSchedule(ModuleOp top) {
     if (fn.isPrivate() || fn.isDeclaration())
       continue;
     any = true;
-    if (failed(builder.buildFunction(fn)))
+    if (failed(builder.buildBodies(fn)) ||
+        failed(builder.buildFunction(fn, schedule.functions)))
       return failure();
   }
   if (!any)
@@ -313,13 +390,31 @@ FailureOr<ModuleSchedule> buildSchedule(ModuleOp top) {
   return schedule;
 }
 
+/// Entry functions, then slice-loop bodies.
+static SmallVector<const FunctionSchedule *>
+allFunctions(const ModuleSchedule &schedule) {
+  SmallVector<const FunctionSchedule *> all;
+  for (const FunctionSchedule &fs : schedule.functions)
+    all.push_back(&fs);
+  for (const FunctionSchedule &fs : schedule.bodies)
+    all.push_back(&fs);
+  return all;
+}
+
 void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os) {
-  for (const FunctionSchedule &fs : schedule.functions) {
+  for (const FunctionSchedule *f : allFunctions(schedule)) {
+    const FunctionSchedule &fs = *f;
     size_t dispatches = llvm::count_if(fs.commands, [](const Command &c) {
       return c.kind == Command::Kind::Dispatch;
     });
+    size_t loops = llvm::count_if(fs.commands, [](const Command &c) {
+      return c.kind == Command::Kind::SliceLoop;
+    });
     os << "memory plan for @" << fs.name << ": " << dispatches
-       << " dispatches, " << fs.buffers.size() << " intermediate buffers, "
+       << " dispatches, ";
+    if (loops)
+      os << loops << " slice loop" << (loops == 1 ? "" : "s") << ", ";
+    os << fs.buffers.size() << " intermediate buffers, "
        << fs.bytesWithoutReuse << " bytes without reuse, arena "
        << fs.arenaSize << " bytes (peak)\n";
     for (const PlannedBuffer &b : fs.buffers)
@@ -338,7 +433,8 @@ void printDispatchStats(ModuleOp top, const ModuleSchedule &schedule,
   if (ModuleOp m = getKernelModule(top))
     for (func::FuncOp k : getKernels(m))
       kernels[k.getName()] = k;
-  for (const FunctionSchedule &fs : schedule.functions) {
+  for (const FunctionSchedule *f : allFunctions(schedule)) {
+    const FunctionSchedule &fs = *f;
     SmallVector<const Command *> dispatches;
     for (const Command &c : fs.commands)
       if (c.kind == Command::Kind::Dispatch)

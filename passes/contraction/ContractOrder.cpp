@@ -3,7 +3,8 @@
 // --loom-contract-order. See Passes.td. The path finding itself is the plain
 // C++ library in lib/contraction; this pass translates a loom.contract into
 // its Network, asks for a tree (and slicing), and emits the tree as binary
-// loom.contract ops.
+// loom.contract ops: inline (slices unrolled), or, with slice-loops, as a
+// loom.slice_loop over a private function holding one slice's tree.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,7 +14,9 @@
 #include "loom/dialect/LoomOps.h"
 #include "loom/passes/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace loom {
@@ -59,7 +62,8 @@ public:
 
   const contraction::Network &getNetwork() const { return network; }
 
-  /// Emits the whole contraction (all slices) and returns its result.
+  /// Emits the whole contraction (all slices, unrolled) and returns its
+  /// result.
   FailureOr<Value> emit(const contraction::ContractionResult &result) {
     FailureOr<contraction::TreeReport> report =
         toFailure(contraction::describeTree(network, result.tree));
@@ -69,6 +73,137 @@ public:
     this->tree = &result.tree;
     SmallVector<Value> operands(op.getInputs());
     return emitSlices(result.sliced, 0, operands);
+  }
+
+  /// Emits a sliced contraction as a loom.slice_loop whose body and
+  /// accumulation functions are new private functions of `symbols`' module,
+  /// named after `name`; returns the contraction's result.
+  FailureOr<Value> emitLoop(const contraction::ContractionResult &result,
+                            SymbolTable &symbols, StringRef name) {
+    FailureOr<contraction::TreeReport> report =
+        toFailure(contraction::describeTree(network, result.tree));
+    if (failed(report))
+      return failure();
+    this->report = &*report;
+    this->tree = &result.tree;
+    ArrayRef<IndexId> sliced = result.sliced;
+    size_t k = sliced.size();
+    auto slot = [&](IndexId id) -> int {
+      auto it = llvm::find(sliced, id);
+      return it == sliced.end() ? -1 : int(it - sliced.begin());
+    };
+
+    // Inputs with their sliced dimensions outermost (in slicing order):
+    // a slice of each is then one contiguous block.
+    SmallVector<Value> inputs;
+    SmallVector<int64_t> inputStrides;
+    SmallVector<Type> bodyInputs;
+    for (auto [t, operand] : llvm::enumerate(op.getInputs())) {
+      ArrayRef<IndexId> term = network.inputs[t];
+      auto type = cast<RankedTensorType>(operand.getType());
+      SmallVector<int64_t> perm;
+      for (size_t j = 0; j < k; ++j)
+        for (auto [pos, id] : llvm::enumerate(term))
+          if (id == sliced[j])
+            perm.push_back(pos);
+      for (auto [pos, id] : llvm::enumerate(term))
+        if (slot(id) < 0)
+          perm.push_back(pos);
+      Value input = operand;
+      if (!llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+        input = TransposeOp::create(builder, loc, operand, perm).getResult();
+      SmallVector<int64_t> shape(type.getShape());
+      SmallVector<int64_t> strides(k, 0);
+      int64_t stride = 1;
+      for (int64_t p = perm.size() - 1; p >= 0; --p) {
+        if (int j = slot(term[perm[p]]); j >= 0) {
+          strides[j] += stride;
+          shape[perm[p]] = 1;
+        }
+        stride *= type.getDimSize(perm[p]);
+      }
+      inputs.push_back(input);
+      llvm::append_range(inputStrides, strides);
+      bodyInputs.push_back(RankedTensorType::get(shape, elementType));
+    }
+
+    // The accumulator: sliced output indices outermost, then the rest of
+    // the output in order; a slice's partial result is one block of it.
+    SmallVector<int64_t> extents, accShape, partialShape, accOrder;
+    for (IndexId id : sliced)
+      extents.push_back(network.sizes[id]);
+    for (IndexId id : sliced)
+      if (llvm::is_contained(network.output, id))
+        accOrder.push_back(id);
+    for (IndexId id : network.output) {
+      partialShape.push_back(slot(id) >= 0 ? 1 : network.sizes[id]);
+      if (slot(id) < 0)
+        accOrder.push_back(id);
+    }
+    for (IndexId id : accOrder)
+      accShape.push_back(network.sizes[id]);
+    SmallVector<int64_t> outputStrides(k, 0);
+    int64_t stride = 1;
+    for (int64_t p = accOrder.size() - 1; p >= 0; --p) {
+      if (int j = slot(accOrder[p]); j >= 0)
+        outputStrides[j] = stride;
+      stride *= accShape[p];
+    }
+    auto partialType = RankedTensorType::get(partialShape, elementType);
+    auto accType = RankedTensorType::get(accShape, elementType);
+
+    // The body: one slice's tree over its blocks (sliced dimensions of
+    // size 1, the layout of the block).
+    OpBuilder::InsertionGuard guard(builder);
+    auto newFunction = [&](StringRef fnName, TypeRange args,
+                           Type result) -> func::FuncOp {
+      builder.setInsertionPoint(op->getParentOfType<func::FuncOp>());
+      auto fn = func::FuncOp::create(
+          builder, loc, fnName, builder.getFunctionType(args, {result}));
+      fn.setPrivate();
+      symbols.insert(fn);
+      builder.setInsertionPointToStart(fn.addEntryBlock());
+      return fn;
+    };
+    for (IndexId id : sliced)
+      sizes[id] = 1;
+    func::FuncOp body =
+        newFunction((name + "_slice").str(), bodyInputs, partialType);
+    SmallVector<Value> args(body.getArguments());
+    FailureOr<Value> partial = emitTree(args);
+    for (IndexId id : sliced)
+      sizes[id] = network.sizes[id];
+    if (failed(partial))
+      return failure();
+    func::ReturnOp::create(builder, loc, *partial);
+
+    auto adder = [&](StringRef fnName, Type type) -> func::FuncOp {
+      func::FuncOp fn = newFunction(fnName, {type, type}, type);
+      Value sum = AddOp::create(builder, loc, fn.getArgument(0),
+                                fn.getArgument(1));
+      func::ReturnOp::create(builder, loc, sum);
+      return fn;
+    };
+    func::FuncOp accumulate = adder((name + "_slice_acc").str(), partialType);
+    func::FuncOp reduce = partialType == accType
+                              ? accumulate
+                              : adder((name + "_slice_reduce").str(), accType);
+
+    builder.setInsertionPoint(op);
+    Value acc = SliceLoopOp::create(
+        builder, loc, accType, FlatSymbolRefAttr::get(body.getSymNameAttr()),
+        FlatSymbolRefAttr::get(accumulate.getSymNameAttr()),
+        FlatSymbolRefAttr::get(reduce.getSymNameAttr()),
+        builder.getDenseI64ArrayAttr(extents),
+        builder.getDenseI64ArrayAttr(inputStrides),
+        builder.getDenseI64ArrayAttr(outputStrides), inputs);
+    // Back to the output's order.
+    SmallVector<int64_t> perm;
+    for (IndexId id : network.output)
+      perm.push_back(llvm::find(accOrder, id) - accOrder.begin());
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+      return acc;
+    return TransposeOp::create(builder, loc, acc, perm).getResult();
   }
 
 private:
@@ -247,6 +382,7 @@ struct LoomContractOrderPass
       if (op.getInputs().size() > 2)
         ops.push_back(op);
     });
+    SymbolTable symbols(getOperation());
     for (ContractOp op : ops) {
       std::string parseError;
       EinsumSpec spec = *EinsumSpec::parse(op.getSpec(), parseError);
@@ -256,6 +392,16 @@ struct LoomContractOrderPass
       if (!result.ok()) {
         op.emitError() << "cannot order the contraction: " << result.error;
         return signalPassFailure();
+      }
+      if (sliceLoops && !result.sliced.empty()) {
+        auto parent = op->getParentOfType<func::FuncOp>();
+        FailureOr<Value> value = emitter.emitLoop(
+            result, symbols, parent ? parent.getName() : "contract");
+        if (failed(value))
+          return signalPassFailure();
+        op.replaceAllUsesWith(*value);
+        op.erase();
+        continue;
       }
       if (result.numSlices > static_cast<double>(maxSlices)) {
         op.emitError() << "the memory limit of "

@@ -59,7 +59,7 @@ bool isCloneable(Operation *op) {
 
 /// Ops that compute and become the root of a dispatch region.
 bool isRoot(Operation *op) {
-  if (isa<func::ReturnOp, DispatchOp, LaunchOp>(op) || isView(op) ||
+  if (isa<func::ReturnOp, DispatchOp, LaunchOp, SliceLoopOp>(op) || isView(op) ||
       isCloneable(op) || isa<arith::ConstantOp>(op))
     return false;
   return llvm::any_of(op->getResultTypes(),

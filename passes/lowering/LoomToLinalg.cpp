@@ -993,7 +993,7 @@ struct LoomToLinalgPass
                            arith::ArithDialect, math::MathDialect,
                            scf::SCFDialect>();
     target.addIllegalDialect<LoomDialect>();
-    target.addLegalOp<DispatchOp, YieldOp>();
+    target.addLegalOp<DispatchOp, YieldOp, SliceLoopOp>();
     RewritePatternSet patterns(ctx);
     addElementwisePatterns<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp,
                            CompareOp, SelectOp, CastOp, NegOp, AbsOp, ReluOp,

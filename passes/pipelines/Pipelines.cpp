@@ -46,7 +46,8 @@ static void buildLoomFusionPipeline(OpPassManager &pm,
   LoomContractOrderOptions order;
   order.optimizer = options.contractionOptimizer;
   order.memoryLimit = options.contractionMemoryLimit;
-  pm.addNestedPass<func::FuncOp>(createLoomContractOrder(order));
+  order.sliceLoops = options.sliceLoops;
+  pm.addPass(createLoomContractOrder(order));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createLoomContractLowering());
   pm.addNestedPass<func::FuncOp>(createLoomToLinalg());

@@ -52,6 +52,10 @@ Status verifyModule(const loom_runtime_s &runtime, const unsigned char *bytes,
   LOOM_RETURN_IF_ERROR(checkModuleFormat(bytes, size));
   LOOM_RETURN_IF_ERROR(buildProgram(*loom::fb::GetModule(bytes), program));
   LOOM_RETURN_IF_ERROR(checkTarget(runtime, *program));
+  if (!program->bodies.empty() && program->target != "cpu")
+    return error(LOOM_STATUS_INCOMPATIBLE,
+                 "module has slice loops, which run on the cpu device only "
+                 "(its target is '", program->target, "')");
   LOOM_RETURN_IF_ERROR(checkMemoryCap(runtime, *program));
   return runtime.device->verify(*program);
 }
@@ -67,6 +71,8 @@ Status loadModule(loom_runtime_s *runtime, AlignedPtr owned,
   module->runtime = runtime;
   LOOM_RETURN_IF_ERROR(verifyModule(*runtime, bytes, size, &module->program));
   for (auto &fn : module->program.functions)
+    fn->module = module.get();
+  for (auto &fn : module->program.bodies)
     fn->module = module.get();
   LOOM_RETURN_IF_ERROR(
       runtime->device->prepare(module->program, &module->executable));

@@ -88,9 +88,11 @@ Status checkModuleFormat(const unsigned char *data, size_t size) {
   uint32_t version = 0;
   if (!readFormatVersion(data, size, &version))
     return corrupt(size, "its root table is out of bounds");
-  if (version != LOOM_MODULE_FORMAT_VERSION)
+  if (version < LOOM_MODULE_FORMAT_OLDEST_VERSION ||
+      version > LOOM_MODULE_FORMAT_VERSION)
     return error(LOOM_STATUS_INCOMPATIBLE, "module format version ", version,
-                 " is not supported: this runtime reads version ",
+                 " is not supported: this runtime reads versions ",
+                 LOOM_MODULE_FORMAT_OLDEST_VERSION, " to ",
                  LOOM_MODULE_FORMAT_VERSION,
                  "; recompile the model with a matching loom-compile");
   flatbuffers::Verifier verifier(data, size, kMaxDepth, kMaxTables);

@@ -53,7 +53,31 @@ struct FillCommand {
   uint32_t pattern = 0;
 };
 
-using Command = std::variant<DispatchCommand, CopyCommand, FillCommand>;
+// A buffer of a slice loop: for slice coordinates c_k, its block starts
+// sum_k c_k * strides[k] bytes into `buffer`.
+struct SlicedBuffer {
+  BufferSlice buffer;
+  std::vector<uint64_t> strides;
+  uint64_t blockSize = 0;
+};
+
+// A sliced contraction (see the schema's SliceLoop). The functions are
+// Program::bodies; every index and bound is checked when the module loads.
+struct SliceLoopCommand {
+  const loom_function_s *body = nullptr;
+  const loom_function_s *accumulate = nullptr;
+  const loom_function_s *reduce = nullptr;
+  std::vector<uint64_t> extents;
+  uint64_t sliceCount = 1;
+  std::vector<SlicedBuffer> inputs;
+  SlicedBuffer accumulator;
+  // Scratch bytes of one worker beyond the planned arena: the body's
+  // arena (or the accumulation's, the larger) and its partial result.
+  uint64_t workerBytes = 0;
+};
+
+using Command =
+    std::variant<DispatchCommand, CopyCommand, FillCommand, SliceLoopCommand>;
 
 struct KernelInfo {
   std::string name;
@@ -88,6 +112,9 @@ struct loom_function_s {
   std::vector<loom::rt::Command> commands;
   std::string signature; // "main(tensor<4xf32>) -> (tensor<4xf32>)"
   uint64_t callMemoryBytes = 0; // arena + outputs: what one call allocates
+  // The most a call adds per worker (thread or rank) running slices of its
+  // slice loops (0: it has none); one worker's share is always needed.
+  uint64_t sliceWorkerBytes = 0;
   mutable loom::rt::ArenaCache arenas; // scratch arenas reused across calls
 };
 
@@ -100,6 +127,8 @@ struct Program {
   std::vector<KernelLibraryView> libraries;
   std::vector<ConstantView> constants;
   std::vector<std::unique_ptr<loom_function_s>> functions;
+  // Run by slice loops; not entry points.
+  std::vector<std::unique_ptr<loom_function_s>> bodies;
 };
 
 } // namespace loom::rt

@@ -94,12 +94,13 @@ Status buildSignatures(const FbTensorTypes *types, const std::string &where,
 class FunctionBuilder {
 public:
   FunctionBuilder(const Program &program, const fb::Function &fn,
-                  loom_function_s &out)
-      : program_(program), fn_(fn), out_(out) {}
+                  loom_function_s &out, bool isBody = false)
+      : program_(program), fn_(fn), out_(out), isBody_(isBody) {}
 
   Status build() {
     LOOM_RETURN_IF_ERROR(text(fn_.name(), "function name", &out_.name));
-    where_ = cat("function '", out_.name, "'");
+    where_ = cat(isBody_ ? "slice-loop function '" : "function '", out_.name,
+                 "'");
     LOOM_RETURN_IF_ERROR(
         buildSignatures(fn_.inputs(), where_, "input", &out_.inputs));
     LOOM_RETURN_IF_ERROR(
@@ -300,6 +301,11 @@ private:
       out_.commands.emplace_back(cmd);
       return okStatus();
     }
+    case fb::Command::SliceLoop:
+      if (isBody_)
+        return invalid(where, "a slice loop inside a slice-loop function");
+      return buildSliceLoop(where + " (slice loop)",
+                            *e.command_as_SliceLoop());
     case fb::Command::NONE:
       return invalid(where, "empty command");
     }
@@ -308,9 +314,121 @@ private:
                               " (written by a newer compiler?)"));
   }
 
+  Status body(uint32_t index, const char *role, const std::string &where,
+              const loom_function_s **out) const {
+    if (index >= program_.bodies.size())
+      return invalid(where, cat(role, " function index ", index,
+                                " is out of range (the module has ",
+                                program_.bodies.size(),
+                                " slice-loop functions)"));
+    *out = program_.bodies[index].get();
+    return okStatus();
+  }
+
+  // Checks that `(n inputs) -> 1 output` has the given sizes and dtype.
+  static Status checkShape(const loom_function_s &fn,
+                           const std::vector<uint64_t> &inputBytes,
+                           uint64_t outputBytes, loom_dtype_t dtype,
+                           const std::string &where) {
+    bool ok = fn.inputs.size() == inputBytes.size() && fn.outputs.size() == 1;
+    for (size_t i = 0; ok && i < inputBytes.size(); ++i)
+      ok = fn.inputs[i].byteSize == inputBytes[i] && fn.inputs[i].dtype == dtype;
+    ok = ok && fn.outputs[0].byteSize == outputBytes &&
+         fn.outputs[0].dtype == dtype;
+    if (!ok)
+      return invalid(where, cat("function '", fn.name, "' has signature ",
+                                fn.signature, ", which does not fit the loop"));
+    return okStatus();
+  }
+
+  // The block of every slice lies inside `b.buffer`.
+  Status buildSliced(const fb::SlicedBuffer *in, const std::string &where,
+                     const std::vector<uint64_t> &extents, uint64_t block,
+                     bool writable, SlicedBuffer *out) const {
+    if (!in)
+      return invalid(where, "missing");
+    LOOM_RETURN_IF_ERROR(buildSlice(in->buffer(), where, writable, &out->buffer));
+    size_t n = in->strides() ? in->strides()->size() : 0;
+    if (n != extents.size())
+      return invalid(where, cat("has ", n, " strides for ", extents.size(),
+                                " sliced indices"));
+    uint64_t last = block;
+    for (size_t k = 0; k < n; ++k) {
+      uint64_t stride = in->strides()->Get(k);
+      out->strides.push_back(stride);
+      uint64_t steps = extents[k] - 1;
+      if (stride != 0 && steps > (out->buffer.size - last) / stride)
+        return invalid(where, cat("the last slice's block overruns ",
+                                  describe(out->buffer)));
+      last += steps * stride;
+    }
+    if (last > out->buffer.size)
+      return invalid(where, cat("a ", block, "-byte block does not fit in ",
+                                describe(out->buffer)));
+    out->blockSize = block;
+    return okStatus();
+  }
+
+  Status buildSliceLoop(const std::string &where, const fb::SliceLoop &l) {
+    SliceLoopCommand cmd;
+    LOOM_RETURN_IF_ERROR(body(l.body(), "body", where, &cmd.body));
+    LOOM_RETURN_IF_ERROR(
+        body(l.accumulate(), "accumulate", where, &cmd.accumulate));
+    LOOM_RETURN_IF_ERROR(body(l.reduce(), "reduce", where, &cmd.reduce));
+    size_t k = l.extents() ? l.extents()->size() : 0;
+    if (k == 0)
+      return invalid(where, "no sliced index (extents is empty)");
+    for (size_t i = 0; i < k; ++i) {
+      uint64_t e = l.extents()->Get(i);
+      if (e == 0 || cmd.sliceCount > (uint64_t(1) << 62) / e)
+        return invalid(where, cat("extent ", i, " (", e,
+                                  ") is 0 or makes more than 2^62 slices"));
+      cmd.sliceCount *= e;
+      cmd.extents.push_back(e);
+    }
+    size_t inputs = l.inputs() ? l.inputs()->size() : 0;
+    const loom_function_s &bodyFn = *cmd.body;
+    if (inputs != bodyFn.inputs.size() || bodyFn.outputs.size() != 1)
+      return invalid(where, cat("the body '", bodyFn.name, "' (",
+                                bodyFn.signature, ") does not take the loop's ",
+                                inputs, " inputs to one result"));
+    for (size_t t = 0; t < inputs; ++t) {
+      SlicedBuffer in;
+      LOOM_RETURN_IF_ERROR(buildSliced(
+          l.inputs()->Get(t), cat(where, ": input ", t), cmd.extents,
+          bodyFn.inputs[t].byteSize, /*writable=*/false, &in));
+      cmd.inputs.push_back(std::move(in));
+    }
+    const TensorSignature &partial = bodyFn.outputs[0];
+    LOOM_RETURN_IF_ERROR(buildSliced(l.accumulator(), where + ": accumulator",
+                                     cmd.extents, partial.byteSize,
+                                     /*writable=*/true, &cmd.accumulator));
+    uint64_t acc = cmd.accumulator.buffer.size;
+    LOOM_RETURN_IF_ERROR(checkShape(*cmd.accumulate,
+                                    {partial.byteSize, partial.byteSize},
+                                    partial.byteSize, partial.dtype,
+                                    where + ": accumulate"));
+    LOOM_RETURN_IF_ERROR(checkShape(*cmd.reduce, {acc, acc}, acc,
+                                    partial.dtype, where + ": reduce"));
+    auto align = [](uint64_t v) {
+      return (v + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
+    };
+    uint64_t arena = std::max({bodyFn.arenaSize, cmd.accumulate->arenaSize,
+                               cmd.reduce->arenaSize});
+    cmd.workerBytes = align(arena) + align(partial.byteSize);
+    out_.sliceWorkerBytes =
+        std::max(out_.sliceWorkerBytes, cmd.workerBytes + align(acc));
+    if (out_.callMemoryBytes + cmd.workerBytes < out_.callMemoryBytes)
+      return invalid(where, "the loop's scratch sizes overflow");
+    out_.callMemoryBytes += cmd.workerBytes;
+    out_.commands.emplace_back(std::move(cmd));
+    return okStatus();
+  }
+
   const Program &program_;
   const fb::Function &fn_;
   loom_function_s &out_;
+  bool isBody_ = false;
   std::string where_;
 };
 
@@ -407,6 +525,17 @@ Status buildProgram(const fb::Module &module, Program *program) {
   LOOM_RETURN_IF_ERROR(buildKernels(module, program));
   LOOM_RETURN_IF_ERROR(buildConstants(module, program));
   LOOM_RETURN_IF_ERROR(buildLibraries(module, program));
+  if (const auto *bodies = module.bodies()) {
+    if (program->formatVersion < 2 && bodies->size() > 0)
+      return invalid("module", "slice-loop functions in a version-1 module");
+    for (flatbuffers::uoffset_t i = 0; i < bodies->size(); ++i) {
+      auto fn = std::make_unique<loom_function_s>();
+      LOOM_RETURN_IF_ERROR(
+          FunctionBuilder(*program, *bodies->Get(i), *fn, /*isBody=*/true)
+              .build());
+      program->bodies.push_back(std::move(fn));
+    }
+  }
   if (!module.functions())
     return okStatus();
   std::set<std::string> names;

@@ -77,4 +77,66 @@ uint64_t loom_runtime_max_call_memory_bytes(const loom_runtime_t *runtime) {
   return runtime ? runtime->maxCallMemoryBytes : 0;
 }
 
+void loom_runtime_set_progress_callback(loom_runtime_t *runtime,
+                                        loom_progress_fn_t fn,
+                                        void *user_data,
+                                        uint32_t interval_ms) {
+  if (!runtime)
+    return;
+  runtime->progress = fn;
+  runtime->progressUser = user_data;
+  runtime->progressIntervalMs = interval_ms;
+}
+
+loom_status_t loom_runtime_set_collective(loom_runtime_t *runtime,
+                                          const loom_collective_t *collective) {
+  const char *api = "loom_runtime_set_collective";
+  return guardedCall(api, [&]() -> Status {
+    LOOM_CHECK_ARG(api, runtime);
+    loom_collective_t copy{};
+    if (collective) {
+      if (collective->struct_size < offsetof(loom_collective_t, destroy) ||
+          collective->struct_size > sizeof(loom_collective_t))
+        return error(LOOM_STATUS_INVALID_ARGUMENT, api,
+                     ": collective->struct_size is ", collective->struct_size,
+                     ", expected sizeof(loom_collective_t) = ",
+                     sizeof(loom_collective_t));
+      std::memcpy(&copy, collective, collective->struct_size);
+      if (copy.size < 1 || copy.rank < 0 || copy.rank >= copy.size)
+        return error(LOOM_STATUS_INVALID_ARGUMENT, api, ": rank ", copy.rank,
+                     " of ", copy.size, " ranks is out of range");
+      if (!copy.send || !copy.recv || !copy.broadcast)
+        return error(LOOM_STATUS_INVALID_ARGUMENT, api,
+                     ": send, recv and broadcast must all be set");
+    }
+    if (runtime->hasCollective && runtime->collective.destroy)
+      runtime->collective.destroy(runtime->collective.user_data);
+    runtime->hasCollective = collective != nullptr;
+    runtime->collective = copy;
+    return okStatus();
+  });
+}
+
+loom_status_t loom_runtime_set_slice_share(loom_runtime_t *runtime,
+                                           uint64_t index, uint64_t count) {
+  const char *api = "loom_runtime_set_slice_share";
+  return guardedCall(api, [&]() -> Status {
+    LOOM_CHECK_ARG(api, runtime);
+    if (count < 1 || index >= count)
+      return error(LOOM_STATUS_INVALID_ARGUMENT, api, ": share ", index,
+                   " of ", count, " is out of range (0 <= index < count)");
+    runtime->shareIndex = index;
+    runtime->shareCount = count;
+    return okStatus();
+  });
+}
+
+int32_t loom_runtime_rank(const loom_runtime_t *runtime) {
+  return runtime && runtime->hasCollective ? runtime->collective.rank : 0;
+}
+
+int32_t loom_runtime_rank_count(const loom_runtime_t *runtime) {
+  return runtime && runtime->hasCollective ? runtime->collective.size : 1;
+}
+
 } // extern "C"

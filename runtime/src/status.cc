@@ -73,6 +73,13 @@ const char *loom_status_code_name(loom_status_code_t code) {
   return "UNKNOWN";
 }
 
+loom_status_t loom_status_create(loom_status_code_t code,
+                                 const char *message) {
+  if (code == LOOM_STATUS_OK)
+    return nullptr;
+  return loom::rt::Status(code, message ? message : "").toC();
+}
+
 void loom_status_free(loom_status_t status) {
   if (status && !status->isStatic)
     delete status;

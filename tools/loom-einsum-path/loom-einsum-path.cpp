@@ -9,6 +9,8 @@
 //   --optimize=auto|optimal|greedy|random-greedy|partition   (default auto)
 //   --minimize=flops|size|write|combo                         (default flops)
 //   --memory-limit=N      largest intermediate in elements; slices to fit
+//   --ranks=N             plan a run on N ranks (mpirun -n N loom-run):
+//                         slices and FLOPs per rank, slicing overhead
 //   --format=text|json                                        (default text)
 //   --time-budget=SECONDS (default 0.3)   --seed=N   --combo-alpha=X
 //
@@ -21,6 +23,7 @@
 #include "loom/contraction/Parse.h"
 #include "loom/contraction/PathFinder.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -41,6 +44,9 @@ const char *kUsage =
     "  --optimize=auto|optimal|greedy|random-greedy|partition (default auto)\n"
     "  --minimize=flops|size|write|combo (default flops)\n"
     "  --memory-limit=N     largest intermediate allowed, in elements\n"
+    "  --ranks=N            plan a run on N ranks (mpirun -n N loom-run): "
+    "slices and\n"
+    "                       FLOPs per rank, and the slicing overhead\n"
     "  --format=text|json   (default text)\n"
     "  --time-budget=SECONDS  search time for auto/random-greedy/partition "
     "(default 0.3)\n"
@@ -106,6 +112,7 @@ bool parseSeed(const std::string &text, uint64_t &out) {
 
 struct Args {
   std::string spec, sizes, networkFile, format = "text";
+  uint64_t ranks = 1;
   bool haveSpec = false, haveSizes = false, haveNetwork = false;
   PathOptions options;
 };
@@ -115,7 +122,7 @@ std::string parseArgs(int argc, char **argv, Args &args) {
   static const char *valued[] = {"--sizes",       "--network",  "--optimize",
                                  "--minimize",    "--memory-limit",
                                  "--format",      "--time-budget", "--seed",
-                                 "--combo-alpha"};
+                                 "--combo-alpha", "--ranks"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "--") {
@@ -180,6 +187,11 @@ std::string parseArgs(int argc, char **argv, Args &args) {
     } else if (key == "--seed") {
       if (!parseSeed(value, args.options.seed))
         return "invalid seed '" + value + "'";
+    } else if (key == "--ranks") {
+      if (!parseSeed(value, args.ranks) || args.ranks < 1 ||
+          args.ranks > (uint64_t(1) << 31))
+        return "invalid rank count '" + value +
+               "' (expected a whole number from 1 to 2^31)";
     } else if (key == "--combo-alpha") {
       double v;
       if (!parseDouble(value, v) || v < 0)
@@ -216,6 +228,34 @@ Result<Network> loadNetwork(const Args &args) {
   return parseEinsum(args.spec, *sizes);
 }
 
+/// What a run over args.ranks ranks does: each rank contracts a contiguous
+/// block of the slices (as the runtime splits them).
+struct RankPlan {
+  double slicesPerRank = 1;   // the largest block
+  double flopsPerRank = 0;    // of the largest block
+  double unslicedFlops = 0;   // the best tree without a memory limit
+  double overhead = 1;        // sliced total / unsliced FLOPs
+};
+
+RankPlan planRanks(const Network &net, const ContractionResult &r,
+                   const Args &args) {
+  RankPlan plan;
+  double slices = std::max(r.numSlices, 1.0);
+  plan.slicesPerRank = std::ceil(slices / double(args.ranks));
+  plan.flopsPerRank = r.cost.flops / slices * plan.slicesPerRank;
+  plan.unslicedFlops = r.cost.flops;
+  if (!r.sliced.empty()) {
+    PathOptions unlimited = args.options;
+    unlimited.memoryLimit = 0;
+    ContractionResult best = optimizeContraction(net, unlimited);
+    if (best.ok())
+      plan.unslicedFlops = best.cost.flops;
+  }
+  plan.overhead =
+      plan.unslicedFlops > 0 ? r.cost.flops / plan.unslicedFlops : 1;
+  return plan;
+}
+
 void printText(const Network &net, const ContractionResult &r,
                const Args &args) {
   std::vector<NodePair> path = r.tree.toLinearPath();
@@ -244,6 +284,19 @@ void printText(const Network &net, const ContractionResult &r,
       std::printf(" %s", net.indexName(i).c_str());
     std::printf(" (%s slices)\n", number(r.numSlices).c_str());
   }
+  if (!r.sliced.empty() || args.ranks > 1) {
+    RankPlan plan = planRanks(net, r, args);
+    std::printf("Ranks: %llu, each at most %s slices and %s FLOPs "
+                "(%.1f%% of the total)\n",
+                static_cast<unsigned long long>(args.ranks),
+                number(plan.slicesPerRank).c_str(),
+                number(plan.flopsPerRank).c_str(),
+                r.cost.flops > 0 ? 100.0 * plan.flopsPerRank / r.cost.flops
+                                 : 100.0);
+    std::printf("Slicing overhead: %.3fx the FLOPs of the best unsliced tree "
+                "(%s)\n",
+                plan.overhead, number(plan.unslicedFlops).c_str());
+  }
   std::printf("Time: %.6f s\n", r.seconds);
 }
 
@@ -266,6 +319,13 @@ void printJson(const Network &net, const ContractionResult &r,
   for (size_t i = 0; i < r.sliced.size(); ++i)
     s += (i ? ", " : "") + jsonString(net.indexName(r.sliced[i]));
   s += "], \"num_slices\": " + number(r.numSlices, true);
+  RankPlan plan = planRanks(net, r, args);
+  s += ", \"ranks\": " + std::to_string(args.ranks);
+  s += ", \"slices_per_rank\": " + number(plan.slicesPerRank, true);
+  s += ", \"flops_per_rank\": " + number(plan.flopsPerRank, true);
+  s += ", \"unsliced_flops\": " + number(plan.unslicedFlops, true);
+  std::snprintf(buf, sizeof buf, "%.6f", plan.overhead);
+  s += std::string(", \"slicing_overhead\": ") + buf;
   std::snprintf(buf, sizeof buf, "%.6f", r.seconds);
   s += std::string(", \"seconds\": ") + buf;
   s += ", \"optimizer\": " +

@@ -21,11 +21,21 @@ bool parseInteger(const std::string &text, long long min, long long max,
   return true;
 }
 
+// Parses a whole decimal integer in [0, 2^63).
+bool parseUnsigned(const std::string &text, uint64_t *value) {
+  long long v = 0;
+  if (!parseInteger(text, 0, 0x7fffffffffffffffLL, &v))
+    return false;
+  *value = static_cast<uint64_t>(v);
+  return true;
+}
+
 // Flags that take a value, as --flag=VALUE or --flag VALUE.
 const char *const kValueFlags[] = {"--device",   "--function",
                                    "--threads",  "--input",
                                    "--output",   "--benchmark-format",
-                                   "--max-call-memory"};
+                                   "--max-call-memory", "--progress",
+                                   "--slice-share"};
 
 bool takesValue(const std::string &flag) {
   for (const char *f : kValueFlags)
@@ -106,6 +116,30 @@ bool parseCommandLine(int argc, const char *const *argv, RunOptions *options,
         *error = "--benchmark-format='" + value + "': expected text or json";
         return false;
       }
+    } else if (flag == "--slice-share") {
+      size_t slash = value.find('/');
+      uint64_t index = 0, count = 0;
+      if (slash == std::string::npos ||
+          !parseUnsigned(value.substr(0, slash), &index) ||
+          !parseUnsigned(value.substr(slash + 1), &count) || count < 1 ||
+          index >= count) {
+        *error = "--slice-share='" + value +
+                 "': expected I/N with 0 <= I < N (share I of N)";
+        return false;
+      }
+      options->shareIndex = index;
+      options->shareCount = count;
+    } else if (flag == "--progress") {
+      if (value == "auto") {
+        options->progress = ProgressMode::Auto;
+      } else if (value == "always") {
+        options->progress = ProgressMode::Always;
+      } else if (value == "never") {
+        options->progress = ProgressMode::Never;
+      } else {
+        *error = "--progress='" + value + "': expected auto, always or never";
+        return false;
+      }
     } else if (flag == "--print-signature" && !hasValue) {
       options->printSignature = true;
     } else {
@@ -162,8 +196,20 @@ options:
                          function, device, threads, iterations,
                          warmup_iterations, mean_ms, median_ms, min_ms,
                          max_ms, stddev_ms
+  --progress=WHEN        auto (default: when stderr is a terminal), always
+                         or never: a sliced contraction's progress on
+                         stderr (slices done, estimated time left)
+  --slice-share=I/N      contract only share I of N (0 <= I < N) of each
+                         sliced contraction's slices and return that
+                         partial sum: independent jobs whose results add up
+                         to the whole, or the time of one share of a run
   --print-signature      print the module's function signatures and exit
   --help                 this text
+
+Distributed runs: in builds with MPI, `mpirun -n N loom-run ...` splits the
+slices of each sliced contraction (loom-compile --contraction-memory-limit)
+across the N ranks; every rank loads the module and runs the call, rank 0
+prints or writes the results. A rank that fails ends the job (MPI_Abort).
 
 .npy files: little-endian, C order; dtypes <f4 <f2 <f8 <i4 <i8 |b1 |i1, and
 <u2 holding raw bfloat16 bits (NumPy has no bfloat16). bf16 results are

@@ -9,6 +9,7 @@
 namespace loom::run {
 
 enum class BenchmarkFormat { Text, Json };
+enum class ProgressMode { Auto, Always, Never };
 
 struct RunOptions {
   std::string modulePath;           // a .loom module, or a model file
@@ -22,6 +23,8 @@ struct RunOptions {
   int benchmarkIterations = 100;
   BenchmarkFormat benchmarkFormat = BenchmarkFormat::Text;
   bool printSignature = false;
+  ProgressMode progress = ProgressMode::Auto; // slice-loop progress on stderr
+  uint64_t shareIndex = 0, shareCount = 1;      // --slice-share=I/N
   bool help = false;
 };
 

@@ -22,13 +22,55 @@ static constexpr loom::run::CompileModelFn kCompile = compileModel;
 static constexpr loom::run::CompileModelFn kCompile = nullptr;
 #endif
 
-int main(int argc, char **argv) {
+#ifdef LOOM_RUN_HAS_MPI
+// Under mpirun, the ranks of MPI_COMM_WORLD share the slice loops.
+#include "loom/runtime_mpi.h"
+
+#include <cstdlib>
+
+static bool launchedByMpirun() {
+  for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"})
+    if (std::getenv(var))
+      return true;
+  return false;
+}
+
+static bool attachMpi(loom_runtime_t *runtime, std::string *error) {
+  loom_status_t status = loom_runtime_use_mpi(runtime, MPI_COMM_WORLD);
+  if (!status)
+    return true;
+  *error = loom_status_message(status);
+  loom_status_free(status);
+  return false;
+}
+#endif
+
+static int run(int argc, char **argv, loom::run::AttachRanksFn attach) {
   try {
-    return loom::run::runLoomRun(argc, argv, kCompile, stdout, stderr);
+    return loom::run::runLoomRun(argc, argv, kCompile, stdout, stderr, attach);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "error: internal error: %s\n", e.what());
   } catch (...) {
     std::fprintf(stderr, "error: internal error\n");
   }
   return 1;
+}
+
+int main(int argc, char **argv) {
+#ifdef LOOM_RUN_HAS_MPI
+  if (launchedByMpirun()) {
+    MPI_Init(&argc, &argv);
+    int ranks = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    int status = run(argc, argv, attachMpi);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    // A failed rank ends the job: the others may wait for its slices.
+    if (status != 0 && ranks > 1)
+      MPI_Abort(MPI_COMM_WORLD, status);
+    MPI_Finalize();
+    return status;
+  }
+#endif
+  return run(argc, argv, nullptr);
 }

@@ -5,8 +5,11 @@
 #include "input_parser.h"
 #include "tensor_printer.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace loom::run {
 namespace {
@@ -29,12 +32,15 @@ bool sameType(const loom_tensor_type_t &a, const loom_tensor_type_t &b) {
 class Runner {
 public:
   Runner(const RunOptions &options, CompileModelFn compile, FILE *out,
-         FILE *err)
-      : options_(options), compile_(compile), out_(out), err_(err) {}
+         FILE *err, AttachRanksFn attach)
+      : options_(options), compile_(compile), out_(out), err_(err),
+        attach_(attach) {}
 
   int run() {
-    if (!createRuntime() || !loadModule())
+    if (!createRuntime() || !attachRanks() || !setSliceShare() ||
+        !loadModule())
       return 1;
+    setUpProgress();
     if (options_.printSignature)
       return printSignatures();
     if (!selectFunction() || !checkOutputSpecs() || !buildInputs())
@@ -47,8 +53,79 @@ public:
 
 private:
   bool fail(const std::string &message) {
-    std::fprintf(err_, "error: %s\n", message.c_str());
+    endProgressLine();
+    if (ranks_ > 1)
+      std::fprintf(err_, "error: rank %d of %d: %s\n", rank_, ranks_,
+                   message.c_str());
+    else
+      std::fprintf(err_, "error: %s\n", message.c_str());
     return false;
+  }
+
+  bool setSliceShare() {
+    if (options_.shareCount == 1)
+      return true;
+    if (ranks_ > 1)
+      return fail("--slice-share cannot be combined with mpirun's ranks "
+                  "(they share the slices already)");
+    Status s(loom_runtime_set_slice_share(runtime_.get(), options_.shareIndex,
+                                          options_.shareCount));
+    return s.ok() || fail(s.message());
+  }
+
+  bool attachRanks() {
+    if (!attach_)
+      return true;
+    std::string error;
+    if (!attach_(runtime_.get(), &error))
+      return fail(error);
+    rank_ = loom_runtime_rank(runtime_.get());
+    ranks_ = loom_runtime_rank_count(runtime_.get());
+    return true;
+  }
+
+  // Slices done and the time left of a sliced contraction, on one line of
+  // a terminal (or always, with --progress); rank 0 only.
+  void setUpProgress() {
+    bool show = options_.progress == ProgressMode::Always ||
+                (options_.progress == ProgressMode::Auto &&
+                 isatty(fileno(err_)));
+    if (!show || rank_ != 0)
+      return;
+    loom_runtime_set_progress_callback(runtime_.get(), &Runner::onProgress,
+                                       this, 500);
+  }
+
+  static void onProgress(void *user, uint64_t done, uint64_t total) {
+    auto *self = static_cast<Runner *>(user);
+    auto now = std::chrono::steady_clock::now();
+    if (!self->progressStarted_ || done == 0) {
+      self->progressStarted_ = true;
+      self->progressStart_ = now;
+    }
+    double elapsed =
+        std::chrono::duration<double>(now - self->progressStart_).count();
+    double left = done ? elapsed * double(total - done) / double(done) : 0;
+    std::string ranks =
+        self->ranks_ > 1
+            ? " (rank 0 of " + std::to_string(self->ranks_) + ")"
+            : std::string();
+    std::fprintf(self->err_, "\rslices %llu/%llu%s, %.0f%%, %.1f s left   ",
+                 static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total), ranks.c_str(),
+                 total ? 100.0 * double(done) / double(total) : 100.0, left);
+    if (done == total) {
+      std::fputc('\n', self->err_);
+      self->progressStarted_ = false;
+    }
+    std::fflush(self->err_);
+  }
+
+  void endProgressLine() {
+    if (progressStarted_) {
+      std::fputc('\n', err_);
+      progressStarted_ = false;
+    }
   }
 
   bool createRuntime() {
@@ -202,6 +279,8 @@ private:
         &stats);
     if (!ok)
       return fail(error);
+    if (rank_ != 0)
+      return true;
     BenchmarkContext context{function_.name(), options_.device,
                              loom_runtime_thread_count(runtime_.get())};
     std::string text = options_.benchmarkFormat == BenchmarkFormat::Json
@@ -212,6 +291,8 @@ private:
   }
 
   bool emitResults(const std::vector<Tensor> &results) {
+    if (rank_ != 0)
+      return true;  // every rank has the results; rank 0 writes them
     for (size_t i = 0; i < results.size(); ++i) {
       std::string spec =
           i < options_.outputs.size() ? options_.outputs[i] : "-";
@@ -234,6 +315,10 @@ private:
   const RunOptions &options_;
   CompileModelFn compile_;
   FILE *out_, *err_;
+  AttachRanksFn attach_;
+  int rank_ = 0, ranks_ = 1;
+  bool progressStarted_ = false;
+  std::chrono::steady_clock::time_point progressStart_;
   Runtime runtime_;
   Module module_;
   Function function_;
@@ -243,7 +328,7 @@ private:
 } // namespace
 
 int runLoomRun(int argc, const char *const *argv, CompileModelFn compile,
-               FILE *out, FILE *err) {
+               FILE *out, FILE *err, AttachRanksFn attach) {
   RunOptions options;
   std::string error;
   if (!parseCommandLine(argc, argv, &options, &error)) {
@@ -254,7 +339,7 @@ int runLoomRun(int argc, const char *const *argv, CompileModelFn compile,
     std::fputs(helpText().c_str(), out);
     return 0;
   }
-  return Runner(options, compile, out, err).run();
+  return Runner(options, compile, out, err, attach).run();
 }
 
 } // namespace loom::run

@@ -44,14 +44,32 @@ struct TensorSignature {
   std::string name; // the `loom.name` argument/result attribute, or ""
 };
 
+/// A loom.slice_loop: runs body function `body` (an index into
+/// ModuleSchedule::bodies) once per slice. Slice coordinates c_k range over
+/// `extents`; body input t is the block of `inputs[t]` at byte offset
+/// sum_k c_k * inputStrides[t][k]; the partial result is added with
+/// `accumulate` into the block of `accumulator` at sum_k c_k *
+/// outputStrides[k]; accumulators of different workers are added with
+/// `reduce`.
+struct SliceLoop {
+  uint32_t body = 0, accumulate = 0, reduce = 0;
+  std::vector<uint64_t> extents;
+  std::vector<BufferRef> inputs;
+  std::vector<std::vector<uint64_t>> inputStrides; // bytes
+  BufferRef accumulator;
+  std::vector<uint64_t> outputStrides; // bytes
+};
+
 struct Command {
-  enum class Kind { Dispatch, Copy } kind = Kind::Dispatch;
+  enum class Kind { Dispatch, Copy, SliceLoop } kind = Kind::Dispatch;
   // Dispatch
   uint32_t kernel = 0;
   std::vector<BufferRef> bindings;
   std::array<uint32_t, 3> workgroupCount = {1, 1, 1};
   // Copy
   BufferRef src, dst;
+  // SliceLoop
+  SliceLoop loop;
 };
 
 /// One planned intermediate: its arena placement and live range, in
@@ -84,6 +102,9 @@ struct ModuleSchedule {
   std::vector<KernelInfo> kernels;
   std::vector<std::vector<char>> constants;
   std::vector<FunctionSchedule> functions;
+  /// Functions run by slice loops (not entry points): slice bodies and
+  /// their accumulation functions.
+  std::vector<FunctionSchedule> bodies;
 };
 
 /// Builds the schedule of every public host function of `top` (after

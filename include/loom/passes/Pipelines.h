@@ -16,6 +16,9 @@ namespace loom {
 struct PipelineOptions {
   std::string contractionOptimizer = "auto";
   double contractionMemoryLimit = 0;  // elements; 0: no limit
+  // Sliced contractions as loom.slice_loop (a loop the runtime runs) rather
+  // than unrolled: the target's runtime device must run them.
+  bool sliceLoops = false;
   // --loom-tt-compress before the contraction passes when either is > 0.
   int64_t ttRank = 0;
   double ttTolerance = 0;

@@ -86,6 +86,11 @@ public:
   /// naming the first op, for a backend that does not).
   virtual bool supportsF64() const { return false; }
 
+  /// Whether its runtime device runs `loom.slice_loop` (a sliced
+  /// contraction as a loop over slices); otherwise the slices are unrolled
+  /// at compile time (at most --loom-contract-order's max-slices).
+  virtual bool supportsSliceLoops() const { return false; }
+
   /// Reads and checks the options. On failure returns false and sets
   /// `error` to one line naming the option.
   virtual bool configure(const TargetConfig &config, std::string &error) = 0;

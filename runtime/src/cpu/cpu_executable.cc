@@ -2,7 +2,11 @@
 
 #include "module.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <mutex>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -90,10 +94,252 @@ void fill(unsigned char *dst, uint64_t size, uint32_t pattern) {
     dst[i] = bytes[j];
 }
 
+uint64_t alignUp(uint64_t v) {
+  return (v + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
+}
+
+// Reports a slice loop's progress at most every interval, from whichever
+// worker gets there first.
+class ProgressReporter {
+public:
+  ProgressReporter(const loom_runtime_s &runtime, uint64_t total)
+      : fn_(runtime.progress), user_(runtime.progressUser),
+        interval_(std::chrono::milliseconds(runtime.progressIntervalMs)),
+        total_(total), last_(std::chrono::steady_clock::now()) {}
+
+  void add(uint64_t slices) {
+    uint64_t done = done_.fetch_add(slices, std::memory_order_relaxed) + slices;
+    if (!fn_)
+      return;
+    std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock())
+      return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < interval_)
+      return;
+    last_ = now;
+    fn_(user_, done, total_);
+  }
+
+  void finish() {
+    if (fn_)
+      fn_(user_, done_.load(), total_);
+  }
+
+private:
+  loom_progress_fn_t fn_;
+  void *user_;
+  std::chrono::steady_clock::duration interval_;
+  uint64_t total_;
+  std::atomic<uint64_t> done_{0};
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 } // namespace
 
-Status CpuExecutable::execute(const loom_function_s &function,
-                              const CallBuffers &buffers) const {
+// One worker's share of a slice loop: slices [begin, end), its own scratch
+// and accumulator.
+struct CpuExecutable::SliceWorker {
+  const SliceLoopCommand *loop = nullptr;
+  const CpuExecutable *self = nullptr;
+  std::vector<unsigned char *> inputBases;
+  unsigned char *accumulator = nullptr;
+  unsigned char *arena = nullptr;
+  unsigned char *partial = nullptr;
+  uint64_t begin = 0, end = 0;
+  bool serial = true;
+  ProgressReporter *progress = nullptr;
+
+  void run() const {
+    const SliceLoopCommand &l = *loop;
+    size_t k = l.extents.size();
+    // Mixed-radix coordinates of slice `begin` (the last index fastest).
+    std::vector<uint64_t> coord(k);
+    uint64_t rest = begin;
+    for (size_t j = k; j-- > 0;) {
+      coord[j] = rest % l.extents[j];
+      rest /= l.extents[j];
+    }
+    std::vector<unsigned char *> inputs(l.inputs.size());
+    unsigned char *outputs[1] = {partial};
+    constexpr uint64_t kReportEvery = 16;
+    uint64_t unreported = 0;
+    for (uint64_t s = begin; s < end; ++s) {
+      for (size_t t = 0; t < inputs.size(); ++t) {
+        uint64_t offset = 0;
+        for (size_t j = 0; j < k; ++j)
+          offset += coord[j] * l.inputs[t].strides[j];
+        inputs[t] = inputBases[t] + offset;
+      }
+      uint64_t accOffset = 0;
+      for (size_t j = 0; j < k; ++j)
+        accOffset += coord[j] * l.accumulator.strides[j];
+      CallBuffers body{inputs.data(), outputs, arena};
+      (void)self->run(*l.body, body, serial);
+      unsigned char *block = accumulator + accOffset;
+      unsigned char *accIn[2] = {block, partial};
+      unsigned char *accOut[1] = {block};
+      (void)self->run(*l.accumulate, CallBuffers{accIn, accOut, arena}, serial);
+      for (size_t j = k; j-- > 0;) {
+        if (++coord[j] < l.extents[j])
+          break;
+        coord[j] = 0;
+      }
+      if (++unreported == kReportEvery) {
+        progress->add(unreported);
+        unreported = 0;
+      }
+    }
+    progress->add(unreported);
+  }
+};
+
+namespace {
+
+void runSliceWorkers(void *context, uint32_t begin, uint32_t end) {
+  auto *workers = static_cast<const CpuExecutable::SliceWorker *>(context);
+  for (uint32_t w = begin; w < end; ++w)
+    workers[w].run();
+}
+
+} // namespace
+
+Status CpuExecutable::runSliceLoop(const loom_function_s &function,
+                                   const SliceLoopCommand &loop,
+                                   const CallBuffers &buffers) const {
+  const loom_runtime_s &runtime = *function.module->runtime;
+  SliceResolver resolver(function.module->program, buffers);
+  // This rank's block of slices (or the share loom_runtime_set_slice_share
+  // asked for).
+  uint64_t rank = runtime.shareIndex, ranks = runtime.shareCount;
+  if (runtime.hasCollective) {
+    rank = uint64_t(runtime.collective.rank);
+    ranks = uint64_t(runtime.collective.size);
+  }
+  auto bound = [&](uint64_t r) {
+    return static_cast<uint64_t>(
+        static_cast<unsigned __int128>(loop.sliceCount) * r / ranks);
+  };
+  uint64_t first = bound(rank), last = bound(rank + 1);
+  uint64_t count = last - first;
+
+  // Workers: each thread its own slices and accumulator when the slices
+  // split evenly enough; otherwise one worker whose kernels use every
+  // thread. The memory cap bounds the workers' scratch.
+  int threads = pool_->threadCount();
+  uint64_t workers = 1;
+  if (threads > 1 && count >= uint64_t(threads)) {
+    uint64_t perWorker = (count + threads - 1) / threads;
+    if (perWorker * threads * 4 <= count * 5)  // at most 25% imbalance
+      workers = threads;
+  }
+  uint64_t accBytes = alignUp(loop.accumulator.buffer.size);
+  uint64_t extraPerWorker = loop.workerBytes + accBytes;
+  if (uint64_t cap = runtime.maxCallMemoryBytes; cap && workers > 1) {
+    uint64_t spare = cap > function.callMemoryBytes
+                         ? cap - function.callMemoryBytes
+                         : 0;
+    workers = std::min<uint64_t>(workers, 1 + spare / extraPerWorker);
+  }
+  uint64_t scratchBytes =
+      workers * loop.workerBytes + (workers - 1) * accBytes;
+  AlignedPtr scratch(static_cast<unsigned char *>(
+      alignedAlloc(std::max<uint64_t>(scratchBytes, 1))));
+  if (!scratch)
+    return error(LOOM_STATUS_RESOURCE_EXHAUSTED, "function '", function.name,
+                 "': out of memory allocating ", scratchBytes,
+                 " bytes of scratch for a slice loop's ", workers,
+                 " workers");
+
+  unsigned char *acc0 = resolver.resolve(loop.accumulator.buffer);
+  std::vector<SliceWorker> pool(workers);
+  ProgressReporter progress(runtime, count);
+  unsigned char *cursor = scratch.get();
+  uint64_t arenaBytes = alignUp(std::max(
+      {loop.body->arenaSize, loop.accumulate->arenaSize,
+       loop.reduce->arenaSize}));
+  for (uint64_t w = 0; w < workers; ++w) {
+    SliceWorker &worker = pool[w];
+    worker.loop = &loop;
+    worker.self = this;
+    for (const SlicedBuffer &in : loop.inputs)
+      worker.inputBases.push_back(resolver.resolve(in.buffer));
+    worker.arena = cursor;
+    worker.partial = cursor + arenaBytes;
+    cursor += loop.workerBytes;
+    if (w == 0) {
+      worker.accumulator = acc0;
+    } else {
+      worker.accumulator = cursor;
+      cursor += accBytes;
+    }
+    std::memset(worker.accumulator, 0, loop.accumulator.buffer.size);
+    worker.begin = first + count * w / workers;
+    worker.end = first + count * (w + 1) / workers;
+    worker.serial = workers > 1;
+    worker.progress = &progress;
+  }
+  if (workers == 1)
+    pool[0].run();
+  else
+    pool_->parallelFor(static_cast<uint32_t>(workers), runSliceWorkers,
+                       pool.data());
+  progress.finish();
+
+  // The workers' accumulators, added in a fixed order.
+  unsigned char *reduceOut[1] = {acc0};
+  for (uint64_t w = 1; w < workers; ++w) {
+    unsigned char *in[2] = {acc0, pool[w].accumulator};
+    LOOM_RETURN_IF_ERROR(run(*loop.reduce,
+                             CallBuffers{in, reduceOut, pool[0].arena},
+                             /*serial=*/false));
+  }
+  if (!runtime.hasCollective || ranks == 1)
+    return okStatus();
+
+  // The ranks' accumulators: a binomial tree towards rank 0 (the order is
+  // fixed by the rank count), then a broadcast.
+  const loom_collective_t &c = runtime.collective;
+  uint64_t size = loop.accumulator.buffer.size;
+  auto failed = [&](const char *what, uint64_t peer) {
+    return error(LOOM_STATUS_UNAVAILABLE, "function '", function.name,
+                 "': rank ", rank, " of ", ranks, ": ", what, " rank ", peer,
+                 " failed while reducing a slice loop's ", size,
+                 "-byte result");
+  };
+  unsigned char *other = pool[0].partial;  // scratch for a received block
+  AlignedPtr received;
+  if (size > loop.workerBytes - arenaBytes) {
+    received.reset(static_cast<unsigned char *>(alignedAlloc(size)));
+    if (!received)
+      return error(LOOM_STATUS_RESOURCE_EXHAUSTED, "function '",
+                   function.name, "': out of memory receiving a ", size,
+                   "-byte partial result");
+    other = received.get();
+  }
+  for (uint64_t step = 1; step < ranks; step *= 2) {
+    if (rank % (2 * step) == step) {
+      if (c.send(c.user_data, int32_t(rank - step), acc0, size) != 0)
+        return failed("sending to", rank - step);
+      break;
+    }
+    if (rank % (2 * step) == 0 && rank + step < ranks) {
+      if (c.recv(c.user_data, int32_t(rank + step), other, size) != 0)
+        return failed("receiving from", rank + step);
+      unsigned char *in[2] = {acc0, other};
+      LOOM_RETURN_IF_ERROR(run(*loop.reduce,
+                               CallBuffers{in, reduceOut, pool[0].arena},
+                               /*serial=*/false));
+    }
+  }
+  if (c.broadcast(c.user_data, 0, acc0, size) != 0)
+    return failed("broadcasting with", 0);
+  return okStatus();
+}
+
+Status CpuExecutable::run(const loom_function_s &function,
+                          const CallBuffers &buffers, bool serial) const {
   SliceResolver resolver(function.module->program, buffers);
   void *inlineBindings[kInlineBindings];
   std::vector<void *> heapBindings;
@@ -110,7 +356,10 @@ Status CpuExecutable::execute(const loom_function_s &function,
           library_->kernel(d->kernel), bindings,
           d->pushConstants.empty() ? nullptr : d->pushConstants.data(),
           {d->workgroupCount[0], d->workgroupCount[1], d->workgroupCount[2]}};
-      pool_->parallelFor(d->workgroupTotal, runWorkgroups, &context);
+      if (serial)
+        runWorkgroups(&context, 0, d->workgroupTotal);
+      else
+        pool_->parallelFor(d->workgroupTotal, runWorkgroups, &context);
     } else if (const auto *c = std::get_if<CopyCommand>(&command)) {
       if (c->src.size)
         std::memmove(resolver.resolve(c->dst), resolver.resolve(c->src),
@@ -118,9 +367,17 @@ Status CpuExecutable::execute(const loom_function_s &function,
     } else if (const auto *f = std::get_if<FillCommand>(&command)) {
       if (f->dst.size)
         fill(resolver.resolve(f->dst), f->dst.size, f->pattern);
+    } else if (const auto *l = std::get_if<SliceLoopCommand>(&command)) {
+      // Never inside a slice loop's own functions (checked at load).
+      LOOM_RETURN_IF_ERROR(runSliceLoop(function, *l, buffers));
     }
   }
   return okStatus();
+}
+
+Status CpuExecutable::execute(const loom_function_s &function,
+                              const CallBuffers &buffers) const {
+  return run(function, buffers, /*serial=*/false);
 }
 
 } // namespace loom::rt

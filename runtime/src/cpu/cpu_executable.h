@@ -1,5 +1,6 @@
 // A module prepared for the CPU: interprets a function's commands for one
-// call — dispatches on the thread pool, copies and fills with memcpy.
+// call — dispatches on the thread pool, copies and fills with memcpy, slice
+// loops over worker threads (and ranks, with a collective).
 #ifndef LOOM_RUNTIME_SRC_CPU_CPU_EXECUTABLE_H
 #define LOOM_RUNTIME_SRC_CPU_CPU_EXECUTABLE_H
 
@@ -21,7 +22,19 @@ public:
   Status execute(const loom_function_s &function,
                  const CallBuffers &buffers) const override;
 
+  struct SliceWorker;
+
 private:
+  // Runs a function's commands; `serial`: every dispatch on this thread
+  // (a slice-loop worker), else on the pool.
+  Status run(const loom_function_s &function, const CallBuffers &buffers,
+             bool serial) const;
+  // A slice loop: this rank's slices over the workers, then the
+  // accumulators added (threads, then ranks).
+  Status runSliceLoop(const loom_function_s &function,
+                      const SliceLoopCommand &loop,
+                      const CallBuffers &buffers) const;
+
   std::shared_ptr<ThreadPool> pool_;
   std::unique_ptr<KernelLibrary> library_;
 };
