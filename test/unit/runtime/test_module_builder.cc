@@ -114,7 +114,74 @@ std::unique_ptr<FunctionT> gridFunction() {
   return fn;
 }
 
+std::unique_ptr<FunctionT> bodyFunction(const char *name, int inputs,
+                                        int64_t elements) {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = name;
+  for (int i = 0; i < inputs; ++i)
+    fn->inputs.push_back(tensorType(DType::f32, {elements}));
+  fn->outputs.push_back(tensorType(DType::f32, {elements}));
+  uint64_t bytes = uint64_t(elements) * 4;
+  uint32_t n = static_cast<uint32_t>(elements);
+  if (inputs == 1)  // out = x * constant0
+    fn->commands.push_back(dispatch(
+        1, {ref(Space::input, 0, 0, bytes), ref(Space::constant, 0, 0, 4),
+            ref(Space::output, 0, 0, bytes)},
+        {n}, {1, 1, 1}));
+  else  // out = a + b
+    fn->commands.push_back(dispatch(
+        0, {ref(Space::input, 0, 0, bytes), ref(Space::input, 1, 0, bytes),
+            ref(Space::output, 0, 0, bytes)},
+        {n}, {2, 1, 1}));
+  return fn;
+}
+
+std::unique_ptr<FunctionT> sliceLoopFunction(
+    const char *name, std::vector<int64_t> outShape, uint32_t reduce,
+    std::vector<uint64_t> extents, std::vector<uint64_t> inputStrides,
+    std::vector<uint64_t> outputStrides) {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = name;
+  fn->inputs.push_back(tensorType(DType::f32, {6, 4}));
+  uint64_t outBytes = 4;
+  for (int64_t d : outShape)
+    outBytes *= uint64_t(d);
+  fn->outputs.push_back(tensorType(DType::f32, std::move(outShape)));
+  SliceLoopT loop;
+  loop.body = 0;
+  loop.accumulate = 1;
+  loop.reduce = reduce;
+  loop.extents = std::move(extents);
+  auto input = std::make_unique<SlicedBufferT>();
+  input->buffer = std::make_unique<BufferRef>(ref(Space::input, 0, 0, 96));
+  input->strides = std::move(inputStrides);
+  loop.inputs.push_back(std::move(input));
+  loop.accumulator = std::make_unique<SlicedBufferT>();
+  loop.accumulator->buffer =
+      std::make_unique<BufferRef>(ref(Space::output, 0, 0, outBytes));
+  loop.accumulator->strides = std::move(outputStrides);
+  fn->commands.push_back(entry(std::move(loop)));
+  return fn;
+}
+
 } // namespace
+
+std::unique_ptr<ModuleT> makeSliceLoopModule() {
+  auto module = makeTestModule();
+  module->functions.clear();
+  module->bodies.push_back(bodyFunction("slice_scale", 1, 4));
+  module->bodies.push_back(bodyFunction("slice_acc", 2, 4));
+  module->bodies.push_back(bodyFunction("slice_reduce", 2, 24));
+  // 2.5 * the sum of x's six rows: one summed index of 6 (rows 16 bytes
+  // apart), every slice adding into the whole result.
+  module->functions.push_back(
+      sliceLoopFunction("sum_rows", {4}, 1, {6}, {16}, {0}));
+  // 2.5 * x: rows sliced as two output indices of 3 and 2, each slice
+  // writing its own row.
+  module->functions.push_back(sliceLoopFunction("scale_rows", {6, 4}, 2,
+                                                {3, 2}, {32, 16}, {32, 16}));
+  return module;
+}
 
 BufferRef ref(Space space, uint32_t index, uint64_t offset, uint64_t size) {
   return BufferRef(space, index, offset, size);
@@ -209,14 +276,24 @@ std::vector<std::string> namedModuleKinds() {
   return {"valid",        "bad-version",      "bad-identifier",
           "truncated",    "wrong-target",     "oob-binding",
           "bad-kernel-index", "missing-kernel", "bad-abi", "oldest-abi", "cuda",
-          "cuda-cubin"};
+          "cuda-cubin", "slice-loop", "slice-loop-overrun"};
 }
 
 bool namedModuleLoadsOnCpu(const std::string &kind) {
-  return kind == "valid" || kind == "oldest-abi";
+  return kind == "valid" || kind == "oldest-abi" || kind == "slice-loop";
 }
 
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes) {
+  if (kind.rfind("slice-loop", 0) == 0) {
+    auto loops = makeSliceLoopModule();
+    if (kind == "slice-loop-overrun")
+      loops->functions[0]->commands[0]->command.AsSliceLoop()
+          ->inputs[0]->strides[0] = 20;
+    else if (kind != "slice-loop")
+      return false;
+    *bytes = serialize(*loops);
+    return true;
+  }
   auto module = kind.rfind("cuda", 0) == 0 ? makeCudaTestModule()
                                             : makeTestModule();
   if (kind == "cuda-cubin")

@@ -47,6 +47,13 @@ std::unique_ptr<loom::fb::ModuleT> makeCudaTestModule();
 void addTestCubin(loom::fb::ModuleT &module, const std::string &libraryArch,
                   const std::string &text);
 
+// A module of slice loops (format version 2) over the same kernels:
+//   sum_rows(x: tensor<6x4xf32>) -> tensor<4xf32>: 2.5 * the sum of x's rows
+//   scale_rows(x: tensor<6x4xf32>) -> tensor<6x4xf32>: 2.5 * x, the rows
+//       sliced as two output indices (3 x 2)
+// bodies: 0 slice_scale (4 elements), 1 slice_acc (4), 2 slice_reduce (24).
+std::unique_ptr<loom::fb::ModuleT> makeSliceLoopModule();
+
 // Serializes a module (with the file identifier).
 std::vector<uint8_t> serialize(const loom::fb::ModuleT &module);
 
@@ -58,11 +65,14 @@ loom::fb::BufferRef ref(loom::fb::Space space, uint32_t index,
 // "bad-version", "bad-identifier", "truncated", "wrong-target",
 // "oob-binding", "bad-kernel-index", "missing-kernel", "bad-abi",
 // "oldest-abi" (valid, kernels of the oldest accepted ABI), "cuda"
-// (makeCudaTestModule), "cuda-cubin" (the same with a cubin for sm_80).
+// (makeCudaTestModule), "cuda-cubin" (the same with a cubin for sm_80),
+// "slice-loop" (makeSliceLoopModule), "slice-loop-overrun" (its first
+// loop's input stride reaching past the input).
 // Returns false for an unknown kind.
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes);
 std::vector<std::string> namedModuleKinds();
-// True for the kinds a CPU runtime loads ("valid", "oldest-abi"); every
+// True for the kinds a CPU runtime loads ("valid", "oldest-abi",
+// "slice-loop"); every
 // other kind is refused by it.
 bool namedModuleLoadsOnCpu(const std::string &kind);
 
