@@ -118,13 +118,20 @@ def cotengra_worker(args):
     import cotengra as ctg
     with open(args.worker_input) as f:
         job = json.load(f)
+    from opt_einsum import get_symbol
     arrays = [np.load(p) for p in job["arrays"]]
-    inputs = [tuple(t) for t in job["inputs"]]
-    size_dict = {k: int(v) for k, v in job["sizes"].items()}
-    tree = ctg.ContractionTree.from_path(inputs, (), size_dict,
+    # One character per index (cotengra's contraction expressions are
+    # einsum strings).
+    symbol = {}
+    for t in job["inputs"]:
+        for ix in t:
+            symbol.setdefault(ix, get_symbol(len(symbol)))
+    inputs = ["".join(symbol[ix] for ix in t) for t in job["inputs"]]
+    size_dict = {symbol[k]: int(v) for k, v in job["sizes"].items()}
+    tree = ctg.ContractionTree.from_path(inputs, "", size_dict,
                                          path=[tuple(p) for p in job["path"]])
     for ix in job["sliced"]:
-        tree.remove_ind_(ix)
+        tree.remove_ind_(symbol[ix])
     backend = args.worker
     if backend == "torch":
         import torch

@@ -60,6 +60,12 @@ def LoomContractOrder : Pass<"loom-contract-order", "mlir::ModuleOp"> {
     the loop over threads and MPI ranks. Without it, the contraction of
     each slice is emitted in turn (an unrolled loop, at most `max-slices`)
     and the partial results are summed or concatenated.
+
+    A contraction may bring its own tree: `loom.path` (a numpy/opt_einsum
+    linear path, its pairs flattened: `array<i64: 0, 1, 0, 1>`) and
+    `loom.sliced` (the labels to slice, `["a", "b"]`), e.g. a tree found by
+    cotengra; the path finder is then not run and the memory limit not
+    applied.
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"auto\"",

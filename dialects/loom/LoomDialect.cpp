@@ -53,6 +53,20 @@ LogicalResult LoomDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
   }
+  if (name == kContractPathAttrName || name == kContractSlicedAttrName) {
+    if (!isa<ContractOp>(op))
+      return op->emitError() << "'" << name << "' belongs on a loom.contract";
+    if (name == kContractPathAttrName && !isa<DenseI64ArrayAttr>(attr.getValue()))
+      return op->emitError() << "'" << name
+                             << "' must be an array<i64: ...> of positions";
+    if (name == kContractSlicedAttrName) {
+      auto labels = dyn_cast<ArrayAttr>(attr.getValue());
+      if (!labels || !llvm::all_of(labels, llvm::IsaPred<StringAttr>))
+        return op->emitError() << "'" << name
+                               << "' must be an array of index labels";
+    }
+    return success();
+  }
   return op->emitError() << "unknown loom dialect attribute '" << name << "'";
 }
 

@@ -11,6 +11,7 @@
 #include "loom/contraction/Cost.h"
 #include "loom/contraction/PathFinder.h"
 #include "loom/dialect/EinsumSpec.h"
+#include "loom/dialect/LoomDialect.h"
 #include "loom/dialect/LoomOps.h"
 #include "loom/passes/Passes.h"
 
@@ -61,6 +62,66 @@ public:
   }
 
   const contraction::Network &getNetwork() const { return network; }
+
+  /// The tree given by the op's `loom.path` (numpy-style linear path, pairs
+  /// flattened) and `loom.sliced` (labels) attributes, as a path finder's
+  /// result; nullopt when the op has no `loom.path`.
+  FailureOr<std::optional<contraction::ContractionResult>> givenTree() {
+    auto path = op->getAttrOfType<DenseI64ArrayAttr>(kPathAttr);
+    auto sliced = op->getAttr(kSlicedAttr);
+    if (!path) {
+      if (sliced)
+        return op.emitError() << "'" << kSlicedAttr << "' needs '"
+                              << kPathAttr << "'";
+      return std::optional<contraction::ContractionResult>();
+    }
+    ArrayRef<int64_t> flat = path.asArrayRef();
+    if (flat.size() % 2 != 0)
+      return op.emitError() << "'" << kPathAttr
+                            << "' must list pairs of positions (it has "
+                            << flat.size() << " entries)";
+    std::vector<contraction::NodePair> pairs;
+    for (size_t i = 0; i < flat.size(); i += 2)
+      pairs.push_back({static_cast<int>(flat[i]), static_cast<int>(flat[i + 1])});
+    auto tree =
+        contraction::ContractionTree::fromLinearPath(network.numTensors(), pairs);
+    if (!tree.ok())
+      return op.emitError() << "'" << kPathAttr << "' is not a contraction "
+                            << "path of its " << network.numTensors()
+                            << " operands: " << tree.error();
+    contraction::ContractionResult result;
+    result.tree = tree.take();
+    result.method = "given";
+    if (sliced) {
+      auto labelsAttr = dyn_cast<ArrayAttr>(sliced);
+      if (!labelsAttr)
+        return op.emitError() << "'" << kSlicedAttr
+                              << "' must be an array of index labels";
+      for (Attribute a : labelsAttr) {
+        auto label = dyn_cast<StringAttr>(a);
+        auto it = label ? idOf.find(label.getValue()) : idOf.end();
+        if (it == idOf.end())
+          return op.emitError() << "'" << kSlicedAttr << "' names " << a
+                                << ", which is not an index of " << op.getSpec();
+        if (llvm::is_contained(result.sliced, it->second))
+          return op.emitError() << "'" << kSlicedAttr << "' names " << a
+                                << " twice";
+        result.sliced.push_back(it->second);
+        result.numSlices *= static_cast<double>(network.sizes[it->second]);
+      }
+    }
+    auto cost = result.sliced.empty()
+                    ? contraction::computeCost(network, result.tree)
+                    : contraction::computeSlicedCost(network, result.tree,
+                                                     result.sliced);
+    if (!cost.ok())
+      return op.emitError() << "cannot order the contraction: " << cost.error();
+    result.cost = cost.take();
+    return std::optional<contraction::ContractionResult>(std::move(result));
+  }
+
+  static constexpr StringLiteral kPathAttr = kContractPathAttrName;
+  static constexpr StringLiteral kSlicedAttr = kContractSlicedAttrName;
 
   /// Emits the whole contraction (all slices, unrolled) and returns its
   /// result.
@@ -387,8 +448,14 @@ struct LoomContractOrderPass
       std::string parseError;
       EinsumSpec spec = *EinsumSpec::parse(op.getSpec(), parseError);
       TreeEmitter emitter(op, spec);
+      FailureOr<std::optional<contraction::ContractionResult>> given =
+          emitter.givenTree();
+      if (failed(given))
+        return signalPassFailure();
       contraction::ContractionResult result =
-          contraction::optimizeContraction(emitter.getNetwork(), options);
+          *given ? std::move(**given)
+                 : contraction::optimizeContraction(emitter.getNetwork(),
+                                                    options);
       if (!result.ok()) {
         op.emitError() << "cannot order the contraction: " << result.error;
         return signalPassFailure();

@@ -13,6 +13,12 @@ namespace loom {
 /// ONNX importer sets it from the graph's input and output names, and the
 /// module records it in the function's signature (loom_function_input_name).
 inline constexpr llvm::StringLiteral kNameAttrName = "loom.name";
+
+/// A loom.contract's own contraction tree (--loom-contract-order uses it
+/// instead of running the path finder): a numpy-style linear path, its pairs
+/// flattened (`array<i64: 0, 1, 0, 1>`), and the labels to slice.
+inline constexpr llvm::StringLiteral kContractPathAttrName = "loom.path";
+inline constexpr llvm::StringLiteral kContractSlicedAttrName = "loom.sliced";
 } // namespace loom
 
 #endif // LOOM_DIALECT_LOOMDIALECT_H
