@@ -8,8 +8,10 @@ same sliced tree, on threads and on MPI ranks.
 
 A random regular graph of tensors (every edge a bond of size --bond, no open
 index: the network's value is a scalar) is given a contraction tree by
-Loom's path finder (greedy: deterministic, so the tree loom-compile builds
-is the same) and sliced so that no intermediate exceeds --memory-limit-gib.
+Loom's path finder (auto, --time-budget seconds) and sliced so that no
+intermediate exceeds --memory-limit-gib; the model carries that tree
+(loom.path, loom.sliced), so loom-compile builds exactly the tree cotengra
+is given.
 The unsliced tree would need more memory than this machine has. Then, taking
 turns for --rounds rounds, it times:
 
@@ -94,14 +96,19 @@ def parse_spec(eq):
     return inputs
 
 
-def mlir_for(eq, arrays):
+def mlir_for(eq, arrays, path, sliced):
+    """One loom.contract carrying its tree (loom.path, loom.sliced): the
+    compiled module runs exactly the tree cotengra is given."""
     def ty(shape):
         return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
     args = ", ".join(f"%x{t}: {ty(a.shape)}" for t, a in enumerate(arrays))
     names = ", ".join(f"%x{t}" for t in range(len(arrays)))
     types = ", ".join(ty(a.shape) for a in arrays)
     return (f"func.func @main({args}) -> tensor<f32> {{\n"
-            f"  %r = loom.contract \"{eq}\" {names} : ({types}) -> tensor<f32>\n"
+            f"  %r = loom.contract \"{eq}\" {names} {{loom.path = "
+            f"array<i64: {', '.join(str(i) for p in path for i in p)}>, "
+            f"loom.sliced = [{', '.join(json.dumps(x) for x in sliced)}]}} "
+            f": ({types}) -> tensor<f32>\n"
             f"  return %r : tensor<f32>\n}}\n")
 
 
@@ -180,18 +187,17 @@ def run_loom(module, inputs, threads, repeats, ranks=0, output=None,
     return json.loads(out.stdout.strip().splitlines()[-1])["median_ms"] / 1e3
 
 
-def prepare(work, name, terms, arrays, limit, optimize):
+def prepare(work, name, terms, arrays, limit, optimize, budget):
     args = interleaved(terms, arrays)
-    _, free = loom.einsum_path(*args, optimize=optimize)
-    _, info = loom.einsum_path(*args, optimize=optimize, memory_limit=limit)
+    _, free = loom.einsum_path(*args, optimize=optimize, time_budget=budget)
+    _, info = loom.einsum_path(*args, optimize=optimize, memory_limit=limit,
+                               time_budget=budget)
     src = work.file(name + ".mlir")
     with open(src, "w") as f:
-        f.write(mlir_for(info.eq, arrays))
+        f.write(mlir_for(info.eq, arrays, info.path, info.sliced))
     module = work.file(name + ".loom")
     t0 = time.perf_counter()
-    r = subprocess.run([tool("loom-compile"), src, "-o", module, "--cpu=host",
-                        f"--contraction-optimizer={optimize}",
-                        f"--contraction-memory-limit={limit:.0f}"],
+    r = subprocess.run([tool("loom-compile"), src, "-o", module, "--cpu=host"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"loom-compile failed:\n{r.stderr}")
@@ -215,14 +221,18 @@ def gib(elements):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--nodes", type=int, default=64)
-    p.add_argument("--degree", type=int, default=3)
+    p.add_argument("--nodes", type=int, default=44)
+    p.add_argument("--degree", type=int, default=4)
     p.add_argument("--bond", type=int, default=4)
-    p.add_argument("--seed", type=int, default=3)
+    p.add_argument("--seed", type=int, default=1)
     p.add_argument("--memory-limit-gib", type=float, default=1.0)
-    p.add_argument("--optimize", default="greedy")
+    p.add_argument("--optimize", default="auto")
+    p.add_argument("--time-budget", type=float, default=2.0,
+                   help="path search seconds (unsliced and sliced)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--project", action="store_true")
+    p.add_argument("--project-only", action="store_true",
+                   help="only the projection (no side-by-side runs)")
     p.add_argument("--no-mpi", action="store_true")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--worker-input", help=argparse.SUPPRESS)
@@ -233,10 +243,12 @@ def main():
         return cotengra_worker(args)
 
     work = Workdir()
+    if args.project_only:
+        return project(work, args)
     limit = args.memory_limit_gib * 2**30 / 4
     terms, arrays = network(args.nodes, args.degree, args.bond, args.seed)
     free, info, module, inputs, job, compile_s = prepare(
-        work, "net", terms, arrays, limit, args.optimize)
+        work, "net", terms, arrays, limit, args.optimize, args.time_budget)
     print(f"network: random {args.degree}-regular graph, {args.nodes} "
           f"tensors, bond {args.bond}, seed {args.seed}; tree: "
           f"{args.optimize}")
@@ -294,30 +306,42 @@ def main():
         print(f"loom 1t / loom 2t: {med['loom 1t'] / med['loom 2t']:.2f}x")
 
     if args.project:
-        project(work, args, med if have_mpi else None)
+        project(work, args)
 
 
-def project(work, args, med):
+def reduction_step(work):
+    """Seconds one level of the ranks' reduction tree adds to a call: a
+    small sliced network (16 slices of microseconds) timed over many calls
+    on 2 ranks against 1 rank."""
+    terms, arrays = network(12, 3, 2, 5)
+    _, info, module, inputs, _, _ = prepare(work, "tiny", terms, arrays, 8,
+                                            "greedy", 0.1)
+    one = run_loom(module, inputs, 1, 300, ranks=1)
+    two = run_loom(module, inputs, 1, 300, ranks=2)
+    return max(0.0, two - one), int(round(info.num_slices)), one, two
+
+
+def project(work, args):
     """Projected time for the 4-regular 100-tensor bond-2 network."""
     terms, arrays = network(100, 4, 2, 1)
     args_i = interleaved(terms, arrays)
     limit = args.memory_limit_gib * 2**30 / 4
-    _, free = loom.einsum_path(*args_i, optimize="auto", time_budget=2)
     free, info, module, inputs, _, compile_s = prepare(
-        work, "big", terms, arrays, limit, "greedy")
+        work, "big", terms, arrays, limit, "auto", args.time_budget)
     slices = int(round(info.num_slices))
     t_slice = run_loom(module, inputs, 1, 1, share=f"0/{slices}")
     print()
     print(f"projection: random 4-regular graph, 100 tensors, bond 2: best "
-          f"unsliced tree (auto, 2 s) has a largest intermediate of "
-          f"{free.largest_intermediate:.3e} elements; the greedy tree sliced "
+          f"unsliced tree found has a largest intermediate of "
+          f"{free.largest_intermediate:.3e} elements; the tree sliced "
           f"under {args.memory_limit_gib:g} GiB: {slices} slices, "
           f"{info.opt_cost:.3e} FLOPs; one slice on one thread "
           f"{t_slice:.3f} s")
-    step = 0.0
-    if med:
-        # The reduction and load imbalance of the 2-rank run, per tree level.
-        step = max(0.0, med["loom mpi 2r"] - med["loom mpi 1r"] / 2)
+    step, tiny_slices, one, two = reduction_step(work)
+    print(f"  reduction: a call of a {tiny_slices}-slice network takes "
+          f"{one * 1e6:.0f} us on 1 rank, {two * 1e6:.0f} us on 2: "
+          f"{step * 1e6:.0f} us per level of the reduction tree (and "
+          f"broadcast) is assumed")
     for ranks in (64, 1024):
         per_rank = math.ceil(slices / ranks)
         total = per_rank * t_slice + math.ceil(math.log2(ranks)) * step

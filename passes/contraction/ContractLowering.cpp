@@ -326,14 +326,55 @@ private:
     }
     int64_t m = l.product(f.leftFree), k = l.product(f.contracted),
             n = l.product(f.rightFree);
-    lshape.append({m, k});
-    rshape.append({k, n});
-    Value product = MatmulOp::create(rewriter, loc, l.reshape(left.value, lshape),
-                                     l.reshape(right.value, rshape));
+    Value product;
+    if (lshape.empty() && rshape.empty())
+      product = splitK(rewriter, loc, left.value, right.value, m, k, n);
+    if (!product) {
+      lshape.append({m, k});
+      rshape.append({k, n});
+      product = MatmulOp::create(rewriter, loc, l.reshape(left.value, lshape),
+                                 l.reshape(right.value, rshape));
+    }
     SmallVector<int64_t> resultShape;
     for (const std::string &label : f.result)
       resultShape.push_back(l.product({label}));
     return {l.reshape(product, resultShape), f.result};
+  }
+
+  /// A long, thin product (a small m x n result over k >= 2^16: two large
+  /// tensors contracted to a few numbers) as k1 products of k2 = k / k1
+  /// terms each (a batched matmul over k1, its batches spread over the
+  /// workgroups), then a sum over k1. One matmul would run on one
+  /// workgroup and add k terms into each f32 accumulator one after the
+  /// other, losing digits (1.6% off at k = 2^24 on positive data); split,
+  /// no sum is longer than k2 or k1. Null when the product is not such.
+  Value splitK(RewriterBase &rewriter, Location loc, Value left, Value right,
+               int64_t m, int64_t k, int64_t n) {
+    constexpr int64_t kMinK = int64_t(1) << 16, kMaxChunk = 4096,
+                      kMinChunk = 256;
+    if (k < kMinK || m * n * 16 > k)
+      return {};
+    int64_t k2 = kMaxChunk;
+    while (k2 >= kMinChunk && k % k2 != 0)
+      --k2;
+    if (k2 < kMinChunk)
+      return {};
+    int64_t k1 = k / k2;
+    Type elementType = cast<RankedTensorType>(left.getType()).getElementType();
+    auto type = [&](ArrayRef<int64_t> shape) {
+      return RankedTensorType::get(shape, elementType);
+    };
+    Value lhs = ReshapeOp::create(rewriter, loc, type({m, k1, k2}), left);
+    lhs = m == 1 ? ReshapeOp::create(rewriter, loc, type({k1, 1, k2}), lhs)
+                       .getResult()
+                 : TransposeOp::create(rewriter, loc, lhs, {1, 0, 2})
+                       .getResult();
+    Value rhs = ReshapeOp::create(rewriter, loc, type({k1, k2, n}), right);
+    Value partial = MatmulOp::create(rewriter, loc, lhs, rhs);
+    return ReduceSumOp::create(rewriter, loc, type({m, n}), partial,
+                               rewriter.getDenseI64ArrayAttr({0}),
+                               /*keepdims=*/false)
+        .getResult();
   }
 
   /// Every contraction reading `op`'s result reads `result` instead, whose
