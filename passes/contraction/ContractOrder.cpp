@@ -126,12 +126,8 @@ public:
   /// Emits the whole contraction (all slices, unrolled) and returns its
   /// result.
   FailureOr<Value> emit(const contraction::ContractionResult &result) {
-    FailureOr<contraction::TreeReport> report =
-        toFailure(contraction::describeTree(network, result.tree));
-    if (failed(report))
+    if (failed(useTree(result)))
       return failure();
-    this->report = &*report;
-    this->tree = &result.tree;
     SmallVector<Value> operands(op.getInputs());
     return emitSlices(result.sliced, 0, operands);
   }
@@ -141,12 +137,8 @@ public:
   /// named after `name`; returns the contraction's result.
   FailureOr<Value> emitLoop(const contraction::ContractionResult &result,
                             SymbolTable &symbols, StringRef name) {
-    FailureOr<contraction::TreeReport> report =
-        toFailure(contraction::describeTree(network, result.tree));
-    if (failed(report))
+    if (failed(useTree(result)))
       return failure();
-    this->report = &*report;
-    this->tree = &result.tree;
     ArrayRef<IndexId> sliced = result.sliced;
     size_t k = sliced.size();
     auto slot = [&](IndexId id) -> int {
@@ -268,6 +260,18 @@ public:
   }
 
 private:
+  /// Describes `result`'s tree for the emitters.
+  LogicalResult useTree(const contraction::ContractionResult &result) {
+    FailureOr<contraction::TreeReport> described =
+        toFailure(contraction::describeTree(network, result.tree));
+    if (failed(described))
+      return failure();
+    reportStorage = std::move(*described);
+    report = &*reportStorage;
+    tree = &result.tree;
+    return success();
+  }
+
   template <typename T>
   FailureOr<T> toFailure(contraction::Result<T> r) {
     if (!r.ok()) {
@@ -409,6 +413,7 @@ private:
   llvm::StringMap<IndexId> idOf;
   SmallVector<std::string> labels;  // by index id
   SmallVector<int64_t> sizes;       // by index id; 1 while sliced
+  std::optional<contraction::TreeReport> reportStorage;
   const contraction::TreeReport *report = nullptr;
   const contraction::ContractionTree *tree = nullptr;
 };
