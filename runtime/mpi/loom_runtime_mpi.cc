@@ -1,9 +1,7 @@
 // libloom_runtime_mpi: a loom_collective_t over an MPI communicator.
 #include "loom/runtime_mpi.h"
 
-#include <climits>
 #include <cstdint>
-#include <string>
 
 namespace {
 
@@ -15,49 +13,43 @@ struct MpiCollective {
 constexpr uint64_t kChunk = uint64_t(1) << 30;
 constexpr int kTag = 0x4c4d; // "LM"
 
-int chunkCount(uint64_t remaining) {
-  return static_cast<int>(remaining < kChunk ? remaining : kChunk);
+// Calls `fn(offset, count)` for consecutive chunks of `bytes` (at least
+// once, so that a 0-byte message still pairs a send with its receive);
+// 1 when a call fails.
+template <typename Fn> int inChunks(uint64_t bytes, Fn fn) {
+  uint64_t done = 0;
+  do {
+    int n = static_cast<int>(bytes - done < kChunk ? bytes - done : kChunk);
+    if (fn(done, n) != MPI_SUCCESS)
+      return 1;
+    done += uint64_t(n);
+  } while (done < bytes);
+  return 0;
 }
 
 int sendBytes(void *user, int32_t dest, const void *data, uint64_t bytes) {
   auto *c = static_cast<MpiCollective *>(user);
   auto *p = static_cast<const char *>(data);
-  for (uint64_t done = 0; done < bytes || bytes == 0;) {
-    int n = chunkCount(bytes - done);
-    if (MPI_Send(p + done, n, MPI_BYTE, dest, kTag, c->comm) != MPI_SUCCESS)
-      return 1;
-    done += n;
-    if (bytes == 0)
-      break;
-  }
-  return 0;
+  return inChunks(bytes, [&](uint64_t at, int n) {
+    return MPI_Send(p + at, n, MPI_BYTE, dest, kTag, c->comm);
+  });
 }
 
 int recvBytes(void *user, int32_t source, void *data, uint64_t bytes) {
   auto *c = static_cast<MpiCollective *>(user);
   auto *p = static_cast<char *>(data);
-  for (uint64_t done = 0; done < bytes || bytes == 0;) {
-    int n = chunkCount(bytes - done);
-    if (MPI_Recv(p + done, n, MPI_BYTE, source, kTag, c->comm,
-                 MPI_STATUS_IGNORE) != MPI_SUCCESS)
-      return 1;
-    done += n;
-    if (bytes == 0)
-      break;
-  }
-  return 0;
+  return inChunks(bytes, [&](uint64_t at, int n) {
+    return MPI_Recv(p + at, n, MPI_BYTE, source, kTag, c->comm,
+                    MPI_STATUS_IGNORE);
+  });
 }
 
 int broadcastBytes(void *user, int32_t root, void *data, uint64_t bytes) {
   auto *c = static_cast<MpiCollective *>(user);
   auto *p = static_cast<char *>(data);
-  for (uint64_t done = 0; done < bytes;) {
-    int n = chunkCount(bytes - done);
-    if (MPI_Bcast(p + done, n, MPI_BYTE, root, c->comm) != MPI_SUCCESS)
-      return 1;
-    done += n;
-  }
-  return 0;
+  return inChunks(bytes, [&](uint64_t at, int n) {
+    return MPI_Bcast(p + at, n, MPI_BYTE, root, c->comm);
+  });
 }
 
 void destroy(void *user) {
