@@ -219,6 +219,56 @@ def gib(elements):
     return elements * 4 / 2**30
 
 
+def live_peak(info):
+    """Elements alive at the tree's widest step when it runs unsliced: the
+    inputs and intermediates not yet consumed, the step's operands and its
+    result (any executor holds at least these)."""
+    size = lambda t: math.prod(info.size_dict[ix] for ix in t)
+    live = parse_spec(info.eq)
+    peak = 0
+    for step in info.path:
+        operands = [live[i] for i in step]
+        for i in sorted(step, reverse=True):
+            live.pop(i)
+        kept = set().union(*[set(t) for t in live])
+        result = [ix for ix in dict.fromkeys(sum(operands, [])) if ix in kept]
+        peak = max(peak, sum(map(size, live)) + sum(map(size, operands)) +
+                   size(result))
+        live.append(result)
+    return peak
+
+
+def loom_unsliced_arena(work, info, arrays):
+    """Bytes of the arena Loom plans for the tree run unsliced (compiled with
+    no memory limit; only compiled, never run)."""
+    src = work.file("unsliced.mlir")
+    with open(src, "w") as f:
+        f.write(mlir_for(info.eq, arrays, info.path, []))
+    r = subprocess.run([tool("loom-compile"), src, "-o",
+                        work.file("unsliced.loom"),
+                        "--contraction-memory-limit=0", "--print-memory-plan"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"loom-compile failed:\n{r.stderr}")
+    for line in r.stderr.splitlines():
+        if line.startswith("memory plan for @main:"):
+            return int(line.split("arena ")[1].split()[0])
+    raise RuntimeError("no memory plan for @main:\n" + r.stderr)
+
+
+def peak_rss_gib(module, inputs, threads):
+    """Peak resident memory of one loom-run of the module (its own rusage)."""
+    cmd = [tool("loom-run"), module, f"--threads={threads}",
+           "--progress=never"] + [f"--input=@{p}" for p in inputs]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"loom-run failed: exit {proc.returncode}")
+    return usage.ru_maxrss / 2**20
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--nodes", type=int, default=44)
@@ -257,7 +307,10 @@ def main():
           f"{args.optimize}")
     print(f"unsliced: largest intermediate {free.largest_intermediate:.3e} "
           f"elements ({gib(free.largest_intermediate):.1f} GiB), "
-          f"{free.opt_cost:.3e} FLOPs")
+          f"{free.opt_cost:.3e} FLOPs; needs {gib(live_peak(free)):.1f} GiB "
+          f"(tensors alive at its widest step), "
+          f"{loom_unsliced_arena(work, free, arrays) / 2**30:.1f} GiB in "
+          f"Loom's memory plan")
     print(f"sliced under {args.memory_limit_gib:g} GiB: {info.num_slices:g} "
           f"slices over {len(info.sliced)} indices, largest intermediate "
           f"{gib(info.largest_intermediate):.2f} GiB, {info.opt_cost:.3e} "
@@ -287,6 +340,8 @@ def main():
             times[name].append(fn())
     med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
 
+    print(f"loom-run peak resident memory (sliced, 2 threads): "
+          f"{peak_rss_gib(module, inputs, 2):.2f} GiB")
     if "numpy" in ctg:
         out = work.file("loom.npy")
         run_loom(module, inputs, 2, 1, output=out)

@@ -248,7 +248,12 @@ def LoomCpuVectorize : Pass<"loom-cpu-vectorize", "mlir::ModuleOp"> {
     `scalar_ops` field of its `#loom.kernel`. The register tiles follow the
     target's vector registers (`vector-bits`, `vector-registers`: 8x32 with
     AVX-512's 32 x 512 bits, 4x16 with AVX2's 16 x 256); the CPU target sets
-    them from the CPU it compiles for.
+    them from the CPU it compiles for. Loop nests deeper than 8 (ops on
+    tensors of high rank, as tensor networks have) keep their 4 innermost
+    loops and have the outer ones coalesced into one loop over the
+    linearized index (affine.delinearize_index): one-shot bufferization's
+    analysis takes time exponential in the depth of a nest that carries a
+    tensor.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

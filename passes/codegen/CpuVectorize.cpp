@@ -11,6 +11,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
@@ -630,6 +631,41 @@ struct ExtremumReductionTree
   }
 };
 
+/// Loop nests deeper than this are partly coalesced.
+constexpr size_t kMaxLoopNestDepth = 8;
+/// Innermost loops of a deep nest that stay as they are (the linearized
+/// index is split once per their iterations, not once per iteration).
+constexpr size_t kKeptInnerLoops = 4;
+
+/// Coalesces the outer loops of every perfect nest deeper than
+/// kMaxLoopNestDepth into one loop over the linearized index. Such nests
+/// come from ops on tensors of high rank (a tensor-network intermediate of
+/// rank 30 with every dimension 2 tiles into a 24-deep nest, each loop
+/// carrying the tensor), and one-shot bufferization's alias analysis takes
+/// time exponential in the depth of a nest that carries a tensor: minutes
+/// for one such kernel. All bounds are constants, so the split of the
+/// linearized index is shifts and masks where the extents are powers of 2.
+void coalesceDeepLoopNests(Operation *root) {
+  SmallVector<SmallVector<scf::ForOp>> bands;
+  root->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    SmallVector<scf::ForOp> nest;
+    getPerfectlyNestedLoops(nest, loop);
+    bool constantBounds = llvm::all_of(nest, [](scf::ForOp l) {
+      return getConstantIntValue(l.getLowerBound()) &&
+             getConstantIntValue(l.getUpperBound()) &&
+             getConstantIntValue(l.getStep());
+    });
+    if (nest.size() <= kMaxLoopNestDepth || !constantBounds)
+      return WalkResult::advance();
+    nest.resize(nest.size() - kKeptInnerLoops);
+    bands.push_back(std::move(nest));
+    return WalkResult::skip();
+  });
+  IRRewriter rewriter(root->getContext());
+  for (SmallVector<scf::ForOp> &band : bands)
+    (void)coalesceLoops(rewriter, band);
+}
+
 LogicalResult canonicalize(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
@@ -671,6 +707,7 @@ struct LoomCpuVectorizePass
     trees.add<ExtremumReductionTree>(&getContext());
     if (failed(applyPatternsGreedily(kernels, std::move(trees))))
       return signalPassFailure();
+    coalesceDeepLoopNests(kernels);
   }
 };
 

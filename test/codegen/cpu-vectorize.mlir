@@ -106,3 +106,22 @@ func.func @main(%x: tensor<1x784xf32>, %w: tensor<784x1024xf32>) -> tensor<1x102
   %0 = loom.matmul %x, %w : (tensor<1x784xf32>, tensor<784x1024xf32>) -> tensor<1x1024xf32>
   return %0 : tensor<1x1024xf32>
 }
+
+// -----
+
+// A transpose of rank 13 tiles into a nest deeper than 8 loops, each
+// carrying the tensor: the outer loops are coalesced into one loop over the
+// linearized index (one-shot bufferization's analysis takes time
+// exponential in the depth of such a nest); the 4 innermost stay.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %c384 step
+// CHECK-NEXT: affine.delinearize_index %[[I]] into (3, 2, 2, 2, 2, 2, 2, 2)
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: tensor.extract_slice
+func.func @main(%x: tensor<2x2x2x2x2x2x2x2x2x2x2x2x3xf32>) -> tensor<3x2x2x2x2x2x2x2x2x2x2x2x2xf32> {
+  %0 = loom.transpose %x [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0] : tensor<2x2x2x2x2x2x2x2x2x2x2x2x3xf32> -> tensor<3x2x2x2x2x2x2x2x2x2x2x2x2xf32>
+  return %0 : tensor<3x2x2x2x2x2x2x2x2x2x2x2x2xf32>
+}

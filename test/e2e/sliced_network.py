@@ -12,6 +12,9 @@ Cases:
           by side) and a summed bond too, the output index order not the
           accumulator's (a transpose after the loop)
   diag    an input holding a sliced index twice (a diagonal)
+  deep    a rank-16 tensor with every dimension 2, contracted over four
+          of its dimensions that are not adjacent, the output's dimensions
+          reversed: transposes of high rank (deep loop nests, coalesced)
 """
 import os
 import sys
@@ -29,6 +32,8 @@ CASES = {
               "x": 4, "y": 4, "z": 4, "w": 4, "v": 4, "u": 4}),
     "diag": ("aab,bc,cd,da->",
              {"a": 16, "b": 24, "c": 24, "d": 24}),
+    "deep": ("abcdefghijklmnop,aceg->ponmlkjihfdb",
+             {c: 2 for c in "abcdefghijklmnopqrstuvwxyz"}),
 }
 
 
