@@ -23,10 +23,12 @@ turns for --rounds rounds, it times:
                       and sliced indices, numpy (OpenBLAS) and torch
                       backends, 2 threads
 
-and prints medians and ratios. --project adds the projection for a 4-regular
-graph of 100 tensors of bond 2 (a largest intermediate near 2^40 elements
-unsliced): one slice timed with loom-run --slice-share=0/S, times the slices
-per rank, plus the reduction's measured cost per tree level.
+and prints medians and ratios, the memory the unsliced tree needs and the
+peak resident memory of the sliced run. --project adds the projection for a
+4-regular graph of --project-nodes tensors of bond 2 (132: the best tree
+found in 5 s has a largest intermediate of 2^40 elements unsliced): one
+slice timed with loom-run --slice-share=0/S, times the slices per rank,
+plus the reduction's measured cost per tree level.
 """
 import argparse
 import json
@@ -281,6 +283,10 @@ def main():
                    help="path search seconds (unsliced and sliced)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--project", action="store_true")
+    p.add_argument("--project-nodes", type=int, default=132,
+                   help="tensors of the projected network (4-regular, bond 2)")
+    p.add_argument("--project-budget", type=float, default=5.0,
+                   help="path search seconds for the projected network")
     p.add_argument("--project-only", action="store_true",
                    help="only the projection (no side-by-side runs)")
     p.add_argument("--no-mpi", action="store_true")
@@ -384,21 +390,24 @@ def reduction_step(work):
 
 
 def project(work, args):
-    """Projected time for the 4-regular 100-tensor bond-2 network."""
-    terms, arrays = network(100, 4, 2, 1)
-    args_i = interleaved(terms, arrays)
+    """Projected time for a 4-regular bond-2 network of --project-nodes
+    tensors on 64 and 1024 ranks."""
+    terms, arrays = network(args.project_nodes, 4, 2, args.seed)
     limit = args.memory_limit_gib * 2**30 / 4
     free, info, module, inputs, _, compile_s = prepare(
-        work, "big", terms, arrays, limit, "auto", args.time_budget)
+        work, "big", terms, arrays, limit, "auto", args.project_budget)
     slices = int(round(info.num_slices))
     t_slice = run_loom(module, inputs, 1, 1, share=f"0/{slices}")
     print()
-    print(f"projection: random 4-regular graph, 100 tensors, bond 2: best "
-          f"unsliced tree found has a largest intermediate of "
-          f"{free.largest_intermediate:.3e} elements; the tree sliced "
-          f"under {args.memory_limit_gib:g} GiB: {slices} slices, "
-          f"{info.opt_cost:.3e} FLOPs; one slice on one thread "
-          f"{t_slice:.3f} s")
+    print(f"projection: random 4-regular graph, {args.project_nodes} "
+          f"tensors, bond 2, seed {args.seed}: the best unsliced tree found "
+          f"has a largest intermediate of 2^"
+          f"{math.log2(free.largest_intermediate):.1f} elements, "
+          f"{free.opt_cost:.3e} FLOPs; sliced under "
+          f"{args.memory_limit_gib:g} GiB: {slices} slices, "
+          f"{info.opt_cost:.3e} FLOPs (loom-compile {compile_s:.1f} s); one "
+          f"slice on one thread {t_slice:.3f} s "
+          f"({info.opt_cost / slices / t_slice / 1e9:.1f} GFLOP/s)")
     step, tiny_slices, one, two = reduction_step(work)
     print(f"  reduction: a call of a {tiny_slices}-slice network takes "
           f"{one * 1e6:.0f} us on 1 rank, {two * 1e6:.0f} us on 2: "

@@ -276,7 +276,13 @@ private:
             error = s.message();
           return s.ok();
         },
-        &stats);
+        &stats,
+        // Under mpirun every rank must make the same calls (each call's
+        // slice loops reduce across the ranks), so the warm-up is a count
+        // alone: a warm-up that runs until a rank's own clock says enough
+        // would give the ranks different numbers of calls, and the rank
+        // with more would wait forever in a reduction.
+        ranks_ > 1 ? 0.0 : kMinWarmupMs);
     if (!ok)
       return fail(error);
     if (rank_ != 0)
