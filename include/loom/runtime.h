@@ -185,8 +185,10 @@ LOOM_API void loom_runtime_set_progress_callback(loom_runtime_t *runtime,
  * contraction are split into `size` contiguous blocks, rank r contracting
  * block r, and the partial results are added in a fixed tree order (so a
  * run on N ranks is reproducible) and broadcast, so every rank returns the
- * whole result. Everything else of a call runs on every rank. The MPI
- * binding, libloom_runtime_mpi (include/loom/runtime_mpi.h), fills one in
+ * whole result. Everything else of a call runs once, on rank 0: before a
+ * slice loop rank 0 broadcasts the loop's inputs that earlier commands
+ * made, and at the end the outputs it wrote, so every rank returns the
+ * same results. Every rank must pass the same inputs. The MPI binding, libloom_runtime_mpi (include/loom/runtime_mpi.h), fills one in
  * from an MPI communicator; any other transport can. The callbacks return
  * 0 on success; a failure fails the call with LOOM_STATUS_UNAVAILABLE.
  * Calls that use the collective must not run concurrently. */

@@ -109,7 +109,6 @@ TEST(ApiMisuseTest, CallWithAWrappedInputOfTheRightSizeButWrongShape) {
   loom_function_t *fn = nullptr;
   ModulePtr module = loadTestModule(runtime.get(), "main", &fn);
   ASSERT_NE(fn, nullptr);
-  loom_module_t *m = module.get();
   // 16 floats, as main expects, but as 4x4 instead of 2x8.
   TensorPtr x = makeF32({4, 4}, std::vector<float>(16, 1.0f));
   TensorPtr y = makeF32({2, 8}, std::vector<float>(16, 1.0f));

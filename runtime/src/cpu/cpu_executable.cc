@@ -338,12 +338,72 @@ Status CpuExecutable::runSliceLoop(const loom_function_s &function,
   return okStatus();
 }
 
+namespace {
+
+// Sends rank 0's bytes of `slice` to every rank.
+Status broadcastFromRoot(const loom_function_s &function,
+                         const loom_collective_t &ranks,
+                         const BufferSlice &slice, unsigned char *data,
+                         const char *what) {
+  if (slice.size == 0 ||
+      ranks.broadcast(ranks.user_data, 0, data, slice.size) == 0)
+    return okStatus();
+  return error(LOOM_STATUS_UNAVAILABLE, "function '", function.name,
+               "': rank ", ranks.rank, " of ", ranks.size,
+               ": broadcasting ", what, " (", slice.size,
+               " bytes) from rank 0 failed");
+}
+
+bool sameSlice(const BufferSlice &a, const BufferSlice &b) {
+  return a.space == b.space && a.index == b.index && a.offset == b.offset &&
+         a.size == b.size;
+}
+
+} // namespace
+
 Status CpuExecutable::run(const loom_function_s &function,
-                          const CallBuffers &buffers, bool serial) const {
+                          const CallBuffers &buffers, bool serial,
+                          const loom_collective_t *ranks) const {
   SliceResolver resolver(function.module->program, buffers);
   void *inlineBindings[kInlineBindings];
   std::vector<void *> heapBindings;
+  // Outputs that commands other than slice loops may write (a dispatch's
+  // bindings, a copy's or fill's destination): rank 0 broadcasts them at
+  // the end. Every rank notes them, run or skipped, so all take part in
+  // the same broadcasts.
+  std::vector<bool> outputWritten(ranks ? function.outputs.size() : 0, false);
+  auto noteWrite = [&](const BufferSlice &slice) {
+    if (slice.space == Space::Output)
+      outputWritten[slice.index] = true;
+  };
   for (const Command &command : function.commands) {
+    const auto *loop = std::get_if<SliceLoopCommand>(&command);
+    if (ranks) {
+      if (const auto *d = std::get_if<DispatchCommand>(&command))
+        for (const BufferSlice &binding : d->bindings)
+          noteWrite(binding);
+      else if (const auto *c = std::get_if<CopyCommand>(&command))
+        noteWrite(c->dst);
+      else if (const auto *f = std::get_if<FillCommand>(&command))
+        noteWrite(f->dst);
+    }
+    if (ranks && loop) {
+      // Inputs and constants are the same on every rank (each rank's
+      // caller passes the same inputs); what earlier commands made, only
+      // rank 0 has.
+      for (size_t i = 0; i < loop->inputs.size(); ++i) {
+        const BufferSlice &in = loop->inputs[i].buffer;
+        bool seen = false;
+        for (size_t j = 0; j < i; ++j)
+          seen = seen || sameSlice(loop->inputs[j].buffer, in);
+        if (!seen && (in.space == Space::Arena || in.space == Space::Output))
+          LOOM_RETURN_IF_ERROR(broadcastFromRoot(
+              function, *ranks, in, resolver.resolve(in),
+              "an input of a slice loop"));
+      }
+    } else if (ranks && ranks->rank != 0) {
+      continue; // rank 0 runs it; its results reach this rank by broadcast
+    }
     if (const auto *d = std::get_if<DispatchCommand>(&command)) {
       void **bindings = inlineBindings;
       if (d->bindings.size() > kInlineBindings) {
@@ -367,17 +427,31 @@ Status CpuExecutable::run(const loom_function_s &function,
     } else if (const auto *f = std::get_if<FillCommand>(&command)) {
       if (f->dst.size)
         fill(resolver.resolve(f->dst), f->dst.size, f->pattern);
-    } else if (const auto *l = std::get_if<SliceLoopCommand>(&command)) {
-      // Never inside a slice loop's own functions (checked at load).
-      LOOM_RETURN_IF_ERROR(runSliceLoop(function, *l, buffers));
+    } else if (loop) {
+      // Never inside a slice loop's own functions (checked at load). Its
+      // result is reduced across the ranks and broadcast already.
+      LOOM_RETURN_IF_ERROR(runSliceLoop(function, *loop, buffers));
     }
   }
+  if (!ranks)
+    return okStatus();
+  // Every rank returns the results: the outputs rank 0 wrote, from it.
+  for (size_t i = 0; i < function.outputs.size(); ++i)
+    if (outputWritten[i]) {
+      BufferSlice whole{Space::Output, uint32_t(i), 0,
+                        function.outputs[i].byteSize};
+      LOOM_RETURN_IF_ERROR(broadcastFromRoot(function, *ranks, whole,
+                                             buffers.outputs[i], "an output"));
+    }
   return okStatus();
 }
 
 Status CpuExecutable::execute(const loom_function_s &function,
                               const CallBuffers &buffers) const {
-  return run(function, buffers, /*serial=*/false);
+  const loom_runtime_s &runtime = *function.module->runtime;
+  bool distributed = runtime.hasCollective && runtime.collective.size > 1;
+  return run(function, buffers, /*serial=*/false,
+             distributed ? &runtime.collective : nullptr);
 }
 
 } // namespace loom::rt

@@ -26,9 +26,13 @@ public:
 
 private:
   // Runs a function's commands; `serial`: every dispatch on this thread
-  // (a slice-loop worker), else on the pool.
+  // (a slice-loop worker), else on the pool. With `ranks` (a call of an
+  // entry point under a collective of several ranks), only rank 0 runs
+  // the commands that are not slice loops: rank 0 broadcasts what a slice
+  // loop reads from the arena or the outputs before every rank runs its
+  // share of the loop, and the outputs it wrote at the end.
   Status run(const loom_function_s &function, const CallBuffers &buffers,
-             bool serial) const;
+             bool serial, const loom_collective_t *ranks = nullptr) const;
   // A slice loop: this rank's slices over the workers, then the
   // accumulators added (threads, then ranks).
   Status runSliceLoop(const loom_function_s &function,

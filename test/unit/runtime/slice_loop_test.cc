@@ -110,13 +110,13 @@ struct Mailbox {
   std::mutex mutex;
   std::condition_variable changed;
   std::map<std::pair<int, int>, std::deque<std::vector<char>>> queues;
-  std::vector<char> broadcast;
-  bool broadcastSet = false;
+  std::vector<std::vector<char>> broadcasts; // in the order they were made
 };
 
 struct Rank {
   Mailbox *box;
   int rank;
+  size_t broadcastsSeen = 0;
 };
 
 int sendTo(void *user, int32_t dest, const void *data, uint64_t bytes) {
@@ -143,21 +143,33 @@ int recvFrom(void *user, int32_t source, void *data, uint64_t bytes) {
 int broadcastFrom(void *user, int32_t root, void *data, uint64_t bytes) {
   auto *r = static_cast<Rank *>(user);
   std::unique_lock<std::mutex> lock(r->box->mutex);
+  size_t index = r->broadcastsSeen++;
   if (r->rank == root) {
     auto *p = static_cast<char *>(data);
-    r->box->broadcast.assign(p, p + bytes);
-    r->box->broadcastSet = true;
+    r->box->broadcasts.emplace_back(p, p + bytes);
     r->box->changed.notify_all();
     return 0;
   }
-  r->box->changed.wait(lock, [&] { return r->box->broadcastSet; });
-  std::memcpy(data, r->box->broadcast.data(), bytes);
+  r->box->changed.wait(lock,
+                       [&] { return r->box->broadcasts.size() > index; });
+  if (r->box->broadcasts[index].size() != bytes)
+    return 1;
+  std::memcpy(data, r->box->broadcasts[index].data(), bytes);
   return 0;
 }
 
-TEST(SliceLoopCollectiveTest, TwoRanksReturnTheWholeSum) {
-  Mailbox box;
+// Calls `name` on two in-process ranks, rank r passing inputs[r]; returns
+// each rank's result and counts the broadcasts.
+struct TwoRankRun {
   std::vector<float> results[2];
+  size_t broadcasts = 0;
+};
+
+TwoRankRun runOnTwoRanks(const char *name,
+                         const std::vector<float> (&inputs)[2]) {
+  Mailbox box;
+  TwoRankRun run;
+  std::vector<float> (&results)[2] = run.results;
   auto runRank = [&](int rank) {
     RuntimePtr rt = makeRuntime(1);
     Rank self{&box, rank};
@@ -179,8 +191,8 @@ TEST(SliceLoopCollectiveTest, TwoRanksReturnTheWholeSum) {
                                            &m));
     ModulePtr module(m);
     loom_function_t *fn = nullptr;
-    LOOM_EXPECT_OK(loom_module_lookup_function(m, "sum_rows", &fn));
-    TensorPtr x = makeF32({6, 4}, input());
+    LOOM_EXPECT_OK(loom_module_lookup_function(m, name, &fn));
+    TensorPtr x = makeF32({6, 4}, inputs[rank]);
     loom_tensor_t *in[1] = {x.get()};
     loom_tensor_t *out[1] = {nullptr};
     LOOM_EXPECT_OK(loom_function_call(fn, in, 1, out, 1));
@@ -191,6 +203,16 @@ TEST(SliceLoopCollectiveTest, TwoRanksReturnTheWholeSum) {
   std::thread other(runRank, 1);
   runRank(0);
   other.join();
+  run.broadcasts = box.broadcasts.size();
+  return run;
+}
+
+TEST(SliceLoopCollectiveTest, TwoRanksReturnTheWholeSum) {
+  TwoRankRun run = runOnTwoRanks("sum_rows", {input(), input()});
+  std::vector<float> (&results)[2] = run.results;
+  // The loop reads the function's input (the same on every rank): only
+  // the reduced result is broadcast.
+  EXPECT_EQ(run.broadcasts, 1u);
   std::vector<float> x = input();
   for (int c = 0; c < 4; ++c) {
     float want = 0;
@@ -200,6 +222,25 @@ TEST(SliceLoopCollectiveTest, TwoRanksReturnTheWholeSum) {
     EXPECT_FLOAT_EQ(results[0][c], want);
     EXPECT_EQ(results[1], results[0]);
   }
+}
+
+// What is not a slice loop runs once, on rank 0, and reaches the other
+// ranks by broadcast: rank 1 is given zeros, yet both ranks return the sum
+// of rank 0's scaled input (rank 1 never ran the scaling).
+TEST(SliceLoopCollectiveTest, OnlyRankZeroRunsTheRest) {
+  TwoRankRun run =
+      runOnTwoRanks("scale_then_sum", {input(), std::vector<float>(24, 0.0f)});
+  // The loop's input made by the dispatch, then the reduced result.
+  EXPECT_EQ(run.broadcasts, 2u);
+  std::vector<float> x = input();
+  ASSERT_EQ(run.results[0].size(), 4u);
+  for (int c = 0; c < 4; ++c) {
+    float want = 0;
+    for (int r = 0; r < 6; ++r)
+      want += kTestScale * (kTestScale * x[r * 4 + c]);
+    EXPECT_FLOAT_EQ(run.results[0][c], want);
+  }
+  EXPECT_EQ(run.results[1], run.results[0]);
 }
 
 TEST(SliceLoopCollectiveTest, BadCollectiveIsRefused) {

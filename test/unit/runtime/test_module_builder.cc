@@ -180,6 +180,19 @@ std::unique_ptr<ModuleT> makeSliceLoopModule() {
   // writing its own row.
   module->functions.push_back(sliceLoopFunction("scale_rows", {6, 4}, 2,
                                                 {3, 2}, {32, 16}, {32, 16}));
+  // 2.5 * 2.5 * the sum of x's rows: a dispatch scales x into the arena,
+  // then the loop sums the arena's rows (a loop input that an earlier
+  // command made).
+  auto scaled = sliceLoopFunction("scale_then_sum", {4}, 1, {6}, {16}, {0});
+  scaled->arena_size = 96;
+  scaled->commands[0]->command.AsSliceLoop()->inputs[0]->buffer =
+      std::make_unique<BufferRef>(ref(Space::arena, 0, 0, 96));
+  scaled->commands.insert(
+      scaled->commands.begin(),
+      dispatch(1, {ref(Space::input, 0, 0, 96), ref(Space::constant, 0, 0, 4),
+                   ref(Space::arena, 0, 0, 96)},
+               {24}, {1, 1, 1}));
+  module->functions.push_back(std::move(scaled));
   return module;
 }
 
