@@ -26,9 +26,10 @@ turns for --rounds rounds, it times:
 and prints medians and ratios, the memory the unsliced tree needs and the
 peak resident memory of the sliced run. --project adds the projection for a
 4-regular graph of --project-nodes tensors of bond 2 (132: the best tree
-found in 5 s has a largest intermediate of 2^40 elements unsliced): one
-slice timed with loom-run --slice-share=0/S, times the slices per rank,
-plus the reduction's measured cost per tree level.
+found in 5 s has a largest intermediate of 2^40 elements unsliced): shares
+of 1 and 4 slices timed with loom-run --slice-share give the time per slice
+and per call; the projection is a call's fixed time plus the slices per
+rank, plus the reduction's measured cost per tree level.
 """
 import argparse
 import json
@@ -397,7 +398,13 @@ def project(work, args):
     free, info, module, inputs, _, compile_s = prepare(
         work, "big", terms, arrays, limit, "auto", args.project_budget)
     slices = int(round(info.num_slices))
-    t_slice = run_loom(module, inputs, 1, 1, share=f"0/{slices}")
+    # A call's time is a fixed part (the first touch of its scratch, the
+    # work outside the slice loop) plus the slices: a share of 1 slice and
+    # one of 4 separate them.
+    t_one = run_loom(module, inputs, 1, 1, share=f"0/{slices}")
+    t_four = run_loom(module, inputs, 1, 1, share=f"0/{slices // 4}")
+    t_slice = (t_four - t_one) / 3
+    fixed = max(0.0, t_one - t_slice)
     print()
     print(f"projection: random 4-regular graph, {args.project_nodes} "
           f"tensors, bond 2, seed {args.seed}: the best unsliced tree found "
@@ -405,9 +412,11 @@ def project(work, args):
           f"{math.log2(free.largest_intermediate):.1f} elements, "
           f"{free.opt_cost:.3e} FLOPs; sliced under "
           f"{args.memory_limit_gib:g} GiB: {slices} slices, "
-          f"{info.opt_cost:.3e} FLOPs (loom-compile {compile_s:.1f} s); one "
-          f"slice on one thread {t_slice:.3f} s "
-          f"({info.opt_cost / slices / t_slice / 1e9:.1f} GFLOP/s)")
+          f"{info.opt_cost:.3e} FLOPs (loom-compile {compile_s:.1f} s); on "
+          f"one thread a call of 1 slice takes {t_one:.2f} s and one of 4 "
+          f"{t_four:.2f} s: {t_slice:.2f} s per slice "
+          f"({info.opt_cost / slices / t_slice / 1e9:.1f} GFLOP/s) plus "
+          f"{fixed:.2f} s per call")
     step, tiny_slices, one, two = reduction_step(work)
     print(f"  reduction: a call of a {tiny_slices}-slice network takes "
           f"{one * 1e6:.0f} us on 1 rank, {two * 1e6:.0f} us on 2: "
@@ -415,7 +424,8 @@ def project(work, args):
           f"broadcast) is assumed")
     for ranks in (64, 1024):
         per_rank = math.ceil(slices / ranks)
-        total = per_rank * t_slice + math.ceil(math.log2(ranks)) * step
+        total = (fixed + per_rank * t_slice +
+                 math.ceil(math.log2(ranks)) * step)
         print(f"  {ranks:5d} ranks (1 thread each): {per_rank} slices per "
               f"rank, projected {total:.1f} s ({total / 3600:.2f} h)")
 

@@ -64,7 +64,7 @@ struct CallState {
     for (loom_tensor_t *t : results)
       loom_tensor_release(t);
     if (arena)
-      fn->arenas.release(std::move(arena));
+      fn->arenas.release(std::move(arena), fn->arenaSize, fn->arenaAlignment);
   }
 };
 

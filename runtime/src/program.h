@@ -116,6 +116,9 @@ struct loom_function_s {
   // slice loops (0: it has none); one worker's share is always needed.
   uint64_t sliceWorkerBytes = 0;
   mutable loom::rt::ArenaCache arenas; // scratch arenas reused across calls
+  // The scratch of its slice loops' workers, reused across calls (it is
+  // often gigabytes: paging it in again each call would cost seconds).
+  mutable loom::rt::ArenaCache sliceScratch;
 };
 
 namespace loom::rt {

@@ -244,9 +244,22 @@ Status CpuExecutable::runSliceLoop(const loom_function_s &function,
   }
   uint64_t scratchBytes =
       workers * loop.workerBytes + (workers - 1) * accBytes;
-  AlignedPtr scratch(static_cast<unsigned char *>(
-      alignedAlloc(std::max<uint64_t>(scratchBytes, 1))));
-  if (!scratch)
+  // Taken from the function's cache and given back on every return: the
+  // next call finds it paged in.
+  struct ScratchLease {
+    ArenaCache &cache;
+    size_t size;
+    AlignedPtr memory;
+    ~ScratchLease() {
+      if (memory)
+        cache.release(std::move(memory), size, kBufferAlignment);
+    }
+  };
+  size_t scratchSize = std::max<uint64_t>(scratchBytes, 1);
+  ScratchLease scratch{function.sliceScratch, scratchSize,
+                       function.sliceScratch.acquire(scratchSize,
+                                                     kBufferAlignment)};
+  if (!scratch.memory)
     return error(LOOM_STATUS_RESOURCE_EXHAUSTED, "function '", function.name,
                  "': out of memory allocating ", scratchBytes,
                  " bytes of scratch for a slice loop's ", workers,
@@ -255,7 +268,7 @@ Status CpuExecutable::runSliceLoop(const loom_function_s &function,
   unsigned char *acc0 = resolver.resolve(loop.accumulator.buffer);
   std::vector<SliceWorker> pool(workers);
   ProgressReporter progress(runtime, count);
-  unsigned char *cursor = scratch.get();
+  unsigned char *cursor = scratch.memory.get();
   uint64_t arenaBytes = alignUp(std::max(
       {loop.body->arenaSize, loop.accumulate->arenaSize,
        loop.reduce->arenaSize}));

@@ -1,7 +1,10 @@
 // The aligned allocator and its large-block cache: alignment, reuse of a
 // freed block for a request of about its size, no reuse across very
 // different sizes, the byte bound, and small blocks bypassing the cache.
+// ArenaCache (a function's arenas and slice-loop scratch): a released block
+// comes back for the same size and alignment only.
 #include "aligned_memory.h"
+#include "arena_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -93,6 +96,28 @@ TEST_F(AlignedMemoryTest, LargeAlignmentsBypassTheCache) {
   EXPECT_TRUE(aligned(p, 1u << 16));
   alignedFree(p);
   EXPECT_EQ(bufferCacheStats().cachedBlocks, 0u);
+}
+
+TEST(ArenaCacheTest, ReleasedBlockReturnsForTheSameSizeOnly) {
+  ArenaCache cache;
+  // A released block stays the ArenaCache's (never freed), so no other
+  // request can get it, and only a request of its size and alignment does.
+  const size_t big = 3 * kLargeBlockBytes, other = 5 * kLargeBlockBytes;
+  AlignedPtr a = cache.acquire(big, kBufferAlignment);
+  ASSERT_NE(a, nullptr);
+  unsigned char *first = a.get();
+  first[big - 1] = 7;
+  cache.release(std::move(a), big, kBufferAlignment);
+  AlignedPtr b = cache.acquire(other, kBufferAlignment);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(b.get(), first);  // another size: a new block
+  AlignedPtr c = cache.acquire(big, 4096);
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(c.get(), first);  // another alignment: a new block
+  EXPECT_TRUE(aligned(c.get(), 4096));
+  AlignedPtr d = cache.acquire(big, kBufferAlignment);
+  EXPECT_EQ(d.get(), first);  // the released block, still paged in
+  EXPECT_EQ(d.get()[big - 1], 7);
 }
 
 } // namespace
