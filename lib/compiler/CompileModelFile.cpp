@@ -46,7 +46,9 @@ bool compileParsed(
 bool compileModelFile(const std::string &path, const CompileOptions &options,
                       std::string &moduleBytes, std::string &error) {
   return compileParsed(
-      [&](mlir::MLIRContext &context) { return parseModelFile(path, context); },
+      [&](mlir::MLIRContext &context) {
+        return parseModelFile(path, context, options.inputShapes);
+      },
       options, moduleBytes, error);
 }
 

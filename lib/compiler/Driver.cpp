@@ -33,15 +33,25 @@ void registerCompilerDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
 }
 
-OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
+OwningOpRef<ModuleOp> parseModelFile(
+    StringRef path, MLIRContext &context,
+    const std::map<std::string, std::vector<int64_t>> &inputShapes) {
   if (path.ends_with(".onnx")) {
 #ifdef LOOM_HAVE_ONNX_IMPORT
-    return importOnnxFile(path, context);
+    OnnxImportOptions options;
+    options.inputShapes = inputShapes;
+    return importOnnxFile(path, context, options);
 #else
     emitError(UnknownLoc::get(&context))
         << "'" << path << "': ONNX import is not available in this build";
     return nullptr;
 #endif
+  }
+  if (!inputShapes.empty()) {
+    emitError(UnknownLoc::get(&context))
+        << "--input-shape binds the inputs of an ONNX model; '" << path
+        << "' is MLIR, whose function types give its shapes";
+    return nullptr;
   }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
@@ -52,6 +62,16 @@ OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context) {
   }
   return parseModelText(file->getBuffer(), file->getBufferIdentifier(),
                         context);
+}
+
+bool parseInputShape(const std::string &text, CompileOptions &options,
+                     std::string &error) {
+#ifdef LOOM_HAVE_ONNX_IMPORT
+  return parseInputShapeOption(text, options.inputShapes, error);
+#else
+  error = "--input-shape: ONNX import is not available in this build";
+  return false;
+#endif
 }
 
 OwningOpRef<ModuleOp> parseModelText(StringRef text, StringRef bufferName,

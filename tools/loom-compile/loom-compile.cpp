@@ -65,6 +65,11 @@ static cl::opt<double> contractionMemoryLimit(
     cl::desc("Largest tensor-network intermediate in elements; larger ones "
              "are sliced (0: no limit)"),
     cl::init(0), cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("ONNX models: the shape of a graph input, binding its dynamic "
+             "dimensions: NAME:1x784 (NAME: for a scalar). Repeatable"),
+    cl::value_desc("name:dims"), cl::cat(category));
 static cl::opt<std::string> ttCompress(
     "loom-tt-compress",
     cl::desc("Compress dense layers with constant weights into tensor "
@@ -200,6 +205,11 @@ int main(int argc, char **argv) {
   options.printDispatchStats = printDispatchStats;
   options.compile.contractionOptimizer = contractionOptimizer;
   options.compile.contractionMemoryLimit = contractionMemoryLimit;
+  for (const std::string &shape : inputShapes) {
+    std::string error;
+    if (!loom::parseInputShape(shape, options.compile, error))
+      return fail(error);
+  }
   if (ttCompress.getNumOccurrences()) {
     std::string error;
     if (!parseTtCompress(ttCompress, options.compile, error))
@@ -245,7 +255,7 @@ int main(int argc, char **argv) {
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context, errs());
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      loom::parseModelFile(input, context);
+      loom::parseModelFile(input, context, options.compile.inputShapes);
   if (!module)
     return 1;
   std::string output;

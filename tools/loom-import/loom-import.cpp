@@ -46,33 +46,6 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-/// Parses "name:2x3x4" into the options.
-static bool parseInputShape(StringRef text, loom::OnnxImportOptions &options,
-                            std::string &error) {
-  size_t colon = text.rfind(':');
-  if (colon == StringRef::npos || colon == 0) {
-    error = "--input-shape expects NAME:DIMS (e.g. x:1x3x224x224), got '" +
-            text.str() + "'";
-    return false;
-  }
-  StringRef name = text.take_front(colon), dims = text.drop_front(colon + 1);
-  std::vector<int64_t> shape;
-  SmallVector<StringRef> parts;
-  if (!dims.empty())
-    dims.split(parts, 'x');
-  for (StringRef p : parts) {
-    int64_t d;
-    if (p.getAsInteger(10, d) || d < 0) {
-      error = "--input-shape: '" + p.str() + "' in '" + text.str() +
-              "' is not a dimension size";
-      return false;
-    }
-    shape.push_back(d);
-  }
-  options.inputShapes[name.str()] = shape;
-  return true;
-}
-
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // --mlir-print-debuginfo shows each op's ONNX node location.
@@ -92,7 +65,7 @@ int main(int argc, char **argv) {
   loom::OnnxImportOptions options;
   for (const std::string &s : inputShapes) {
     std::string error;
-    if (!parseInputShape(s, options, error))
+    if (!loom::parseInputShapeOption(s, options.inputShapes, error))
       return fail(error);
   }
 

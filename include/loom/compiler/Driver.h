@@ -28,10 +28,13 @@ struct DriverOptions {
 /// Every dialect, interface and translation the compiler uses.
 void registerCompilerDialects(mlir::DialectRegistry &registry);
 
-/// Parses and verifies a model file (.mlir). Errors are reported through the
-/// context's diagnostic handler; returns null on failure.
-mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
-                                                 mlir::MLIRContext &context);
+/// Parses and verifies a model file (.mlir, or .onnx where the importer is
+/// built, with `inputShapes` binding its inputs' shapes; they are an error
+/// for .mlir). Errors are reported through the context's diagnostic
+/// handler; returns null on failure.
+mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(
+    llvm::StringRef path, mlir::MLIRContext &context,
+    const std::map<std::string, std::vector<int64_t>> &inputShapes = {});
 
 /// Parses and verifies model text in MLIR's syntax; `bufferName` names it in
 /// diagnostics. Errors as parseModelFile's.

@@ -28,7 +28,16 @@ struct CompileOptions {
   double ttTolerance = 0;
   int64_t ttCores = 0;
   std::vector<int64_t> ttOutModes, ttInModes; // explicit modes (optional)
+  // ONNX models: shapes for graph inputs by name (dynamic dimensions bound,
+  // e.g. a batch size); see parseInputShape.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
 };
+
+// Parses an --input-shape value ("NAME:2x3x4") into `options.inputShapes`.
+// On failure (a malformed value, or a build without the ONNX importer)
+// returns false and sets `error` to a one-line message.
+bool parseInputShape(const std::string &text, CompileOptions &options,
+                     std::string &error);
 
 // Compiles the model at `path` (.mlir in the loom dialect, or .onnx where
 // the ONNX importer is built) into the bytes of a .loom module file. On

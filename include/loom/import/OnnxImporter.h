@@ -56,6 +56,13 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxFile(llvm::StringRef path, mlir::MLIRContext &context,
                const OnnxImportOptions &options = {});
 
+/// Parses an --input-shape value, "NAME:2x3x4" ("NAME:" for a scalar), into
+/// `shapes`. On failure returns false and sets `error` to a one-line
+/// message.
+bool parseInputShapeOption(llvm::StringRef text,
+                           std::map<std::string, std::vector<int64_t>> &shapes,
+                           std::string &error);
+
 /// The ONNX operator types the importer handles (of the default domain).
 std::vector<std::string> supportedOnnxOperators();
 

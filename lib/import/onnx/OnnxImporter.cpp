@@ -345,9 +345,8 @@ std::string signatureProblem(const onnx_model::ValueInfo &info,
   if (llvm::is_contained(type.dims, 0))
     return "is empty (a dimension of size 0); Loom does not support empty "
            "tensors";
-  std::string hint = "; Loom needs static shapes: bind it with loom-import "
-                     "MODEL.onnx --input-shape=" +
-                     info.name + ":DIMS -o MODEL.mlir, then compile MODEL.mlir";
+  std::string hint = "; Loom needs static shapes: bind it with --input-shape=" +
+                     info.name + ":DIMS (loom-compile or loom-import)";
   if (!type.hasShape)
     return "has no shape" + hint;
   for (size_t d = 0; d < type.dims.size(); ++d) {
@@ -603,6 +602,33 @@ OwningOpRef<ModuleOp> importOnnxFile(StringRef path, MLIRContext &context,
   }
   onnx_import::GraphImporter importer(&context, path, graph);
   return importer.run(options);
+}
+
+bool parseInputShapeOption(StringRef text,
+                           std::map<std::string, std::vector<int64_t>> &shapes,
+                           std::string &error) {
+  size_t colon = text.rfind(':');
+  if (colon == StringRef::npos || colon == 0) {
+    error = "--input-shape expects NAME:DIMS (e.g. x:1x3x224x224), got '" +
+            text.str() + "'";
+    return false;
+  }
+  StringRef name = text.take_front(colon), dims = text.drop_front(colon + 1);
+  std::vector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  if (!dims.empty())
+    dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.getAsInteger(10, d) || d < 0) {
+      error = "--input-shape: '" + p.str() + "' in '" + text.str() +
+              "' is not a dimension size";
+      return false;
+    }
+    shape.push_back(d);
+  }
+  shapes[name.str()] = std::move(shape);
+  return true;
 }
 
 std::vector<std::string> supportedOnnxOperators() {
