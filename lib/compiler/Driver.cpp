@@ -14,6 +14,7 @@
 #include "loom/module/Schedule.h"
 #include "loom/target/TargetBackend.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
@@ -156,6 +157,15 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
   std::unique_ptr<TargetBackend> backend = configureTarget(options, error);
   if (!backend)
     return emitError(UnknownLoc::get(module.getContext())) << error;
+
+  // Every function is compiled into the module: there is nothing to link a
+  // declaration against.
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.isExternal())
+      return fn.emitError()
+             << "function '" << fn.getSymName()
+             << "' is declared without a body; Loom compiles whole models "
+                "and cannot call external functions";
 
   if (!backend->supportsF64()) {
     // The first op that makes or takes an f64 tensor, by its location.

@@ -451,6 +451,8 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
 
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
+    if (fn.isExternal())
+      return; // a declaration: nothing to fuse
     MLIRContext *ctx = &getContext();
     if (fuseElementwise) {
       RewritePatternSet patterns(ctx);
