@@ -201,6 +201,59 @@ def bench_transformer(ctx):
                         model, [x])
 
 
+class RecurrentHead:
+    """A stacked nn.LSTM/nn.GRU over a batch-first sequence and a linear
+    head on its last step (the model PyTorch users export)."""
+
+    @staticmethod
+    def make(cell, inputs, hidden, layers, outputs, bidirectional=False):
+        import torch
+
+        class Model(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = getattr(torch.nn, cell)(
+                    inputs, hidden, layers, batch_first=True,
+                    bidirectional=bidirectional)
+                self.head = torch.nn.Linear(hidden * (2 if bidirectional else 1),
+                                            outputs)
+
+            def forward(self, x):
+                return self.head(self.rnn(x)[0][:, -1])
+
+        return Model()
+
+
+def bench_recurrent(ctx):
+    """Stacked LSTMs and GRUs (batch-first, + a linear head on the last
+    step) at hidden sizes people deploy, exported to ONNX (LSTM/GRU nodes)."""
+    import torch
+    if ctx.smoke:
+        cases = [("LSTM", 16, 32, 2, 4, 10, False), ("GRU", 16, 32, 1, 4, 10, False)]
+    else:
+        cases = [("LSTM", 64, 256, 2, 8, 50, False),
+                 ("GRU", 64, 256, 2, 8, 50, False),
+                 ("LSTM", 256, 512, 2, 16, 100, False),
+                 ("GRU", 256, 512, 2, 16, 100, False),
+                 ("LSTM", 512, 1024, 1, 8, 64, False),
+                 ("LSTM", 128, 256, 1, 8, 64, True)]
+    for cell, inputs, hidden, layers, batch, steps, bidir in cases:
+        torch.manual_seed(0)
+        model = RecurrentHead.make(cell, inputs, hidden, layers, 10, bidir)
+        x = np.random.default_rng(hidden).standard_normal(
+            (batch, steps, inputs)).astype(np.float32)
+        # 2 FLOP per multiply-add of the gate products (input and recurrent).
+        gates = {"LSTM": 4, "GRU": 3}[cell]
+        flop = 0
+        for layer in range(layers):
+            width = inputs if layer == 0 else hidden * (2 if bidir else 1)
+            flop += 2 * batch * steps * gates * hidden * (width + hidden)
+        flop *= 2 if bidir else 1
+        run_torch_model(
+            ctx, f"{cell.lower()} {inputs}->{hidden} x{layers}{' bidir' if bidir else ''}"
+            f" b{batch} t{steps}", model, [x], rtol=1e-4, atol=1e-4, flop=flop)
+
+
 def bench_chains(ctx):
     import torch
     rows, cols = (64, 128) if ctx.smoke else (4096, 1024)
@@ -511,6 +564,7 @@ BENCHMARKS = {
     "sgemm": bench_sgemm,
     "mlp": bench_mlp,
     "transformer": bench_transformer,
+    "recurrent": bench_recurrent,
     "chains": bench_chains,
     "convnet": bench_convnet,
     "cnns": bench_cnns,

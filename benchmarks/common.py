@@ -45,12 +45,14 @@ class Workdir:
 
 
 def compile_model(work, name, source_path, extra_args=()):
-    """loom-compile SOURCE --cpu=host -> NAME.loom (tuned for the machine
-    that runs the benchmark, as a user deploying here would); returns the
-    module path and the number of kernels (dispatches) in its schedule."""
+    """loom-compile SOURCE --cpu=host [--cpu-threads=THREADS] -> NAME.loom
+    (tuned for the machine and the thread count that run the benchmark, as
+    a user deploying here would); returns the module path and the number of
+    kernels (dispatches) in its schedule."""
     out = work.file(name + ".loom")
+    threads = [f"--cpu-threads={THREADS}"] if THREADS else []
     result = subprocess.run(
-        [tool("loom-compile"), source_path, "-o", out, "--cpu=host",
+        [tool("loom-compile"), source_path, "-o", out, "--cpu=host", *threads,
          "--print-memory-plan", *extra_args],
         capture_output=True, text=True)
     if result.returncode != 0:
@@ -124,7 +126,13 @@ def iterations_for(first_ms, budget_ms=BUDGET_MS, lo=5, hi=200):
     return int(max(lo, min(hi, budget_ms / max(first_ms, 1e-3))))
 
 
+# The threads every peer runs on (set_threads); Loom compiles for them.
+THREADS = None
+
+
 def set_threads(threads):
+    global THREADS
+    THREADS = threads
     import torch
     torch.set_num_threads(threads)
     os.environ["OPENBLAS_NUM_THREADS"] = str(threads)

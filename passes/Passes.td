@@ -235,6 +235,31 @@ def LoomCpuDistribute : Pass<"loom-cpu-distribute", "mlir::ModuleOp"> {
                            "mlir::affine::AffineDialect"];
 }
 
+def LoomCpuDistributeScans : Pass<"loom-cpu-distribute-scans", "mlir::ModuleOp"> {
+  let summary = "Splits each scan kernel's loop into workgroups of batch rows";
+  let description = [{
+    A scan kernel (`loom.scan` lowered to an `scf.for` over its steps) has
+    no root op for `--loom-cpu-distribute` to tile. When every op of a step
+    keeps the rows of the state apart (RNN, GRU, LSTM: row r of the new
+    state reads only row r of the old one and of the step's input), the
+    loop is wrapped in an `scf.forall` over blocks of rows: each workgroup
+    runs every step for its block, each op of the step tiled to the
+    block's rows, the states kept in the rows of the kernel's results.
+    Loops whose steps mix rows stay one workgroup.
+  }];
+  let options = [
+    Option<"minRows", "min-rows", "int64_t", /*default=*/"2",
+           "Fewest batch rows per workgroup (at least 2)">,
+    Option<"maxWorkgroups", "max-workgroups", "int64_t", /*default=*/"4",
+           "Most workgroups of one scan: the threads the module will run "
+           "on (each block runs all the steps and reads all the recurrent "
+           "weights, so blocks beyond the threads only add traffic)">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def LoomCpuVectorize : Pass<"loom-cpu-vectorize", "mlir::ModuleOp"> {
   let summary = "Tiles each op of a kernel for caches and registers, vectorizes";
   let description = [{

@@ -69,6 +69,9 @@ void buildLoomCpuKernelPipeline(OpPassManager &pm,
   pm.addPass(createLoomCpuPackWeights());
   pm.addPass(createLoomOutlineDispatches());
   pm.addPass(createLoomCpuDistribute());
+  LoomCpuDistributeScansOptions scans;
+  scans.maxWorkgroups = cpu.threads;
+  pm.addPass(createLoomCpuDistributeScans(scans));
   // Producers fused into several consumers of a tile (softmax's max and
   // exp) are cloned per consumer: one copy each.
   pm.addPass(createCSEPass());

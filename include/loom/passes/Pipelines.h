@@ -31,6 +31,8 @@ struct PipelineOptions {
 struct CpuCodegenOptions {
   int64_t vectorBits = 512;
   int64_t vectorRegisters = 32;
+  /// Threads the module will mostly run on (scan kernels' blocks of rows).
+  int64_t threads = 4;
 };
 
 /// loom -> linalg -> fused dispatch regions -> outlined kernels, distributed

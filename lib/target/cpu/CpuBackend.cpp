@@ -41,6 +41,11 @@ public:
          "this large are written with streaming stores on x86 (default: the "
          "host's with --cpu=host, else 32M)",
          ""},
+        {"cpu-threads",
+         "Threads the module will mostly run on: a scan (RNN, GRU, LSTM) is "
+         "split into at most this many blocks of batch rows, each run by one "
+         "thread (default: the host's CPUs with --cpu=host, else 4)",
+         ""},
     };
   }
 
@@ -60,8 +65,8 @@ public:
       return it == config.options.end() ? std::string() : it->second;
     };
     return resolveCpuTarget(get("cpu"), get("cpu-features"),
-                            get("cpu-llc-size"), config.optLevel, target,
-                            error);
+                            get("cpu-llc-size"), get("cpu-threads"),
+                            config.optLevel, target, error);
   }
 
   void buildKernelPipeline(OpPassManager &pm,
@@ -69,6 +74,7 @@ public:
     CpuCodegenOptions cpu;
     cpu.vectorBits = target.vectorBits;
     cpu.vectorRegisters = target.vectorRegisters;
+    cpu.threads = target.threads;
     buildLoomCpuKernelPipeline(pm, frontend, cpu);
   }
 
@@ -141,6 +147,8 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                                   llvm::cl::desc("CPU features, +a,-b")};
   Option<std::string> llcSize{*this, "cpu-llc-size",
                               llvm::cl::desc("Last-level cache bytes")};
+  Option<std::string> threads{*this, "cpu-threads",
+                              llvm::cl::desc("Threads the module runs on")};
 };
 
 void CpuBackend::registerPipelines() const {
@@ -158,6 +166,8 @@ void CpuBackend::registerPipelines() const {
           config.options["cpu-features"] = options.cpuFeatures;
         if (!options.llcSize.empty())
           config.options["cpu-llc-size"] = options.llcSize;
+        if (!options.threads.empty())
+          config.options["cpu-threads"] = options.threads;
         std::string error;
         if (!backend.configure(config, error))
           llvm::report_fatal_error(llvm::Twine("--loom-cpu-pipeline: ") +

@@ -153,8 +153,9 @@ static bool parseBytes(llvm::StringRef text, int64_t &bytes) {
 }
 
 bool resolveCpuTarget(llvm::StringRef cpu, llvm::StringRef features,
-                      llvm::StringRef llcSize, int optLevel,
-                      CpuTargetDescription &out, std::string &error) {
+                      llvm::StringRef llcSize, llvm::StringRef threads,
+                      int optLevel, CpuTargetDescription &out,
+                      std::string &error) {
   initializeNativeTarget();
   out = CpuTargetDescription();
   out.triple = llvm::sys::getDefaultTargetTriple();
@@ -165,6 +166,7 @@ bool resolveCpuTarget(llvm::StringRef cpu, llvm::StringRef features,
     out.cpu = host.name;
     out.features = features.empty() ? host.features : features.str();
     out.lastLevelCacheBytes = host.lastLevelCacheBytes;
+    out.threads = host.threads;
   } else {
     out.cpu = cpu.empty() ? defaultCpuName() : cpu.str();
     out.features = features.str();
@@ -172,6 +174,13 @@ bool resolveCpuTarget(llvm::StringRef cpu, llvm::StringRef features,
   if (!llcSize.empty() && !parseBytes(llcSize, out.lastLevelCacheBytes)) {
     error = "--cpu-llc-size: '" + llcSize.str() +
             "' is not a size in bytes (e.g. 32M, 1048576)";
+    return false;
+  }
+  if (!threads.empty() &&
+      (threads.getAsInteger(10, out.threads) || out.threads < 1 ||
+       out.threads > 4096)) {
+    error = "--cpu-threads: '" + threads.str() +
+            "' is not a thread count from 1 to 4096";
     return false;
   }
   const llvm::Target *target =

@@ -11,6 +11,8 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <cstdlib>
+#include <sched.h>
+#include <thread>
 #include <string>
 
 namespace loom {
@@ -56,6 +58,15 @@ const char *nonEmptyEnv(const char *name) {
 
 } // namespace
 
+/// The CPUs this process may run on (taskset, cpusets), as the runtime
+/// counts its default threads.
+static int64_t hostThreadCount() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+  return static_cast<int64_t>(std::thread::hardware_concurrency());
+}
+
 HostCpu queryHostCpu() {
   HostCpu host;
   if (const char *name = nonEmptyEnv("LOOM_HOST_CPU"))
@@ -78,6 +89,13 @@ HostCpu queryHostCpu() {
     llc = sysfsLastLevelCacheBytes();
   if (llc > 0)
     host.lastLevelCacheBytes = llc;
+  int64_t threads = 0;
+  if (const char *count = nonEmptyEnv("LOOM_HOST_THREADS"))
+    (void)llvm::StringRef(count).getAsInteger(10, threads);
+  else
+    threads = hostThreadCount();
+  if (threads > 0)
+    host.threads = threads;
   return host;
 }
 
