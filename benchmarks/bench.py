@@ -77,14 +77,15 @@ def interleaved(ctx, runs):
 
 
 def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note="",
-                    flop=0):
+                    flop=0, opset=13):
     """A torch.nn.Module exported to ONNX: Loom compiles the ONNX file; the
     peers are PyTorch (eager, no_grad) and ONNX Runtime on the same file."""
     import torch
     work, threads, smoke = ctx.work, ctx.threads, ctx.smoke
     model.eval()
     onnx_path = work.file(name + ".onnx")
-    common.export_onnx(model, [torch.from_numpy(a) for a in inputs], onnx_path)
+    common.export_onnx(model, [torch.from_numpy(a) for a in inputs], onnx_path,
+                       opset)
     module, kernels = common.compile_model(work, name, onnx_path)
     in_paths = common.save_inputs(work, name, inputs)
     t_in = [torch.from_numpy(a) for a in inputs]
@@ -252,6 +253,85 @@ def bench_recurrent(ctx):
         run_torch_model(
             ctx, f"{cell.lower()} {inputs}->{hidden} x{layers}{' bidir' if bidir else ''}"
             f" b{batch} t{steps}", model, [x], rtol=1e-4, atol=1e-4, flop=flop)
+
+
+class GraphConv:
+    """Two-layer GCN (Kipf & Welling) on an edge list: each layer gathers
+    the source nodes' features, scales them by the edge's normalization,
+    sums them into the destination nodes with scatter_add (ONNX
+    ScatterElements, reduction add), then applies a linear layer."""
+
+    @staticmethod
+    def make(features, hidden, outputs):
+        import torch
+
+        class Model(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l1 = torch.nn.Linear(features, hidden)
+                self.l2 = torch.nn.Linear(hidden, outputs)
+
+            @staticmethod
+            def propagate(x, src, dst, norm):
+                msg = x.index_select(0, src) * norm.unsqueeze(1)
+                index = dst.unsqueeze(1).expand(-1, x.shape[1])
+                return torch.zeros_like(x).scatter_add(0, index, msg)
+
+            def forward(self, x, src, dst, norm):
+                h = torch.relu(self.l1(self.propagate(x, src, dst, norm)))
+                return self.l2(self.propagate(h, src, dst, norm))
+
+        return Model()
+
+
+def bench_graph(ctx):
+    """Graph convolutions on random graphs (node ids uniform, int64 edge
+    lists, symmetric degree normalization): sparse (edge list) and dense
+    (normalized adjacency matrix) GCNs. The sparse one is exported at opset
+    17: below 16, ScatterElements has no reduction and PyTorch exports
+    scatter_add as a scatter that drops repeated indices."""
+    import torch
+    cases = [(200, 1000, 16)] if ctx.smoke else [(10_000, 100_000, 64),
+                                                  (100_000, 1_000_000, 64)]
+    for nodes, edges, features in cases:
+        rng = np.random.default_rng(nodes)
+        src = rng.integers(0, nodes, edges, dtype=np.int64)
+        dst = rng.integers(0, nodes, edges, dtype=np.int64)
+        deg = np.bincount(dst, minlength=nodes).astype(np.float64) + 1
+        norm = (1 / np.sqrt(deg[src] * deg[dst])).astype(np.float32)
+        x = rng.standard_normal((nodes, features)).astype(np.float32)
+        torch.manual_seed(0)
+        hidden = 2 * features
+        model = GraphConv.make(features, hidden, 16)
+        # Gathers and scatter-adds: 2 FLOP per edge and feature (scale,
+        # add) per layer, plus the linear layers.
+        flop = 2 * edges * (features + hidden) + 2 * nodes * (
+            features * hidden + hidden * 16)
+        run_torch_model(ctx, f"gcn sparse {nodes} nodes {edges} edges f{features}",
+                        model, [x, src, dst, norm], rtol=1e-4, atol=1e-4,
+                        flop=flop, opset=17)
+    nodes, features = (64, 16) if ctx.smoke else (2000, 64)
+    rng = np.random.default_rng(3)
+    adj = (rng.random((nodes, nodes)) < 0.005).astype(np.float32)
+    adj = np.maximum(adj, adj.T) + np.eye(nodes, dtype=np.float32)
+    d = 1 / np.sqrt(adj.sum(1))
+    a_hat = (adj * d[:, None] * d[None, :]).astype(np.float32)
+    x = rng.standard_normal((nodes, features)).astype(np.float32)
+
+    class DenseGcn(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.l1 = torch.nn.Linear(features, 2 * features)
+            self.l2 = torch.nn.Linear(2 * features, 8)
+
+        def forward(self, a, x):
+            return self.l2(a @ torch.relu(self.l1(a @ x)))
+
+    torch.manual_seed(0)
+    run_torch_model(ctx, f"gcn dense {nodes} nodes f{features}", DenseGcn(),
+                    [a_hat, x], rtol=1e-4, atol=1e-4,
+                    flop=2 * nodes * nodes * (features + 2 * features)
+                    + 2 * nodes * (features * 2 * features + 2 * features * 8))
 
 
 def bench_chains(ctx):
@@ -565,6 +645,7 @@ BENCHMARKS = {
     "mlp": bench_mlp,
     "transformer": bench_transformer,
     "recurrent": bench_recurrent,
+    "graph": bench_graph,
     "chains": bench_chains,
     "convnet": bench_convnet,
     "cnns": bench_cnns,

@@ -150,11 +150,11 @@ def ort_session(onnx_path, threads):
                                 providers=["CPUExecutionProvider"])
 
 
-def export_onnx(module, example_inputs, path):
+def export_onnx(module, example_inputs, path, opset=13):
     import torch
     with torch.no_grad():
         torch.onnx.export(module, tuple(example_inputs), path,
-                          opset_version=13, do_constant_folding=True,
+                          opset_version=opset, do_constant_folding=True,
                           input_names=[f"in{i}" for i in range(len(example_inputs))])
 
 

@@ -89,3 +89,43 @@ func.func @main(%h0: tensor<3x16xf32>, %xs: tensor<5x3x16xf32>, %u: tensor<16x16
   } -> tensor<3x16xf32>, tensor<5x3x16xf32>
   return %hT : tensor<3x16xf32>
 }
+
+// -----
+
+// A segment sum (a loop over the rows of data adding each into the row its
+// id names) keeps columns apart: 32 columns of f32 in two workgroups of 16
+// (one 64-byte line per row each), every workgroup adding every row's
+// columns of its block. Four workgroups would be 8 columns, half a line:
+// two, even with up to 4 threads.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK: scf.forall (%[[W:.*]]) in (2) shared_outs(%[[S:.*]] = %{{.*}}) -> (tensor<40x32xf32>)
+// CHECK:   %[[OFF:.*]] = affine.apply #{{.*}}(%[[W]])
+// CHECK:   linalg.fill {{.*}} -> tensor<40x16xf32>
+// CHECK:   scf.for
+// CHECK:     scf.if
+// CHECK:       linalg.generic
+// CHECK:       } -> tensor<16xf32>
+// CHECK:       tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}, %[[OFF]]] [1, 16] [1, 1] : tensor<16xf32> into tensor<40x32xf32>
+// CHECK:   tensor.parallel_insert_slice %{{.*}} into %[[S]][0, %[[OFF]]] [40, 16] [1, 1]
+// FOUR-LABEL: func.func @main_dispatch_0
+// FOUR: scf.forall (%{{.*}}) in (2)
+// MAP-LABEL: func.func @main_dispatch_0
+// MAP-SAME: loom.kernel = #loom.kernel<workgroup_count = [2, 1, 1]>
+func.func @main(%data: tensor<60x32xf32>, %ids: tensor<60xi32>) -> tensor<40x32xf32> {
+  %s = loom.segment_sum %data, %ids num_segments = 40 : (tensor<60x32xf32>, tensor<60xi32>) -> tensor<40x32xf32>
+  return %s : tensor<40x32xf32>
+}
+
+// -----
+
+// 16 columns are one line: one workgroup.
+// CHECK-LABEL: func.func @main_dispatch_0
+// CHECK-NOT: scf.forall
+// FOUR-LABEL: func.func @main_dispatch_0
+// FOUR-NOT: scf.forall
+// MAP-LABEL: func.func @main_dispatch_0
+// MAP-SAME: loom.kernel = #loom.kernel<workgroup_count = [1, 1, 1]>
+func.func @main(%data: tensor<60x16xf32>, %ids: tensor<60xi32>) -> tensor<40x16xf32> {
+  %s = loom.segment_sum %data, %ids num_segments = 40 : (tensor<60x16xf32>, tensor<60xi32>) -> tensor<40x16xf32>
+  return %s : tensor<40x16xf32>
+}

@@ -360,12 +360,42 @@ FailureOr<Value> scatterFlat(NodeImporter &n, Value data, Value flatIdx,
   return n.reshape(result, dataShape);
 }
 
+/// The row index of each update row when ScatterElements indices are a
+/// column [N, 1, ..., 1] broadcast over the other dimensions (PyTorch's
+/// scatter_add(0, dst.unsqueeze(1).expand(-1, F), messages)), else null.
+Value broadcastRowIndices(Value indices) {
+  auto broadcast = indices.getDefiningOp<BroadcastToOp>();
+  if (!broadcast)
+    return Value();
+  ArrayRef<int64_t> column = shapeOf(broadcast.getInput());
+  if (column.size() != shapeOf(indices).size() ||
+      llvm::any_of(column.drop_front(), [](int64_t d) { return d != 1; }))
+    return Value();
+  return broadcast.getInput();
+}
+
 LogicalResult importScatterElements(NodeImporter &n) {
   ArrayRef<int64_t> data = n.inputShape(0);
   FailureOr<int64_t> axis = n.axisAttr("axis", 0, data.size());
   if (failed(axis) ||
       failed(checkElementsOperands(n, data, *axis, n.input(1), n.input(2))))
     return failure();
+  // Whole rows added into rows (graph networks summing messages into
+  // nodes): a segment sum, linear in the updates, instead of comparing
+  // every output element with every index.
+  ArrayRef<int64_t> updates = n.inputShape(2);
+  if (Value rows = broadcastRowIndices(n.input(1));
+      rows && *axis == 0 && n.attrString("reduction", "none") == "add" &&
+      updates.drop_front() == data.drop_front()) {
+    Type it = elementTypeOf(rows);
+    Value ids = wrapNegative(n, n.reshape(rows, {updates[0]}),
+                             n.splat(it, data[0]));
+    auto type = RankedTensorType::get(data, elementTypeOf(n.input(0)));
+    Value sums = SegmentSumOp::create(n.b, n.loc, type, n.input(2), ids,
+                                      n.b.getI64IntegerAttr(data[0]));
+    n.setOutput(0, n.add(n.input(0), sums));
+    return success();
+  }
   Value flatIdx = elementsFlatIndex(n, n.input(1), data, *axis);
   FailureOr<Value> r = scatterFlat(n, n.input(0), flatIdx, n.input(2));
   if (failed(r))
