@@ -77,7 +77,7 @@ def interleaved(ctx, runs):
 
 
 def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note="",
-                    flop=0, opset=13):
+                    flop=0, opset=13, traced_in_training=False):
     """A torch.nn.Module exported to ONNX: Loom compiles the ONNX file; the
     peers are PyTorch (eager, no_grad) and ONNX Runtime on the same file."""
     import torch
@@ -85,7 +85,7 @@ def run_torch_model(ctx, name, model, inputs, rtol=1e-4, atol=1e-4, note="",
     model.eval()
     onnx_path = work.file(name + ".onnx")
     common.export_onnx(model, [torch.from_numpy(a) for a in inputs], onnx_path,
-                       opset)
+                       opset, traced_in_training)
     module, kernels = common.compile_model(work, name, onnx_path)
     in_paths = common.save_inputs(work, name, inputs)
     t_in = [torch.from_numpy(a) for a in inputs]
@@ -332,6 +332,35 @@ def bench_graph(ctx):
                     [a_hat, x], rtol=1e-4, atol=1e-4,
                     flop=2 * nodes * nodes * (features + 2 * features)
                     + 2 * nodes * (features * 2 * features + 2 * features * 8))
+
+
+def bench_encoder(ctx):
+    """PyTorch's nn.TransformerEncoder (post-norm, GELU, no dropout): BERT-
+    base's layer (d 768, 12 heads, ff 3072; 2 of its 12 layers, to keep the
+    run short) at batch 1 x seq 128 and 512, and the 4-layer d 256 encoder
+    at batch 4 x seq 128. PyTorch runs its fused fast path (eval mode);
+    the export traces the same layers in training mode (no dropout: the
+    same function), which torch 1.13 can export."""
+    import torch
+    if ctx.smoke:
+        cases = [(32, 4, 64, 1, 1, 16)]
+    else:
+        cases = [(768, 12, 3072, 2, 1, 128), (768, 12, 3072, 2, 1, 512),
+                 (256, 4, 1024, 4, 4, 128)]
+    for d, heads, ffn, layers, batch, seq in cases:
+        torch.manual_seed(0)
+        layer = torch.nn.TransformerEncoderLayer(
+            d, heads, ffn, dropout=0.0, activation="gelu", batch_first=True)
+        model = torch.nn.TransformerEncoder(layer, layers,
+                                            enable_nested_tensor=False)
+        x = np.random.default_rng(seq).standard_normal(
+            (batch, seq, d)).astype(np.float32)
+        tokens = batch * seq
+        flop = layers * (2 * tokens * d * (4 * d + 2 * ffn) +
+                         4 * batch * seq * seq * d)
+        run_torch_model(ctx, f"encoder {layers}x d{d} h{heads} f{ffn} b{batch} s{seq}",
+                        model, [x], rtol=1e-3, atol=1e-3, flop=flop,
+                        traced_in_training=True)
 
 
 def bench_chains(ctx):
@@ -644,6 +673,7 @@ BENCHMARKS = {
     "sgemm": bench_sgemm,
     "mlp": bench_mlp,
     "transformer": bench_transformer,
+    "encoder": bench_encoder,
     "recurrent": bench_recurrent,
     "graph": bench_graph,
     "chains": bench_chains,

@@ -150,12 +150,21 @@ def ort_session(onnx_path, threads):
                                 providers=["CPUExecutionProvider"])
 
 
-def export_onnx(module, example_inputs, path, opset=13):
+def export_onnx(module, example_inputs, path, opset=13, traced_in_training=False):
+    """traced_in_training: export in training mode (for modules without
+    dropout, the same function): torch's nn.TransformerEncoder runs a fused
+    native op in eval mode that torch 1.13 cannot export."""
     import torch
+    mode = torch.onnx.TrainingMode.EVAL
+    if traced_in_training:
+        module.train()
+        mode = torch.onnx.TrainingMode.PRESERVE
     with torch.no_grad():
         torch.onnx.export(module, tuple(example_inputs), path,
                           opset_version=opset, do_constant_folding=True,
+                          training=mode,
                           input_names=[f"in{i}" for i in range(len(example_inputs))])
+    module.eval()
 
 
 class Table:

@@ -236,19 +236,16 @@ def LoomCpuDistribute : Pass<"loom-cpu-distribute", "mlir::ModuleOp"> {
 }
 
 def LoomCpuDistributeScans : Pass<"loom-cpu-distribute-scans", "mlir::ModuleOp"> {
-  let summary = "Splits scan and segment-sum loops into workgroups of blocks";
+  let summary = "Splits each scan kernel's loop into workgroups of batch rows";
   let description = [{
-    A kernel whose root is a sequential loop carrying tensors (`loom.scan`
-    lowered to an `scf.for` over its steps, `loom.segment_sum` to one over
-    the rows of its data) has no root op for `--loom-cpu-distribute` to
-    tile. When every op of the loop body keeps blocks of the carried values
-    apart, the loop is wrapped in an `scf.forall` over the blocks: each
-    workgroup runs every iteration for its block, each op of the body tiled
-    to the block, the carried values kept in the kernel's results. Scans
-    (RNN, GRU, LSTM: row r of the new state reads only row r of the old one
-    and of the step's input) split along their batch rows; segment sums
-    along their columns, in whole 64-byte lines. Loops whose bodies mix
-    blocks stay one workgroup.
+    A scan kernel (`loom.scan` lowered to an `scf.for` over its steps) has
+    no root op for `--loom-cpu-distribute` to tile. When every op of a step
+    keeps the rows of the state apart (RNN, GRU, LSTM: row r of the new
+    state reads only row r of the old one and of the step's input), the
+    loop is wrapped in an `scf.forall` over blocks of rows: each workgroup
+    runs every step for its block, each op of the step tiled to the
+    block's rows, the states kept in the rows of the kernel's results.
+    Loops whose steps mix rows stay one workgroup.
   }];
   let options = [
     Option<"minRows", "min-rows", "int64_t", /*default=*/"2",

@@ -1,13 +1,11 @@
-//===- CpuDistributeScans.cpp - scans and segment sums split in blocks ----===//
+//===- CpuDistributeScans.cpp - scan loops split along batch rows ---------===//
 //
 // A scan kernel (loom.scan, lowered to an scf.for over the steps that
 // carries the state) has no root op to tile, so it ran as one workgroup, on
-// one thread; so did a segment sum (an scf.for over the rows of its data).
-// Most scans keep the rows of their state apart: in an RNN, GRU or LSTM,
-// row r of the new state reads row r of the old state and row r of the
-// step's input, never another row. A segment sum keeps its columns apart.
-// Such a loop is split here into workgroups that each run every iteration
-// for a block of rows (or columns):
+// one thread. Most scans keep the rows of their state apart: in an RNN, GRU
+// or LSTM, row r of the new state reads row r of the old state and row r of
+// the step's input, never another row. Such a loop is split here into
+// workgroups that each run every step for a block of rows:
 //
 //   scf.forall (%w) in (blocks) shared_outs(%s = results) {
 //     the states' initial rows of the block, inserted into %s
@@ -21,11 +19,9 @@
 //
 // Which dimension is the batch of each value is found by propagation from
 // the loop's carried values (dimension 0 of a state, dimension 1 of a
-// stacked per-step output; for columns, their last dimension) through the
-// step's ops, into scf.if branches; a step that mixes rows (a reduction
-// over the batch, a slice of part of it, an element of it, an op this pass
-// does not know) keeps the loop as one workgroup. Column blocks are whole
-// 64-byte lines, so that no two workgroups write the same cache line.
+// stacked per-step output) through the step's ops; a step that mixes rows
+// (a reduction over the batch, a slice of part of it, an op this pass does
+// not know) keeps the loop as one workgroup.
 //
 //===----------------------------------------------------------------------===//
 #include "loom/passes/KernelModule.h"
@@ -53,8 +49,6 @@ using namespace mlir;
 using namespace loom;
 
 namespace {
-
-constexpr int64_t kCacheLineBytes = 64;
 
 /// The batch rows of a scan loop: which dimension of each value of its
 /// step holds them (values not listed are whole: every workgroup computes
@@ -128,127 +122,123 @@ LogicalResult analyzeLinalg(linalg::LinalgOp op, BatchRows &rows) {
   return success();
 }
 
-LogicalResult analyzeBlock(Block &block, BatchRows &rows);
-
-/// The batch dimension of each op of a step, in order.
-LogicalResult analyzeOp(Operation &op, BatchRows &rows) {
-  if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
-    // A step that adds a row only when its id is in range (segment_sum):
-    // both branches analyzed; a result has the batch dimension either
-    // branch gives it.
-    for (Region *branch : {&ifOp.getThenRegion(), &ifOp.getElseRegion()})
-      if (!branch->empty() && failed(analyzeBlock(branch->front(), rows)))
-        return failure();
-    for (auto [i, result] : llvm::enumerate(ifOp.getResults())) {
-      std::optional<int64_t> dim;
-      for (Block *branch : {ifOp.thenBlock(), ifOp.elseBlock()}) {
-        if (!branch)
-          continue;
-        auto it = rows.dims.find(branch->getTerminator()->getOperand(i));
-        if (it == rows.dims.end())
-          continue;
-        if (dim && *dim != it->second)
-          return failure();
-        dim = it->second;
-      }
-      if (dim)
-        rows.dims[result] = *dim;
-    }
-    return success();
+/// Finds the batch rows of `loop`, or fails when its steps mix rows.
+FailureOr<BatchRows> analyzeScan(scf::ForOp loop) {
+  BatchRows rows;
+  if (loop.getNumRegionIterArgs() == 0)
+    return failure();
+  Block *body = loop.getBody();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.hasStaticShape())
+      return failure();
+    // A stacked per-step output [steps, batch, ...] is written a row per
+    // step; a state is [batch, ...].
+    int64_t dim = 0;
+    if (auto insert = yield.getOperand(i).getDefiningOp<tensor::InsertSliceOp>())
+      if (insert.getDest() == arg &&
+          getAsOpFoldResult(loop.getInductionVar()) ==
+              insert.getMixedOffsets()[0])
+        dim = 1;
+    if (type.getRank() <= dim)
+      return failure();
+    int64_t extent = type.getDimSize(dim);
+    if (rows.extent && rows.extent != extent)
+      return failure();
+    rows.extent = extent;
+    rows.dims[arg] = dim;
   }
-  bool readsRows = llvm::any_of(op.getOperands(), [&](Value v) {
-    return rows.dims.contains(v);
-  });
-  if (!readsRows) {
-    // Whole values (a step's input row, constants, ids): every workgroup
-    // computes them; an op with regions might read rows inside.
-    return success(op.getNumRegions() == 0 || isa<linalg::LinalgOp>(op));
-  }
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-    return analyzeLinalg(linalgOp, rows);
-  if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op)) {
-    int64_t dim = rows.dims.lookup(extract.getSource());
-    if (!coversWholeDim(extract, dim, rows.extent))
-      return failure();
-    std::optional<SmallVector<unsigned>> map = partToFullDims(
-        extract.getMixedSizes(), extract.getType().getShape());
-    auto it = map ? llvm::find(*map, dim) : nullptr;
-    if (!map || it == map->end())
-      return failure();
-    rows.dims[extract.getResult()] = it - map->begin();
-    return success();
-  }
-  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
-    std::optional<SmallVector<unsigned>> map = partToFullDims(
-        insert.getMixedSizes(), insert.getSourceType().getShape());
-    if (!map)
-      return failure();
-    auto destDim = rows.dims.find(insert.getDest());
-    auto srcDim = rows.dims.find(insert.getSource());
-    int64_t dim = destDim != rows.dims.end()
-                      ? destDim->second
-                      : static_cast<int64_t>((*map)[srcDim->second]);
-    if (srcDim != rows.dims.end() &&
-        static_cast<int64_t>((*map)[srcDim->second]) != dim)
-      return failure();
-    if (!coversWholeDim(insert, dim, rows.extent))
-      return failure();
-    rows.dims[insert.getResult()] = dim;
-    return success();
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    auto groups = expand.getReassociationIndices();
-    const ReassociationIndices &group =
-        groups[rows.dims.lookup(expand.getSrc())];
-    if (group.size() != 1)
-      return failure();
-    rows.dims[expand.getResult()] = group.front();
-    return success();
-  }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-    int64_t dim = rows.dims.lookup(collapse.getSrc());
-    auto groups = collapse.getReassociationIndices();
-    auto it = llvm::find_if(groups, [&](const ReassociationIndices &g) {
-      return llvm::is_contained(g, dim);
+  for (Operation &op : body->without_terminator()) {
+    bool readsRows = llvm::any_of(op.getOperands(), [&](Value v) {
+      return rows.dims.contains(v);
     });
-    if (it->size() != 1)
-      return failure();
-    rows.dims[collapse.getResult()] = it - groups.begin();
-    return success();
+    if (!readsRows) {
+      // Whole values (a step's input row, constants): every workgroup
+      // computes them; an op with regions might read rows inside.
+      if (op.getNumRegions() > 0 &&
+          !isa<linalg::LinalgOp>(op))
+        return failure();
+      continue;
+    }
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      if (failed(analyzeLinalg(linalgOp, rows)))
+        return failure();
+      continue;
+    }
+    if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      int64_t dim = rows.dims.lookup(extract.getSource());
+      if (!coversWholeDim(extract, dim, rows.extent))
+        return failure();
+      std::optional<SmallVector<unsigned>> map = partToFullDims(
+          extract.getMixedSizes(), extract.getType().getShape());
+      auto it = map ? llvm::find(*map, dim) : nullptr;
+      if (!map || it == map->end())
+        return failure();
+      rows.dims[extract.getResult()] = it - map->begin();
+      continue;
+    }
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+      std::optional<SmallVector<unsigned>> map = partToFullDims(
+          insert.getMixedSizes(), insert.getSourceType().getShape());
+      if (!map)
+        return failure();
+      auto destDim = rows.dims.find(insert.getDest());
+      auto srcDim = rows.dims.find(insert.getSource());
+      int64_t dim = destDim != rows.dims.end()
+                        ? destDim->second
+                        : static_cast<int64_t>((*map)[srcDim->second]);
+      if (srcDim != rows.dims.end() &&
+          static_cast<int64_t>((*map)[srcDim->second]) != dim)
+        return failure();
+      if (!coversWholeDim(insert, dim, rows.extent))
+        return failure();
+      rows.dims[insert.getResult()] = dim;
+      continue;
+    }
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      auto groups = expand.getReassociationIndices();
+      const ReassociationIndices &group = groups[rows.dims.lookup(expand.getSrc())];
+      if (group.size() != 1)
+        return failure();
+      rows.dims[expand.getResult()] = group.front();
+      continue;
+    }
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      int64_t dim = rows.dims.lookup(collapse.getSrc());
+      auto groups = collapse.getReassociationIndices();
+      auto it = llvm::find_if(groups, [&](const ReassociationIndices &g) {
+        return llvm::is_contained(g, dim);
+      });
+      if (it->size() != 1)
+        return failure();
+      rows.dims[collapse.getResult()] = it - groups.begin();
+      continue;
+    }
+    return failure();
   }
-  // scf.yield is checked by its parent; anything else reading rows (an
-  // element of them, an op this pass does not know) mixes them.
-  return success(isa<scf::YieldOp>(op));
-}
-
-/// Whole values read only by ops that compute a block (the step's input
-/// projection, a product's zero fill): computed for the block alone too.
-void narrowProducers(Block &block, BatchRows &rows) {
-  for (Operation &op : llvm::reverse(block.without_terminator())) {
-    for (Region &region : op.getRegions())
-      if (!isa<linalg::LinalgOp>(op))
-        for (Block &inner : region)
-          narrowProducers(inner, rows);
+  // Whole values read only by ops that compute a block (the step's input
+  // projection, a product's zero fill): computed for the block alone too.
+  for (Operation &op : llvm::reverse(body->without_terminator())) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp || rows.loops.contains(&op) || op.getNumResults() != 1 ||
         !isa<TilingInterface>(op) || !linalgOp.hasPureTensorSemantics() ||
         op.use_empty())
       continue;
     std::optional<unsigned> dim;
-    bool blockOnly =
-        llvm::all_of(op.getResult(0).getUses(), [&](OpOperand &use) {
-          auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
-          auto it = rows.loops.find(use.getOwner());
-          if (!user || it == rows.loops.end())
-            return false;
-          std::optional<unsigned> position =
-              user.getMatchingIndexingMap(&use).getResultPosition(
-                  getAffineDimExpr(it->second, op.getContext()));
-          if (!position || (dim && *dim != *position))
-            return false;
-          dim = position;
-          return true;
-        });
+    bool blockOnly = llvm::all_of(op.getResult(0).getUses(), [&](OpOperand &use) {
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      auto it = rows.loops.find(use.getOwner());
+      if (!user || it == rows.loops.end())
+        return false;
+      std::optional<unsigned> position =
+          user.getMatchingIndexingMap(&use).getResultPosition(
+              getAffineDimExpr(it->second, op.getContext()));
+      if (!position || (dim && *dim != *position))
+        return false;
+      dim = position;
+      return true;
+    });
     if (!blockOnly)
       continue;
     auto loopDim = dyn_cast<AffineDimExpr>(
@@ -262,55 +252,6 @@ void narrowProducers(Block &block, BatchRows &rows) {
     rows.loops[&op] = loopDim.getPosition();
     rows.dims[op.getResult(0)] = *dim;
   }
-}
-
-LogicalResult analyzeBlock(Block &block, BatchRows &rows) {
-  for (Operation &op : block)
-    if (failed(analyzeOp(op, rows)))
-      return failure();
-  return success();
-}
-
-/// How a loop's carried values may split: along the batch rows of a
-/// recurrence (dimension 0 of a state, 1 of a stacked per-step output) or
-/// along their last dimension (a segment sum's columns).
-enum class Split { Rows, Columns };
-
-/// Finds the split dimension of every value of `loop`'s body, or fails when
-/// its steps mix the blocks.
-FailureOr<BatchRows> analyzeLoop(scf::ForOp loop, Split split) {
-  BatchRows rows;
-  if (loop.getNumRegionIterArgs() == 0)
-    return failure();
-  Block *body = loop.getBody();
-  auto yield = cast<scf::YieldOp>(body->getTerminator());
-  for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
-    auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (!type || !type.hasStaticShape() || type.getRank() == 0)
-      return failure();
-    int64_t dim = 0;
-    if (split == Split::Columns) {
-      dim = type.getRank() - 1;
-    } else if (auto insert = yield.getOperand(i)
-                                 .getDefiningOp<tensor::InsertSliceOp>()) {
-      // A stacked per-step output [steps, batch, ...] is written a row per
-      // step; a state is [batch, ...].
-      if (insert.getDest() == arg &&
-          getAsOpFoldResult(loop.getInductionVar()) ==
-              insert.getMixedOffsets()[0])
-        dim = 1;
-    }
-    if (type.getRank() <= dim)
-      return failure();
-    int64_t extent = type.getDimSize(dim);
-    if (rows.extent && rows.extent != extent)
-      return failure();
-    rows.extent = extent;
-    rows.dims[arg] = dim;
-  }
-  if (failed(analyzeBlock(*body, rows)))
-    return failure();
-  narrowProducers(*body, rows);
   for (auto [arg, value] :
        llvm::zip(loop.getRegionIterArgs(), yield.getOperands())) {
     auto it = rows.dims.find(value);
@@ -318,7 +259,7 @@ FailureOr<BatchRows> analyzeLoop(scf::ForOp loop, Split split) {
       return failure();
   }
   // The kernel stores the results; anything else reading them would read
-  // other workgroups' blocks.
+  // other workgroups' rows.
   for (Value r : loop.getResults())
     for (Operation *user : r.getUsers())
       if (!isa<bufferization::MaterializeInDestinationOp>(user))
@@ -326,15 +267,13 @@ FailureOr<BatchRows> analyzeLoop(scf::ForOp loop, Split split) {
   return rows;
 }
 
-/// The size of a block: a multiple of `multiple` and at least `minSize`,
-/// dividing the extent, in at least 2 and at most `maxBlocks` blocks,
-/// as small as that allows. 0: the loop stays one workgroup.
-int64_t blockSize(int64_t extent, int64_t minSize, int64_t multiple,
-                  int64_t maxBlocks) {
-  for (int64_t size = std::max(minSize, multiple); size <= extent / 2;
-       size += multiple)
-    if (extent % size == 0 && extent / size <= maxBlocks)
-      return size;
+/// Rows per workgroup: at least `minRows` (the register tiles of the
+/// step's products keep several rows), blocks that divide the batch, and
+/// no more than `maxBlocks` of them. 0: the loop stays one workgroup.
+int64_t rowsPerWorkgroup(int64_t extent, int64_t minRows, int64_t maxBlocks) {
+  for (int64_t rows = std::max<int64_t>(minRows, 1); rows <= extent / 2; ++rows)
+    if (extent % rows == 0 && extent / rows <= maxBlocks)
+      return rows;
   return 0;
 }
 
@@ -365,21 +304,10 @@ Value extractBlock(OpBuilder &b, Location loc, Value full, unsigned dim,
 LogicalResult tileStep(RewriterBase &rewriter, scf::ForOp original,
                        scf::ForOp loop, const BatchRows &rows,
                        OpFoldResult offset, int64_t blockRows) {
-  // The ops of the step, nested ones (in scf.if branches) included, in the
-  // same order in the original and its clone; not the payloads of linalg
-  // ops, which go with their op.
-  auto collect = [](scf::ForOp f) {
-    SmallVector<Operation *> ops;
-    f.getBody()->walk<WalkOrder::PreOrder>([&](Operation *op) {
-      ops.push_back(op);
-      return isa<linalg::LinalgOp>(op) ? WalkResult::skip()
-                                       : WalkResult::advance();
-    });
-    return ops;
-  };
   SmallVector<std::pair<Operation *, Operation *>> pairs;
-  for (auto [from, to] : llvm::zip_equal(collect(original), collect(loop)))
-    pairs.push_back({from, to});
+  for (auto [from, to] : llvm::zip(original.getBody()->without_terminator(),
+                                   loop.getBody()->without_terminator()))
+    pairs.push_back({&from, &to});
   for (auto [from, op] : pairs) {
     Location loc = op->getLoc();
     rewriter.setInsertionPoint(op);
@@ -527,35 +455,15 @@ struct LoomCpuDistributeScansPass
       scf::ForOp loop = findScanLoop(kernel);
       if (!loop)
         continue;
-      int64_t maxBlocks = std::max<int64_t>(maxWorkgroups, 1);
-      int64_t size = 0;
-      FailureOr<BatchRows> rows = analyzeLoop(loop, Split::Rows);
-      if (succeeded(rows)) {
-        size = blockSize(rows->extent, std::max<int64_t>(minRows, 2), 1,
-                         maxBlocks);
-      } else {
-        // Columns in whole cache lines, so that no two workgroups write
-        // the same line.
-        rows = analyzeLoop(loop, Split::Columns);
-        if (failed(rows))
-          continue;
-        int64_t line = 1;
-        for (Type t : loop.getResultTypes()) {
-          Type element = getElementTypeOrSelf(t);
-          if (!element.isIntOrFloat())
-            line = 0;
-          else
-            line = std::max<int64_t>(
-                line, kCacheLineBytes * 8 /
-                          std::max<int64_t>(element.getIntOrFloatBitWidth(),
-                                            8));
-        }
-        if (line > 0)
-          size = blockSize(rows->extent, line, line, maxBlocks);
-      }
-      if (size == 0)
+      FailureOr<BatchRows> rows = analyzeScan(loop);
+      if (failed(rows))
         continue;
-      if (failed(distribute(rewriter, loop, *rows, size)))
+      int64_t blockRows = rowsPerWorkgroup(
+          rows->extent, std::max<int64_t>(minRows, 2),
+          std::max<int64_t>(maxWorkgroups, 1));
+      if (blockRows == 0)
+        continue;
+      if (failed(distribute(rewriter, loop, *rows, blockRows)))
         return signalPassFailure();
     }
     // Fills and empty tensors of a block instead of whole ones; slices of
