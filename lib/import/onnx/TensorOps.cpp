@@ -362,13 +362,16 @@ FailureOr<Value> scatterFlat(NodeImporter &n, Value data, Value flatIdx,
 
 /// The row index of each update row when ScatterElements indices are a
 /// column [N, 1, ..., 1] broadcast over the other dimensions (PyTorch's
-/// scatter_add(0, dst.unsqueeze(1).expand(-1, F), messages)), else null.
+/// scatter_add(0, dst.unsqueeze(1).expand(-1, F), messages)), else null. A
+/// column broadcast along the rows too ([1, 1] to [N, F]) is not one.
 Value broadcastRowIndices(Value indices) {
   auto broadcast = indices.getDefiningOp<BroadcastToOp>();
   if (!broadcast)
     return Value();
   ArrayRef<int64_t> column = shapeOf(broadcast.getInput());
-  if (column.size() != shapeOf(indices).size() ||
+  ArrayRef<int64_t> shape = shapeOf(indices);
+  if (column.empty() || column.size() != shape.size() ||
+      column.front() != shape.front() ||
       llvm::any_of(column.drop_front(), [](int64_t d) { return d != 1; }))
     return Value();
   return broadcast.getInput();
@@ -385,7 +388,8 @@ LogicalResult importScatterElements(NodeImporter &n) {
   // every output element with every index.
   ArrayRef<int64_t> updates = n.inputShape(2);
   if (Value rows = broadcastRowIndices(n.input(1));
-      rows && *axis == 0 && n.attrString("reduction", "none") == "add" &&
+      rows && *axis == 0 && !data.empty() &&
+      n.attrString("reduction", "none") == "add" &&
       updates.drop_front() == data.drop_front()) {
     Type it = elementTypeOf(rows);
     Value ids = wrapNegative(n, n.reshape(rows, {updates[0]}),

@@ -13,6 +13,9 @@ graph networks' message sums); the ids repeat and some are negative
 (counted from the end, as ONNX allows).
 scatter_elements.onnx: the same with a full [300, 32] index tensor as an
 input (every element its own row), which is not a row sum.
+scatter_one_row.onnx: the same with indices Expand([[-3]], [300, 32]): one
+row id broadcast along the rows too (every update into row 47), also not a
+column of row ids.
 """
 import numpy as np
 import onnx
@@ -61,9 +64,27 @@ def elements_model():
     save(graph, "scatter_elements.onnx")
 
 
+def one_row_model():
+    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [E, F])
+    row = helper.make_tensor("row", TensorProto.INT64, [1, 1], [-3])
+    nodes = [
+        helper.make_node("Expand", ["row", "shape"], ["index"]),
+        helper.make_node("ScatterElements", ["data", "index", "updates"], ["y"],
+                         axis=0, reduction="add"),
+    ]
+    graph = helper.make_graph(
+        nodes, "scatter_one_row",
+        [helper.make_tensor_value_info("data", TensorProto.FLOAT, [N, F]),
+         helper.make_tensor_value_info("updates", TensorProto.FLOAT, [E, F])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [N, F])],
+        initializer=[shape, row])
+    save(graph, "scatter_one_row.onnx")
+
+
 def main():
     rows_model()
     elements_model()
+    one_row_model()
     data = rng.standard_normal((N, F)).astype(np.float32)
     ids = rng.integers(-N, N, E).astype(np.int64)
     updates = rng.standard_normal((E, F)).astype(np.float32)
@@ -73,11 +94,14 @@ def main():
     full = data.astype(np.float64)
     np.add.at(full, (np.where(index < 0, index + N, index),
                      np.broadcast_to(np.arange(F), (E, F))), updates)
+    one_row = data.astype(np.float64)
+    one_row[N - 3] += updates.sum(0)
     for name, array in [("scatter_data", data), ("scatter_ids", ids),
                         ("scatter_updates", updates),
                         ("scatter_index", index),
                         ("scatter_rows_y", expected.astype(np.float32)),
-                        ("scatter_elements_y", full.astype(np.float32))]:
+                        ("scatter_elements_y", full.astype(np.float32)),
+                        ("scatter_one_row_y", one_row.astype(np.float32))]:
         np.save(name + ".npy", array)
 
 
