@@ -277,26 +277,27 @@ int64_t rowsPerWorkgroup(int64_t extent, int64_t minRows, int64_t maxBlocks) {
   return 0;
 }
 
-/// Offsets, sizes and strides of the block of rows [offset, offset + rows)
-/// along `dim` of a tensor of `shape`.
-void blockOf(OpBuilder &b, ArrayRef<int64_t> shape, unsigned dim,
-             OpFoldResult offset, int64_t rows,
-             SmallVector<OpFoldResult> &offsets,
-             SmallVector<OpFoldResult> &sizes,
-             SmallVector<OpFoldResult> &strides) {
-  offsets.assign(shape.size(), b.getIndexAttr(0));
-  sizes = getAsIndexOpFoldResult(b.getContext(), shape);
-  strides.assign(shape.size(), b.getIndexAttr(1));
-  offsets[dim] = offset;
-  sizes[dim] = b.getIndexAttr(rows);
+/// The block of rows [offset, offset + rows) along `dim` of a tensor of
+/// `shape`, as slice offsets, sizes and strides.
+struct BlockSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+
+BlockSlice blockOf(OpBuilder &b, ArrayRef<int64_t> shape, unsigned dim,
+                   OpFoldResult offset, int64_t rows) {
+  BlockSlice block;
+  block.offsets.assign(shape.size(), b.getIndexAttr(0));
+  block.sizes = getAsIndexOpFoldResult(b.getContext(), shape);
+  block.strides.assign(shape.size(), b.getIndexAttr(1));
+  block.offsets[dim] = offset;
+  block.sizes[dim] = b.getIndexAttr(rows);
+  return block;
 }
 
-Value extractBlock(OpBuilder &b, Location loc, Value full, unsigned dim,
-                   OpFoldResult offset, int64_t rows) {
-  SmallVector<OpFoldResult> offsets, sizes, strides;
-  blockOf(b, cast<RankedTensorType>(full.getType()).getShape(), dim, offset,
-          rows, offsets, sizes, strides);
-  return tensor::ExtractSliceOp::create(b, loc, full, offsets, sizes, strides);
+Value extractBlock(OpBuilder &b, Location loc, Value full,
+                   const BlockSlice &block) {
+  return tensor::ExtractSliceOp::create(b, loc, full, block.offsets,
+                                        block.sizes, block.strides);
 }
 
 /// Computes only the block's rows of every op of the step that reads or
@@ -347,8 +348,10 @@ LogicalResult tileStep(RewriterBase &rewriter, scf::ForOp original,
       continue;
     unsigned srcDim = rows.dims.lookup(fromInsert.getSource());
     unsigned destDim = rows.dims.lookup(fromInsert.getResult());
-    Value part = extractBlock(rewriter, loc, insert.getSource(), srcDim,
-                              offset, blockRows);
+    Value part = extractBlock(
+        rewriter, loc, insert.getSource(),
+        blockOf(rewriter, insert.getSourceType().getShape(), srcDim, offset,
+                blockRows));
     SmallVector<OpFoldResult> offsets = insert.getMixedOffsets();
     SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
     offsets[destDim] = offset;
@@ -394,30 +397,29 @@ LogicalResult distribute(RewriterBase &rewriter, scf::ForOp loop,
       inits.push_back(shared);
       continue;
     }
-    Value part = extractBlock(rewriter, loc, init, dim, offset, blockRows);
-    SmallVector<OpFoldResult> offsets, sizes, strides;
-    blockOf(rewriter, cast<RankedTensorType>(init.getType()).getShape(), dim,
-            offset, blockRows, offsets, sizes, strides);
-    inits.push_back(tensor::InsertSliceOp::create(rewriter, loc, part, shared,
-                                                  offsets, sizes, strides));
+    BlockSlice block =
+        blockOf(rewriter, cast<RankedTensorType>(init.getType()).getShape(),
+                dim, offset, blockRows);
+    inits.push_back(tensor::InsertSliceOp::create(
+        rewriter, loc, extractBlock(rewriter, loc, init, block), shared,
+        block.offsets, block.sizes, block.strides));
   }
   auto tiled = cast<scf::ForOp>(rewriter.clone(*loop));
   rewriter.modifyOpInPlace(tiled,
                            [&] { tiled.getInitArgsMutable().assign(inits); });
   if (failed(tileStep(rewriter, loop, tiled, rows, offset, blockRows)))
     return failure();
-  rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
   for (auto [i, result] : llvm::enumerate(tiled.getResults())) {
+    BlockSlice block =
+        blockOf(rewriter, cast<RankedTensorType>(result.getType()).getShape(),
+                dims[i], offset, blockRows);
     rewriter.setInsertionPoint(forall.getTerminator());
-    Value part = extractBlock(rewriter, loc, result, dims[i], offset,
-                              blockRows);
-    SmallVector<OpFoldResult> offsets, sizes, strides;
-    blockOf(rewriter, cast<RankedTensorType>(result.getType()).getShape(),
-            dims[i], offset, blockRows, offsets, sizes, strides);
+    Value part = extractBlock(rewriter, loc, result, block);
     rewriter.setInsertionPointToEnd(forall.getTerminator().getBody());
     tensor::ParallelInsertSliceOp::create(rewriter, loc, part,
                                           forall.getRegionIterArgs()[i],
-                                          offsets, sizes, strides);
+                                          block.offsets, block.sizes,
+                                          block.strides);
   }
   rewriter.replaceOp(loop, forall.getResults());
   // One offset for every op of the block, so that slices of the block's

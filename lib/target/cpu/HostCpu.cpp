@@ -67,6 +67,18 @@ static int64_t hostThreadCount() {
   return static_cast<int64_t>(std::thread::hardware_concurrency());
 }
 
+/// A number about the host: environment variable `name` when it is set
+/// (tests stand in for the machine with it), else what `query` measures;
+/// 0 or less when neither knows.
+static int64_t hostNumber(const char *name, int64_t (*query)()) {
+  int64_t value = 0;
+  if (const char *text = nonEmptyEnv(name))
+    (void)llvm::StringRef(text).getAsInteger(10, value);
+  else
+    value = query();
+  return value;
+}
+
 HostCpu queryHostCpu() {
   HostCpu host;
   if (const char *name = nonEmptyEnv("LOOM_HOST_CPU"))
@@ -82,19 +94,11 @@ HostCpu queryHostCpu() {
       host.features += (f.second ? "+" : "-") + f.first().str();
     }
   }
-  int64_t llc = 0;
-  if (const char *bytes = nonEmptyEnv("LOOM_HOST_LLC_BYTES"))
-    (void)llvm::StringRef(bytes).getAsInteger(10, llc);
-  else
-    llc = sysfsLastLevelCacheBytes();
-  if (llc > 0)
+  if (int64_t llc = hostNumber("LOOM_HOST_LLC_BYTES", sysfsLastLevelCacheBytes);
+      llc > 0)
     host.lastLevelCacheBytes = llc;
-  int64_t threads = 0;
-  if (const char *count = nonEmptyEnv("LOOM_HOST_THREADS"))
-    (void)llvm::StringRef(count).getAsInteger(10, threads);
-  else
-    threads = hostThreadCount();
-  if (threads > 0)
+  if (int64_t threads = hostNumber("LOOM_HOST_THREADS", hostThreadCount);
+      threads > 0)
     host.threads = threads;
   return host;
 }

@@ -33,52 +33,47 @@ def save(graph, name):
     onnx.save(model, name)
 
 
-def rows_model():
-    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [E, F])
-    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
-    nodes = [
-        helper.make_node("Unsqueeze", ["ids", "axes"], ["column"]),
-        helper.make_node("Expand", ["column", "shape"], ["index"]),
-        helper.make_node("ScatterElements", ["data", "index", "updates"], ["y"],
-                         axis=0, reduction="add"),
-    ]
-    graph = helper.make_graph(
-        nodes, "scatter_rows",
-        [helper.make_tensor_value_info("data", TensorProto.FLOAT, [N, F]),
-         helper.make_tensor_value_info("ids", TensorProto.INT64, [E]),
-         helper.make_tensor_value_info("updates", TensorProto.FLOAT, [E, F])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [N, F])],
-        initializer=[shape, axes])
-    save(graph, "scatter_rows.onnx")
-
-
-def elements_model():
+def scatter_model(name, index_nodes, index_inputs, initializer=()):
+    """data + ScatterElements(axis 0, reduction add) of updates at `index`,
+    made by `index_nodes` from `index_inputs` (graph inputs between data and
+    updates) and `initializer`."""
     node = helper.make_node("ScatterElements", ["data", "index", "updates"],
                             ["y"], axis=0, reduction="add")
     graph = helper.make_graph(
-        [node], "scatter_elements",
+        [*index_nodes, node], name,
         [helper.make_tensor_value_info("data", TensorProto.FLOAT, [N, F]),
-         helper.make_tensor_value_info("index", TensorProto.INT64, [E, F]),
+         *index_inputs,
          helper.make_tensor_value_info("updates", TensorProto.FLOAT, [E, F])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [N, F])])
-    save(graph, "scatter_elements.onnx")
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [N, F])],
+        initializer=list(initializer))
+    save(graph, name + ".onnx")
+
+
+def expand_shape():
+    return helper.make_tensor("shape", TensorProto.INT64, [2], [E, F])
+
+
+def rows_model():
+    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
+    scatter_model(
+        "scatter_rows",
+        [helper.make_node("Unsqueeze", ["ids", "axes"], ["column"]),
+         helper.make_node("Expand", ["column", "shape"], ["index"])],
+        [helper.make_tensor_value_info("ids", TensorProto.INT64, [E])],
+        [expand_shape(), axes])
+
+
+def elements_model():
+    scatter_model(
+        "scatter_elements", [],
+        [helper.make_tensor_value_info("index", TensorProto.INT64, [E, F])])
 
 
 def one_row_model():
-    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [E, F])
     row = helper.make_tensor("row", TensorProto.INT64, [1, 1], [-3])
-    nodes = [
-        helper.make_node("Expand", ["row", "shape"], ["index"]),
-        helper.make_node("ScatterElements", ["data", "index", "updates"], ["y"],
-                         axis=0, reduction="add"),
-    ]
-    graph = helper.make_graph(
-        nodes, "scatter_one_row",
-        [helper.make_tensor_value_info("data", TensorProto.FLOAT, [N, F]),
-         helper.make_tensor_value_info("updates", TensorProto.FLOAT, [E, F])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [N, F])],
-        initializer=[shape, row])
-    save(graph, "scatter_one_row.onnx")
+    scatter_model("scatter_one_row",
+                  [helper.make_node("Expand", ["row", "shape"], ["index"])],
+                  [], [expand_shape(), row])
 
 
 def main():
