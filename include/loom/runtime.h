@@ -115,15 +115,18 @@ LOOM_API size_t loom_dtype_size(loom_dtype_t dtype);
 LOOM_API loom_status_t loom_dtype_parse(const char *name,
                                         loom_dtype_t *out_dtype);
 
-/* A tensor type: element type and static shape. `shape` is borrowed. */
+/* A tensor type: element type and shape. `shape` is borrowed. In a
+ * function's signature a dynamic dimension is -1 (see
+ * loom_function_input_dim_name); a tensor's own dimensions are >= 0. */
 typedef struct loom_tensor_type_t {
   loom_dtype_t dtype;
   size_t rank;
   const int64_t *shape;
 } loom_tensor_type_t;
 
-/* Writes "tensor<2x3xf32>" (NUL-terminated, truncated to fit). Returns the
- * length the full text needs, like snprintf. */
+/* Writes "tensor<2x3xf32>" ("tensor<?x3xf32>" for a dynamic dimension;
+ * NUL-terminated, truncated to fit). Returns the length the full text
+ * needs, like snprintf. */
 LOOM_API size_t loom_tensor_type_format(loom_tensor_type_t type, char *buffer,
                                         size_t capacity);
 
@@ -147,7 +150,8 @@ typedef struct loom_runtime_options_t {
   int32_t thread_count;
   /* Upper bound on the memory one call may allocate (its scratch arena plus
    * its results), in bytes; 0 = unlimited. A module with a function above it
-   * is refused at load time. */
+   * is refused at load time; a function with dynamic shapes is checked at
+   * each call with that call's sizes (RESOURCE_EXHAUSTED). */
   uint64_t max_call_memory_bytes;
 } loom_runtime_options_t;
 
@@ -275,11 +279,17 @@ LOOM_API loom_status_t loom_module_lookup_function(
 /* ------------------------------------------------------------------------ */
 
 LOOM_API const char *loom_function_name(const loom_function_t *function);
-/* "main(tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>)" */
+/* "main(tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>)". A function
+ * with dynamic shapes shows each dynamic dimension as `?` and names them
+ * after the signature: "main(tensor<?x784xf32>) -> (tensor<?x10xf32>)
+ * where ? = batch" when they are all one symbol, else in order of appearance
+ * ("f(tensor<?x?xf32>) -> (tensor<?xf32>) where ?s = batch, seq ->
+ * batch * seq"). */
 LOOM_API const char *loom_function_signature(const loom_function_t *function);
 LOOM_API size_t loom_function_input_count(const loom_function_t *function);
 LOOM_API size_t loom_function_output_count(const loom_function_t *function);
-/* The shape pointers stay valid while the module is alive. */
+/* The shape pointers stay valid while the module is alive. A dynamic
+ * dimension (one whose size each call's inputs decide) is -1. */
 LOOM_API loom_status_t loom_function_input_type(
     const loom_function_t *function, size_t index,
     loom_tensor_type_t *out_type);
@@ -294,11 +304,33 @@ LOOM_API const char *loom_function_input_name(const loom_function_t *function,
                                               size_t index);
 LOOM_API const char *loom_function_output_name(const loom_function_t *function,
                                                size_t index);
+/* Dynamic shapes. 1 if the function has dynamic dimensions (its inputs may
+ * have any size that matches the signature's static dimensions and the
+ * symbols' equalities), else 0. */
+LOOM_API int loom_function_is_dynamic(const loom_function_t *function);
+/* The symbol of dimension `dim` of input / output `index` ("batch"), or the
+ * expression it equals ("batch * 2") when it is not a bare symbol; "" for a
+ * static dimension; NULL when an argument is out of range. Owned by the
+ * module. */
+LOOM_API const char *loom_function_input_dim_name(
+    const loom_function_t *function, size_t index, size_t dim);
+LOOM_API const char *loom_function_output_dim_name(
+    const loom_function_t *function, size_t index, size_t dim);
 
 /* Runs the function. `inputs` must match the signature in count, dtype and
  * shape. On success `outputs[0..output_count)` receive new tensors (one
  * reference each, owned by the caller); `output_count` must equal
- * loom_function_output_count. Thread-safe. */
+ * loom_function_output_count. Thread-safe.
+ *
+ * Dynamic shapes: each input must have the signature's rank and static
+ * dimensions; its dynamic dimensions give the symbols their values (the
+ * first input dimension that is a symbol defines it, every other one must
+ * agree), and each symbol must be at least 1. A mismatch is
+ * LOOM_STATUS_INVALID_ARGUMENT naming the input, the dimension and the
+ * signature. The outputs have the shapes computed for this call, and the
+ * runtime's max_call_memory_bytes is checked with this call's sizes. The
+ * first call with a given tuple of sizes plans its memory and commands;
+ * the runtime keeps the last 16 such plans per function. */
 LOOM_API loom_status_t loom_function_call(const loom_function_t *function,
                                           loom_tensor_t *const *inputs,
                                           size_t input_count,

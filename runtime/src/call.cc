@@ -1,6 +1,7 @@
 // loom_function_call: checks the inputs against the signature, allocates the
 // call's results and arena, and has the device execute the schedule.
 #include "api_guard.h"
+#include "instance.h"
 #include "module.h"
 #include "tensor.h"
 #include "tensor_type.h"
@@ -19,6 +20,8 @@ Status checkInput(const loom_function_s &fn, size_t i,
     return error(LOOM_STATUS_INVALID_ARGUMENT, "input ", i, named,
                  " of function '", fn.name, "' is NULL; expected ",
                  expected.text, "; signature: ", fn.signature);
+  if (fn.dynamic) // checked with the symbols (bindSymbols)
+    return okStatus();
   if (tensor->dtype != expected.dtype || tensor->shape != expected.shape)
     return error(LOOM_STATUS_INVALID_ARGUMENT, "input ", i, named,
                  " of function '",
@@ -59,19 +62,23 @@ struct CallState {
   std::vector<loom_tensor_t *> results;
   AlignedPtr arena;
   const loom_function_s *fn = nullptr;
+  ArenaCache *arenas = nullptr;
 
   ~CallState() {
     for (loom_tensor_t *t : results)
       loom_tensor_release(t);
     if (arena)
-      fn->arenas.release(std::move(arena), fn->arenaSize, fn->arenaAlignment);
+      arenas->release(std::move(arena), fn->arenaSize, fn->arenaAlignment);
   }
 };
 
-Status call(const loom_function_s &fn, loom_tensor_t *const *inputs,
-            loom_tensor_t **outputs) {
+// Runs `fn` (a static function, or an instance of a dynamic one whose
+// arenas `arenas` keeps across calls of every size).
+Status call(const loom_function_s &fn, ArenaCache &arenas,
+            loom_tensor_t *const *inputs, loom_tensor_t **outputs) {
   CallState state;
   state.fn = &fn;
+  state.arenas = &arenas;
   for (size_t i = 0; i < fn.inputs.size(); ++i) {
     auto *data = static_cast<unsigned char *>(inputs[i]->data);
     if (reinterpret_cast<uintptr_t>(data) % kBufferAlignment != 0) {
@@ -97,7 +104,7 @@ Status call(const loom_function_s &fn, loom_tensor_t *const *inputs,
     state.results.push_back(result);
     state.outputPtrs.push_back(static_cast<unsigned char *>(result->data));
   }
-  state.arena = fn.arenas.acquire(fn.arenaSize, fn.arenaAlignment);
+  state.arena = arenas.acquire(fn.arenaSize, fn.arenaAlignment);
   if (!state.arena)
     return error(LOOM_STATUS_RESOURCE_EXHAUSTED, "function '", fn.name,
                  "': out of memory allocating its ", fn.arenaSize,
@@ -130,6 +137,13 @@ extern "C" loom_status_t loom_function_call(const loom_function_t *function,
                                         outputs, output_count));
     for (size_t i = 0; i < output_count; ++i)
       outputs[i] = nullptr;
-    return call(*function, inputs, outputs);
+    if (!function->dynamic)
+      return call(*function, function->arenas, inputs, outputs);
+    std::vector<int64_t> symbols;
+    LOOM_RETURN_IF_ERROR(bindSymbols(*function, inputs, &symbols));
+    Instance instance;
+    LOOM_RETURN_IF_ERROR(
+        function->dynamic->instances->get(*function, symbols, &instance));
+    return call(*instance, function->arenas, inputs, outputs);
   });
 }

@@ -34,7 +34,8 @@ Status checkMemoryCap(const loom_runtime_s &runtime, const Program &program) {
   if (cap == 0)
     return okStatus();
   for (const auto &fn : program.functions) {
-    if (fn->callMemoryBytes > cap)
+    // A dynamic function's memory is known per call (checked there).
+    if (!fn->dynamic && fn->callMemoryBytes > cap)
       return error(LOOM_STATUS_RESOURCE_EXHAUSTED, "function '", fn->name,
                    "' needs ", fn->callMemoryBytes,
                    " bytes per call (arena ", fn->arenaSize, " + outputs ",
@@ -56,6 +57,13 @@ Status verifyModule(const loom_runtime_s &runtime, const unsigned char *bytes,
     return error(LOOM_STATUS_INCOMPATIBLE,
                  "module has slice loops, which run on the cpu device only "
                  "(its target is '", program->target, "')");
+  for (const auto &fn : program->functions)
+    if (fn->dynamic && program->target != "cpu")
+      return error(LOOM_STATUS_UNIMPLEMENTED, "function '", fn->name,
+                   "' has dynamic shapes (", fn->signature,
+                   "), which the ", program->target,
+                   " device does not run yet; compile it for the cpu, or "
+                   "with static shapes (loom-compile --input-shape)");
   LOOM_RETURN_IF_ERROR(checkMemoryCap(runtime, *program));
   return runtime.device->verify(*program);
 }
@@ -229,6 +237,26 @@ const char *loom_function_output_name(const loom_function_t *function,
   if (!function || index >= function->outputs.size())
     return nullptr;
   return function->outputs[index].name.c_str();
+}
+
+const char *loom_function_input_dim_name(const loom_function_t *function,
+                                         size_t index, size_t dim) {
+  if (!function || index >= function->inputs.size() ||
+      dim >= function->inputs[index].dimNames.size())
+    return nullptr;
+  return function->inputs[index].dimNames[dim].c_str();
+}
+
+const char *loom_function_output_dim_name(const loom_function_t *function,
+                                          size_t index, size_t dim) {
+  if (!function || index >= function->outputs.size() ||
+      dim >= function->outputs[index].dimNames.size())
+    return nullptr;
+  return function->outputs[index].dimNames[dim].c_str();
+}
+
+int loom_function_is_dynamic(const loom_function_t *function) {
+  return function && function->dynamic ? 1 : 0;
 }
 
 } // extern "C"

@@ -29,11 +29,17 @@ struct BufferSlice {
 
 struct TensorSignature {
   loom_dtype_t dtype = LOOM_DTYPE_F32;
-  std::vector<int64_t> shape;
-  size_t elementCount = 0;
+  std::vector<int64_t> shape; // -1: a dynamic dimension
+  size_t elementCount = 0;    // dynamic shapes: 0 (known per call)
   size_t byteSize = 0;
-  std::string text; // "tensor<2x3xf32>"
+  std::string text; // "tensor<2x3xf32>", "tensor<?x3xf32>"
   std::string name; // "" when the module records none
+  // Dynamic functions: per dimension, -1 (static) or the index of the
+  // expression it equals (DynamicFunction::exprs); empty when all static.
+  std::vector<int32_t> dimExprs;
+  // Per dimension: the symbol name or expression text of a dynamic one, ""
+  // for a static one (loom_function_input_dim_name).
+  std::vector<std::string> dimNames;
 };
 
 struct DispatchCommand {
@@ -99,6 +105,59 @@ struct KernelLibraryView {
   std::string arch;                    // cubin: "sm_80" ("": target_cpu)
 };
 
+// --- Dynamic functions -------------------------------------------------------
+// A dynamic function's commands as the module states them: sizes are
+// expression indices (-1: the static size), arena slices name an arena
+// buffer (BufferSlice::index) and an offset from its start. Instantiating
+// the function for its symbols' values (instance.cc) turns them into the
+// commands above.
+
+struct DynamicSlice {
+  BufferSlice slice;
+  int32_t sizeExpr = -1;
+};
+
+struct DynamicDispatch {
+  uint32_t kernel = 0;
+  std::vector<DynamicSlice> bindings;
+  std::vector<uint32_t> pushConstants;    // static ones (no expressions)
+  std::vector<int32_t> pushConstantExprs; // or one expression each
+  uint32_t workgroupCount[3] = {1, 1, 1};
+  int32_t workgroupCountExprs[3] = {-1, -1, -1};
+};
+
+struct DynamicCopy {
+  DynamicSlice src, dst; // the same size (expression)
+};
+
+using DynamicCommand = std::variant<DynamicDispatch, DynamicCopy>;
+
+struct ArenaBufferInfo {
+  int32_t sizeExpr = 0;
+  uint32_t first = 0, last = 0; // live range in dispatch positions
+};
+
+// Where a symbol's value comes from at each call: the first input
+// dimension that is the bare symbol.
+struct SymbolSource {
+  uint32_t input = 0, dim = 0;
+};
+
+class InstanceCache;
+
+struct DynamicFunction {
+  std::vector<std::string> symbols;
+  std::vector<std::vector<int64_t>> exprs; // verified programs
+  std::vector<std::string> exprTexts;      // infix, for messages
+  std::vector<ArenaBufferInfo> arenaBuffers;
+  std::vector<DynamicCommand> commands;
+  std::vector<SymbolSource> symbolSources; // one per symbol
+  std::unique_ptr<InstanceCache> instances;
+
+  DynamicFunction();
+  ~DynamicFunction();
+};
+
 } // namespace loom::rt
 
 // A function of a loaded module (the C API's loom_function_t).
@@ -119,6 +178,10 @@ struct loom_function_s {
   // The scratch of its slice loops' workers, reused across calls (it is
   // often gigabytes: paging it in again each call would cost seconds).
   mutable loom::rt::ArenaCache sliceScratch;
+  // A dynamic function (its signature has -1 dimensions; `commands` is empty
+  // and arenaSize 0): what each call instantiates for its sizes. Null for a
+  // static function.
+  std::unique_ptr<loom::rt::DynamicFunction> dynamic;
 };
 
 namespace loom::rt {

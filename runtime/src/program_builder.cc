@@ -1,8 +1,11 @@
 #include "program_builder.h"
 
 #include "aligned_memory.h"
+#include "instance.h"
 #include "loom/checksum.h"
+#include "loom/module_format.h"
 #include "loom/schema/module_generated.h"
+#include "size_expr.h"
 #include "tensor_type.h"
 
 #include <cstring>
@@ -61,9 +64,57 @@ Status text(const flatbuffers::String *s, const std::string &where,
   return okStatus();
 }
 
-// Lowers a list of TensorTypes into signatures.
+// A vector of int32 expression indices (absent: empty), read through
+// memcpy like every other vector of a possibly damaged file.
+std::vector<int32_t> exprIndices(const flatbuffers::Vector<int32_t> *v) {
+  std::vector<int32_t> out(v ? v->size() : 0);
+  if (!out.empty())
+    std::memcpy(out.data(), unalignedBytes(v->Data()),
+                out.size() * sizeof(int32_t));
+  return out;
+}
+
+bool allStatic(const std::vector<int32_t> &exprs) {
+  for (int32_t e : exprs)
+    if (e != -1)
+      return false;
+  return true;
+}
+
+// Checks a dynamic signature's dimension expressions: one per dimension,
+// -1 exactly where the shape is static.
+Status checkDimExprs(const TensorSignature &sig, const DynamicFunction &dyn,
+                     const std::string &what) {
+  if (sig.dimExprs.empty()) {
+    for (size_t d = 0; d < sig.shape.size(); ++d)
+      if (sig.shape[d] < 0)
+        return invalid(what, cat("dimension ", d, " is dynamic (-1) but has "
+                                 "no dimension expression"));
+    return okStatus();
+  }
+  if (sig.dimExprs.size() != sig.shape.size())
+    return invalid(what, cat("has ", sig.dimExprs.size(),
+                             " dimension expressions for rank ",
+                             sig.shape.size()));
+  for (size_t d = 0; d < sig.shape.size(); ++d) {
+    int32_t e = sig.dimExprs[d];
+    if (e < -1 || e >= int64_t(dyn.exprs.size()))
+      return invalid(what, cat("dimension ", d, ": expression index ", e,
+                               " is out of range (the function has ",
+                               dyn.exprs.size(), " expressions)"));
+    if ((e == -1) != (sig.shape[d] >= 0))
+      return invalid(what, cat("dimension ", d, " is ", sig.shape[d],
+                               e == -1 ? " but has no dimension expression"
+                                       : " but has a dimension expression "
+                                         "(a dynamic dimension is -1)"));
+  }
+  return okStatus();
+}
+
+// Lowers a list of TensorTypes into signatures. `dyn`: the function's
+// symbols and expressions (null for a static function).
 Status buildSignatures(const FbTensorTypes *types, const std::string &where,
-                       const char *kind,
+                       const char *kind, const DynamicFunction *dyn,
                        std::vector<TensorSignature> *signatures) {
   if (!types)
     return okStatus();
@@ -79,10 +130,33 @@ Status buildSignatures(const FbTensorTypes *types, const std::string &where,
         std::memcpy(sig.shape.data(), unalignedBytes(shape->Data()),
                     sig.shape.size() * sizeof(int64_t));
     }
-    Status status = checkTensorType(dtype, sig.shape.data(), sig.shape.size(),
-                                    what, &sig.elementCount, &sig.byteSize);
+    sig.dimExprs = exprIndices(type->dim_exprs());
+    if (!dyn && !allStatic(sig.dimExprs))
+      return invalid(what, "has dimension expressions but the function has "
+                           "no symbols");
+    if (!dyn)
+      sig.dimExprs.clear();
+    // The static part: dtype, rank, dimensions and sizes (a dynamic
+    // dimension counted as 1 here; its size is known per call).
+    std::vector<int64_t> known = sig.shape;
+    bool dynamicShape = false;
+    for (int64_t &d : known)
+      if (dyn && d == -1) {
+        d = 1;
+        dynamicShape = true;
+      }
+    Status status = checkTensorType(dtype, known.data(), known.size(), what,
+                                    &sig.elementCount, &sig.byteSize);
     if (!status.ok())
       return Status(LOOM_STATUS_DATA_LOSS, "invalid module: " + status.message());
+    if (dyn) {
+      LOOM_RETURN_IF_ERROR(checkDimExprs(sig, *dyn, what));
+      for (int32_t e : sig.dimExprs)
+        sig.dimNames.push_back(e == -1 ? std::string() : dyn->exprTexts[e]);
+    }
+    sig.dimNames.resize(sig.shape.size());
+    if (dynamicShape)
+      sig.elementCount = sig.byteSize = 0;
     sig.dtype = static_cast<loom_dtype_t>(dtype);
     sig.text = formatType(sig.dtype, sig.shape);
     LOOM_RETURN_IF_ERROR(text(type->name(), cat(what, " name"), &sig.name));
@@ -101,11 +175,13 @@ public:
     LOOM_RETURN_IF_ERROR(text(fn_.name(), "function name", &out_.name));
     where_ = cat(isBody_ ? "slice-loop function '" : "function '", out_.name,
                  "'");
+    LOOM_RETURN_IF_ERROR(buildDynamicHeader());
+    const DynamicFunction *dyn = out_.dynamic.get();
     LOOM_RETURN_IF_ERROR(
-        buildSignatures(fn_.inputs(), where_, "input", &out_.inputs));
+        buildSignatures(fn_.inputs(), where_, "input", dyn, &out_.inputs));
     LOOM_RETURN_IF_ERROR(
-        buildSignatures(fn_.outputs(), where_, "output", &out_.outputs));
-    out_.arenaSize = fn_.arena_size();
+        buildSignatures(fn_.outputs(), where_, "output", dyn, &out_.outputs));
+    out_.arenaSize = dyn ? 0 : fn_.arena_size();
     uint32_t alignment = fn_.arena_alignment();
     if (alignment != 0 && (alignment & (alignment - 1)) != 0)
       return invalid(where_, cat("arena_alignment ", alignment,
@@ -115,7 +191,8 @@ public:
                                  " is above the supported 4096"));
     out_.arenaAlignment =
         alignment > kBufferAlignment ? alignment : kBufferAlignment;
-    LOOM_RETURN_IF_ERROR(computeCallMemory());
+    // A dynamic function's call memory is known per call (instance.cc).
+    LOOM_RETURN_IF_ERROR(dyn ? findSymbolSources() : computeCallMemory());
     out_.signature = formatSignature();
     if (fn_.commands()) {
       for (flatbuffers::uoffset_t i = 0; i < fn_.commands()->size(); ++i)
@@ -136,6 +213,9 @@ private:
     return okStatus();
   }
 
+  // "main(tensor<2x3xf32>) -> (tensor<2x4xf32>)"; a dynamic function's
+  // `?`s are named after it: "where ? = batch" when they are all the same
+  // symbol, else in order ("where ?s = batch, seq -> batch * seq").
   std::string formatSignature() const {
     std::string s = out_.name + "(";
     for (size_t i = 0; i < out_.inputs.size(); ++i)
@@ -143,7 +223,264 @@ private:
     s += ") -> (";
     for (size_t i = 0; i < out_.outputs.size(); ++i)
       s += (i ? ", " : "") + out_.outputs[i].text;
-    return s + ")";
+    s += ")";
+    if (!out_.dynamic)
+      return s;
+    std::vector<std::string> ins, outs;
+    for (const TensorSignature &sig : out_.inputs)
+      for (const std::string &n : sig.dimNames)
+        if (!n.empty())
+          ins.push_back(n);
+    for (const TensorSignature &sig : out_.outputs)
+      for (const std::string &n : sig.dimNames)
+        if (!n.empty())
+          outs.push_back(n);
+    std::vector<std::string> all = ins;
+    all.insert(all.end(), outs.begin(), outs.end());
+    bool same = !all.empty();
+    for (const std::string &n : all)
+      same = same && n == all[0];
+    if (same)
+      return s + " where ? = " + all[0];
+    auto join = [](const std::vector<std::string> &v) {
+      std::string t;
+      for (size_t i = 0; i < v.size(); ++i)
+        t += (i ? ", " : "") + v[i];
+      return t;
+    };
+    s += " where ?s = " + join(ins);
+    if (!outs.empty())
+      s += " -> " + join(outs);
+    return s;
+  }
+
+  // --- Dynamic functions -------------------------------------------------
+
+  // Symbols, expressions and arena buffers. Leaves out_.dynamic null for a
+  // static function (and refuses their pieces in one).
+  Status buildDynamicHeader() {
+    size_t symbols = fn_.symbols() ? fn_.symbols()->size() : 0;
+    size_t exprs = fn_.exprs() ? fn_.exprs()->size() : 0;
+    size_t buffers = fn_.arena_buffers() ? fn_.arena_buffers()->size() : 0;
+    if (symbols == 0) {
+      if (exprs || buffers)
+        return invalid(where_, "has size expressions or arena buffers but "
+                               "no symbols");
+      return okStatus();
+    }
+    if (program_.formatVersion < LOOM_MODULE_FORMAT_DYNAMIC_SHAPE_VERSION)
+      return invalid(where_, cat("has dynamic shapes (symbols) in a version-",
+                                 program_.formatVersion, " module"));
+    if (isBody_)
+      return invalid(where_, "a slice-loop function cannot have dynamic "
+                             "shapes");
+    if (symbols > kMaxSymbols)
+      return invalid(where_, cat("has ", symbols, " symbols, more than the ",
+                                 kMaxSymbols, " allowed"));
+    if (exprs > kMaxSizeExprs)
+      return invalid(where_, cat("has ", exprs, " size expressions, more "
+                                 "than the ", kMaxSizeExprs, " allowed"));
+    auto dyn = std::make_unique<DynamicFunction>();
+    std::set<std::string> seen;
+    for (flatbuffers::uoffset_t k = 0; k < symbols; ++k) {
+      std::string name;
+      LOOM_RETURN_IF_ERROR(
+          text(fn_.symbols()->Get(k), cat(where_, ": symbol ", k), &name));
+      if (name.empty() || !seen.insert(name).second)
+        return invalid(where_, cat("symbol ", k, " has an empty or duplicate "
+                                   "name '", name, "'"));
+      dyn->symbols.push_back(std::move(name));
+    }
+    for (flatbuffers::uoffset_t e = 0; e < exprs; ++e) {
+      const fb::SizeExpr *expr = fn_.exprs()->Get(e);
+      std::vector<int64_t> code(expr->code() ? expr->code()->size() : 0);
+      if (!code.empty())
+        std::memcpy(code.data(), unalignedBytes(expr->code()->Data()),
+                    code.size() * sizeof(int64_t));
+      Status status = verifySizeExpr(code, symbols);
+      if (!status.ok())
+        return invalid(where_, cat("size expression #", e, " ",
+                                   status.message()));
+      dyn->exprTexts.push_back(formatSizeExpr(code, dyn->symbols));
+      dyn->exprs.push_back(std::move(code));
+    }
+    for (flatbuffers::uoffset_t b = 0; b < buffers; ++b) {
+      const fb::ArenaBuffer *buffer = fn_.arena_buffers()->Get(b);
+      ArenaBufferInfo info{buffer->size_expr(), buffer->first(),
+                           buffer->last()};
+      if (info.sizeExpr < 0 || size_t(info.sizeExpr) >= exprs)
+        return invalid(where_, cat("arena buffer ", b, ": size expression ",
+                                   info.sizeExpr, " is out of range (the "
+                                   "function has ", exprs, " expressions)"));
+      if (info.first > info.last)
+        return invalid(where_, cat("arena buffer ", b, ": live range [",
+                                   info.first, ", ", info.last,
+                                   "] is empty"));
+      dyn->arenaBuffers.push_back(info);
+    }
+    out_.dynamic = std::move(dyn);
+    return okStatus();
+  }
+
+  // Every symbol's value comes from the first input dimension that is the
+  // bare symbol.
+  Status findSymbolSources() {
+    DynamicFunction &dyn = *out_.dynamic;
+    std::vector<bool> found(dyn.symbols.size(), false);
+    dyn.symbolSources.resize(dyn.symbols.size());
+    for (size_t i = 0; i < out_.inputs.size(); ++i) {
+      const std::vector<int32_t> &dims = out_.inputs[i].dimExprs;
+      for (size_t d = 0; d < dims.size(); ++d) {
+        if (dims[d] == -1)
+          continue;
+        int64_t k = bareSymbol(dyn.exprs[dims[d]]);
+        if (k >= 0 && !found[k]) {
+          found[k] = true;
+          dyn.symbolSources[k] = {uint32_t(i), uint32_t(d)};
+        }
+      }
+    }
+    for (size_t k = 0; k < found.size(); ++k)
+      if (!found[k])
+        return invalid(where_, cat("symbol '", dyn.symbols[k],
+                                   "' is no input's dimension, so no call "
+                                   "can give it a value"));
+    return okStatus();
+  }
+
+  Status exprIndex(int32_t e, const std::string &where, const char *what,
+                   bool allowStatic) const {
+    size_t count = out_.dynamic->exprs.size();
+    if ((e == -1 && allowStatic) || (e >= 0 && size_t(e) < count))
+      return okStatus();
+    return invalid(where, cat(what, ": expression index ", e,
+                              " is out of range (the function has ", count,
+                              " expressions)"));
+  }
+
+  // A slice of a dynamic function: indices checked now, bounds per call
+  // (instance.cc), except a constant's static range.
+  Status buildDynamicSlice(const fb::BufferRef *refInFile, int32_t sizeExpr,
+                           const std::string &where, bool writable,
+                           DynamicSlice *out) const {
+    LOOM_RETURN_IF_ERROR(readSlice(refInFile, where, &out->slice));
+    LOOM_RETURN_IF_ERROR(exprIndex(sizeExpr, where, "size", true));
+    out->sizeExpr = sizeExpr;
+    BufferSlice &slice = out->slice;
+    size_t count = slice.space == Space::Arena
+                       ? out_.dynamic->arenaBuffers.size()
+                       : storageCount(slice.space);
+    if (slice.index >= count)
+      return outOfRange(where, slice, count);
+    if (slice.space == Space::Constant && sizeExpr == -1) {
+      uint64_t storage = program_.constants[slice.index].size;
+      if (slice.offset > storage || slice.size > storage - slice.offset)
+        return outOfBounds(where, slice, storage);
+    }
+    return checkWritable(where, slice, writable);
+  }
+
+  Status buildDynamicDispatch(const std::string &where, const fb::Dispatch &d,
+                              uint32_t position) {
+    DynamicDispatch cmd;
+    DispatchKernel k;
+    LOOM_RETURN_IF_ERROR(checkKernel(where, d, &k));
+    cmd.kernel = k.index;
+    const KernelInfo *kernel = k.info;
+    const std::string &at = k.at;
+    size_t bindings = k.bindings;
+    std::vector<int32_t> sizes = exprIndices(d.binding_size_exprs());
+    if (!sizes.empty() && sizes.size() != bindings)
+      return invalid(at, cat("has ", sizes.size(), " binding sizes for ",
+                             bindings, " bindings"));
+    sizes.resize(bindings, -1);
+    const DynamicFunction &dyn = *out_.dynamic;
+    for (size_t b = 0; b < bindings; ++b) {
+      DynamicSlice slice;
+      std::string what = cat(at, ": binding ", b);
+      LOOM_RETURN_IF_ERROR(buildDynamicSlice(d.bindings()->Get(b), sizes[b],
+                                             what, /*writable=*/false,
+                                             &slice));
+      if (slice.slice.space == Space::Arena) {
+        const ArenaBufferInfo &buffer = dyn.arenaBuffers[slice.slice.index];
+        if (position < buffer.first || position > buffer.last)
+          return invalid(what, cat("arena buffer ", slice.slice.index,
+                                   " is live in dispatches [", buffer.first,
+                                   ", ", buffer.last, "], not in dispatch ",
+                                   position));
+      }
+      cmd.bindings.push_back(slice);
+    }
+    cmd.pushConstantExprs = exprIndices(d.push_constant_exprs());
+    size_t staticPush = d.push_constants() ? d.push_constants()->size() : 0;
+    size_t pushCount = cmd.pushConstantExprs.empty()
+                           ? staticPush
+                           : cmd.pushConstantExprs.size();
+    if (!cmd.pushConstantExprs.empty() && staticPush)
+      return invalid(at, "has both push constants and push constant "
+                         "expressions");
+    if (pushCount != kernel->pushConstantCount)
+      return invalid(at, cat("has ", pushCount,
+                             " push constants, the kernel takes ",
+                             kernel->pushConstantCount));
+    for (int32_t e : cmd.pushConstantExprs)
+      LOOM_RETURN_IF_ERROR(exprIndex(e, at, "push constant", false));
+    if (staticPush)
+      cmd.pushConstants.assign(d.push_constants()->begin(),
+                               d.push_constants()->end());
+    std::vector<int32_t> grid = exprIndices(d.workgroup_count_exprs());
+    if (!grid.empty() && grid.size() != 3)
+      return invalid(at, cat("workgroup_count_exprs has ", grid.size(),
+                             " entries, expected 3"));
+    grid.resize(3, -1);
+    size_t dims = d.workgroup_count() ? d.workgroup_count()->size() : 0;
+    if (dims != 3)
+      return invalid(at, cat("workgroup_count has ", dims,
+                             " entries, expected 3"));
+    for (int i = 0; i < 3; ++i) {
+      LOOM_RETURN_IF_ERROR(exprIndex(grid[i], at, "workgroup count", true));
+      cmd.workgroupCountExprs[i] = grid[i];
+      cmd.workgroupCount[i] = d.workgroup_count()->Get(i);
+      if (grid[i] == -1 && cmd.workgroupCount[i] == 0)
+        return invalid(at, cat("workgroup_count[", i, "] is 0"));
+    }
+    out_.dynamic->commands.emplace_back(std::move(cmd));
+    return okStatus();
+  }
+
+  // A command of a dynamic function (after buildCommand's checks).
+  Status buildDynamicCommand(const std::string &where, const char *kind,
+                             const fb::CommandEntry &e) {
+    switch (e.command_type()) {
+    case fb::Command::Dispatch:
+      return buildDynamicDispatch(where, *e.command_as_Dispatch(),
+                                  dispatches_++);
+    case fb::Command::Copy: {
+      const fb::Copy *copy = e.command_as_Copy();
+      DynamicCopy cmd;
+      LOOM_RETURN_IF_ERROR(buildDynamicSlice(copy->src(), copy->size_expr(),
+                                             where + " (copy): source",
+                                             /*writable=*/false, &cmd.src));
+      LOOM_RETURN_IF_ERROR(buildDynamicSlice(
+          copy->dst(), copy->size_expr(), where + " (copy): destination",
+          /*writable=*/true, &cmd.dst));
+      if (copy->size_expr() == -1 && cmd.src.slice.size != cmd.dst.slice.size)
+        return invalid(where + " (copy)",
+                       cat("source is ", cmd.src.slice.size,
+                           " bytes but destination is ", cmd.dst.slice.size));
+      out_.dynamic->commands.emplace_back(cmd);
+      return okStatus();
+    }
+    case fb::Command::Fill:
+    case fb::Command::SliceLoop:
+      return invalid(where, cat("a ", kind, " command in a function with "
+                                "dynamic shapes (not supported)"));
+    case fb::Command::NONE:
+      return invalid(where, "empty command");
+    }
+    return invalid(where, cat("unknown command kind ",
+                              unsigned(e.command_type()),
+                              " (written by a newer compiler?)"));
   }
 
   // Size of the storage a slice points into; false if it does not exist.
@@ -176,8 +513,24 @@ private:
     return false;
   }
 
-  Status buildSlice(const fb::BufferRef *refInFile, const std::string &where,
-                    bool writable, BufferSlice *slice) const {
+  size_t storageCount(Space space) const {
+    switch (space) {
+    case Space::Input:
+      return out_.inputs.size();
+    case Space::Output:
+      return out_.outputs.size();
+    case Space::Constant:
+      return program_.constants.size();
+    case Space::Arena:
+      return 1;
+    }
+    return 0;
+  }
+
+  // Reads a BufferRef (space checked; index, offset and size as written;
+  // the index of a static function's arena slice is 0).
+  Status readSlice(const fb::BufferRef *refInFile, const std::string &where,
+                   BufferSlice *slice) const {
     if (!refInFile)
       return invalid(where, "missing buffer reference");
     // The verifier does not check a struct's alignment in a damaged file:
@@ -192,46 +545,96 @@ private:
                                 " (expected 0..3: input, output, constant, "
                                 "arena)"));
     slice->space = static_cast<Space>(space);
-    slice->index = slice->space == Space::Arena ? 0 : ref->index();
+    slice->index =
+        slice->space == Space::Arena && !out_.dynamic ? 0 : ref->index();
     slice->offset = ref->offset();
     slice->size = ref->size();
+    return okStatus();
+  }
+
+  static Status outOfRange(const std::string &where, const BufferSlice &slice,
+                           size_t count) {
+    const char *name = slice.space == Space::Arena ? "arena buffer"
+                                                   : spaceName(slice.space);
+    return invalid(where, cat(name, " index ", slice.index,
+                              " is out of range (the ",
+                              slice.space == Space::Constant ? "module"
+                                                             : "function",
+                              " has ", count, " ", name,
+                              count == 1 ? "" : "s", ")"));
+  }
+
+  static Status outOfBounds(const std::string &where, const BufferSlice &slice,
+                            uint64_t storage) {
+    return invalid(where, cat(describe(slice), " is out of bounds of ",
+                              spaceName(slice.space),
+                              slice.space == Space::Arena
+                                  ? std::string()
+                                  : cat(" ", slice.index),
+                              " (", storage, " bytes)"));
+  }
+
+  static Status checkWritable(const std::string &where,
+                              const BufferSlice &slice, bool writable) {
+    if (writable &&
+        (slice.space == Space::Input || slice.space == Space::Constant))
+      return invalid(where, cat(describe(slice), " is read-only and cannot "
+                                                 "be written"));
+    return okStatus();
+  }
+
+  Status buildSlice(const fb::BufferRef *refInFile, const std::string &where,
+                    bool writable, BufferSlice *slice) const {
+    LOOM_RETURN_IF_ERROR(readSlice(refInFile, where, slice));
     uint64_t storage = 0;
     size_t count = 0;
     if (!storageSize(slice->space, slice->index, &storage, &count))
-      return invalid(where, cat(spaceName(slice->space), " index ",
-                                slice->index, " is out of range (the ",
-                                slice->space == Space::Constant ? "module"
-                                                                : "function",
-                                " has ", count, " ", spaceName(slice->space),
-                                count == 1 ? "" : "s", ")"));
+      return outOfRange(where, *slice, count);
     if (slice->offset > storage || slice->size > storage - slice->offset)
-      return invalid(where, cat(describe(*slice), " is out of bounds of ",
-                                spaceName(slice->space),
-                                slice->space == Space::Arena
-                                    ? std::string()
-                                    : cat(" ", slice->index),
-                                " (", storage, " bytes)"));
-    if (writable &&
-        (slice->space == Space::Input || slice->space == Space::Constant))
-      return invalid(where, cat(describe(*slice), " is read-only and cannot "
-                                                  "be written"));
+      return outOfBounds(where, *slice, storage);
+    return checkWritable(where, *slice, writable);
+  }
+
+  // A dispatch's kernel: its index (checked), where messages point, and
+  // the binding count (the kernel's).
+  struct DispatchKernel {
+    uint32_t index = 0;
+    const KernelInfo *info = nullptr;
+    std::string at;
+    size_t bindings = 0;
+  };
+
+  Status checkKernel(const std::string &where, const fb::Dispatch &d,
+                     DispatchKernel *k) const {
+    k->index = d.kernel();
+    if (k->index >= program_.kernels.size())
+      return invalid(where, cat("kernel index ", k->index,
+                                " is out of range (the module has ",
+                                program_.kernels.size(), " kernels)"));
+    k->info = &program_.kernels[k->index];
+    k->at = cat(where, " (dispatch of kernel #", k->index, " '",
+                k->info->name, "')");
+    k->bindings = d.bindings() ? d.bindings()->size() : 0;
+    if (k->bindings != k->info->bindingCount)
+      return invalid(k->at, cat("has ", k->bindings,
+                                " bindings, the kernel takes ",
+                                k->info->bindingCount));
     return okStatus();
   }
 
   Status buildDispatch(const std::string &where, const fb::Dispatch &d) {
     DispatchCommand cmd;
-    cmd.kernel = d.kernel();
-    if (cmd.kernel >= program_.kernels.size())
-      return invalid(where, cat("kernel index ", cmd.kernel,
-                                " is out of range (the module has ",
-                                program_.kernels.size(), " kernels)"));
-    const KernelInfo &kernel = program_.kernels[cmd.kernel];
-    std::string at = cat(where, " (dispatch of kernel #", cmd.kernel, " '",
-                         kernel.name, "')");
-    size_t bindings = d.bindings() ? d.bindings()->size() : 0;
-    if (bindings != kernel.bindingCount)
-      return invalid(at, cat("has ", bindings, " bindings, the kernel takes ",
-                             kernel.bindingCount));
+    DispatchKernel k;
+    LOOM_RETURN_IF_ERROR(checkKernel(where, d, &k));
+    cmd.kernel = k.index;
+    const KernelInfo &kernel = *k.info;
+    const std::string &at = k.at;
+    size_t bindings = k.bindings;
+    if (!exprIndices(d.push_constant_exprs()).empty() ||
+        !allStatic(exprIndices(d.workgroup_count_exprs())) ||
+        !allStatic(exprIndices(d.binding_size_exprs())))
+      return invalid(at, "has size expressions but the function has no "
+                         "symbols");
     for (size_t b = 0; b < bindings; ++b) {
       BufferSlice slice;
       LOOM_RETURN_IF_ERROR(buildSlice(d.bindings()->Get(b),
@@ -273,11 +676,16 @@ private:
     const char *kind = fb::EnumNameCommand(e.command_type());
     if (e.command_type() != fb::Command::NONE && *kind && !e.command())
       return invalid(where, cat("the ", kind, " command has no data"));
+    if (out_.dynamic)
+      return buildDynamicCommand(where, kind, e);
     switch (e.command_type()) {
     case fb::Command::Dispatch:
       return buildDispatch(where, *e.command_as_Dispatch());
     case fb::Command::Copy: {
       const fb::Copy *copy = e.command_as_Copy();
+      if (copy->size_expr() != -1)
+        return invalid(where + " (copy)", "has a size expression but the "
+                                          "function has no symbols");
       CopyCommand cmd;
       LOOM_RETURN_IF_ERROR(buildSlice(copy->src(), where + " (copy): source",
                                       /*writable=*/false, &cmd.src));
@@ -430,6 +838,7 @@ private:
   loom_function_s &out_;
   bool isBody_ = false;
   std::string where_;
+  uint32_t dispatches_ = 0; // dynamic functions: dispatches built so far
 };
 
 Status buildKernels(const fb::Module &module, Program *program) {

@@ -84,8 +84,7 @@ Status checkTensorType(int dtype, const int64_t *shape, size_t rank,
     if (shape[i] < 0)
       return error(LOOM_STATUS_INVALID_ARGUMENT, what, ": dimension ", i,
                    " is ", shape[i],
-                   " (dimensions must be >= 0; dynamic dimensions are not "
-                   "supported)");
+                   " (dimensions must be >= 0)");
     uint64_t dim = static_cast<uint64_t>(shape[i]);
     if (dim != 0 && elements > std::numeric_limits<size_t>::max() / dim)
       return error(LOOM_STATUS_INVALID_ARGUMENT, what,
@@ -105,7 +104,7 @@ Status checkTensorType(int dtype, const int64_t *shape, size_t rank,
 std::string formatType(loom_dtype_t dtype, const int64_t *shape, size_t rank) {
   std::string s = "tensor<";
   for (size_t i = 0; i < rank; ++i) {
-    s += std::to_string(shape[i]);
+    s += shape[i] < 0 ? std::string("?") : std::to_string(shape[i]);
     s += 'x';
   }
   s += dtypeName(dtype);

@@ -1,5 +1,6 @@
 // Element types and static shapes: sizes, names, overflow-checked element
-// and byte counts, and the "tensor<2x3xf32>" spelling used in messages.
+// and byte counts, and the "tensor<2x3xf32>" spelling used in messages (a
+// negative dimension, a function signature's dynamic one, prints as "?").
 #ifndef LOOM_RUNTIME_SRC_TENSOR_TYPE_H
 #define LOOM_RUNTIME_SRC_TENSOR_TYPE_H
 

@@ -104,7 +104,7 @@ TEST_F(ModuleVerifyTest, WrongVersionGivesBothNumbers) {
                         std::to_string(LOOM_MODULE_FORMAT_VERSION + 41) +
                         " is not supported";
   LOOM_EXPECT_ERROR(load(bytes), LOOM_STATUS_INCOMPATIBLE, version.c_str(),
-                    "this runtime reads versions 1 to 2");
+                    "this runtime reads versions 1 to 3");
 }
 
 TEST_F(ModuleVerifyTest, WrongVersionWinsOverOtherDamage) {
@@ -113,7 +113,7 @@ TEST_F(ModuleVerifyTest, WrongVersionWinsOverOtherDamage) {
   std::vector<uint8_t> bytes = serialize(*module);
   bytes.resize(bytes.size() - 200);
   LOOM_EXPECT_ERROR(load(bytes), LOOM_STATUS_INCOMPATIBLE,
-                    "module format version 3 is not supported");
+                    "module format version 4 is not supported");
 }
 
 TEST_F(ModuleVerifyTest, WrongFileIdentifier) {

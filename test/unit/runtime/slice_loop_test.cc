@@ -324,7 +324,7 @@ TEST_F(SliceLoopVerifyTest, NewerVersionIsRefused) {
   LOOM_EXPECT_ERROR(loadEdited([](ModuleT &m) {
                       m.format_version = LOOM_MODULE_FORMAT_VERSION + 1;
                     }),
-                    LOOM_STATUS_INCOMPATIBLE, "versions 1 to 2");
+                    LOOM_STATUS_INCOMPATIBLE, "versions 1 to 3");
 }
 
 } // namespace

@@ -60,3 +60,18 @@ EXPORT void record_workgroups(void *const *bindings, const uint32_t *push,
   uint32_t linear = id[0] + count[0] * (id[1] + count[1] * id[2]);
   out[linear] = (int32_t)linear + 1;
 }
+
+/* bindings: x, out (f32[rows x cols]); push constants: rows, cols. Each
+ * workgroup adds 1 to four rows (the grid is ceildiv(rows, 4)): the kernel
+ * of the dynamic-shape tests, whose row count is known per call. */
+EXPORT void add_one_rows(void *const *bindings, const uint32_t *push,
+                         const uint32_t *id, const uint32_t *count) {
+  (void)count;
+  const float *x = (const float *)bindings[0];
+  float *out = (float *)bindings[1];
+  uint32_t rows = push[0], cols = push[1];
+  uint32_t begin = id[0] * 4, end = begin + 4 < rows ? begin + 4 : rows;
+  for (uint32_t r = begin; r < end; ++r)
+    for (uint32_t c = 0; c < cols; ++c)
+      out[(size_t)r * cols + c] = x[(size_t)r * cols + c] + 1.0f;
+}

@@ -164,7 +164,142 @@ std::unique_ptr<FunctionT> sliceLoopFunction(
   return fn;
 }
 
+// --- Dynamic shapes ----------------------------------------------------------
+
+// Appends `code` to the function's expressions; returns its index.
+int32_t addExpr(FunctionT &fn, SizeCode code) {
+  auto e = std::make_unique<SizeExprT>();
+  e->code = std::move(code);
+  fn.exprs.push_back(std::move(e));
+  return static_cast<int32_t>(fn.exprs.size() - 1);
+}
+
+std::unique_ptr<TensorTypeT> dynamicType(std::vector<int64_t> shape,
+                                         std::vector<int32_t> dims) {
+  auto type = tensorType(DType::f32, std::move(shape));
+  type->dim_exprs = std::move(dims);
+  return type;
+}
+
+// A dispatch of add_one_rows (kernel 3) over `rows` x 3 f32 rows.
+std::unique_ptr<CommandEntryT> addOneRows(BufferRef x, BufferRef out,
+                                          int32_t bytes, int32_t rows,
+                                          int32_t cols, int32_t groups) {
+  DispatchT d;
+  d.kernel = kDynamicKernel;
+  d.bindings = {x, out};
+  d.binding_size_exprs = {bytes, bytes};
+  d.push_constant_exprs = {rows, cols};
+  d.workgroup_count = {1, 1, 1};
+  d.workgroup_count_exprs = {groups, -1, -1};
+  return entry(std::move(d));
+}
+
+// inc(x: tensor<?x3xf32>) -> tensor<?x3xf32>: x + 3 through two arena
+// buffers (x -> a0 -> a1 -> out; a0 and a1 both live in dispatch 1).
+std::unique_ptr<FunctionT> incFunction() {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = "inc";
+  fn->symbols = {"batch"};
+  int32_t batch = addExpr(*fn, sizeSymbol(0));
+  int32_t bytes = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(12), 4));
+  int32_t groups = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(4), 6));
+  int32_t cols = addExpr(*fn, sizeConst(3));
+  fn->inputs.push_back(dynamicType({-1, 3}, {batch, -1}));
+  fn->inputs.back()->name = "x";
+  fn->outputs.push_back(dynamicType({-1, 3}, {batch, -1}));
+  fn->arena_alignment = 64;
+  for (auto [first, last] : {std::pair{0u, 1u}, std::pair{1u, 2u}}) {
+    auto buffer = std::make_unique<ArenaBufferT>();
+    buffer->size_expr = bytes;
+    buffer->first = first;
+    buffer->last = last;
+    fn->arena_buffers.push_back(std::move(buffer));
+  }
+  fn->commands.push_back(addOneRows(ref(Space::input, 0, 0, 0),
+                                    ref(Space::arena, 0, 0, 0), bytes, batch,
+                                    cols, groups));
+  fn->commands.push_back(addOneRows(ref(Space::arena, 0, 0, 0),
+                                    ref(Space::arena, 1, 0, 0), bytes, batch,
+                                    cols, groups));
+  fn->commands.push_back(addOneRows(ref(Space::arena, 1, 0, 0),
+                                    ref(Space::output, 0, 0, 0), bytes, batch,
+                                    cols, groups));
+  return fn;
+}
+
+// pair(x: tensor<?x3xf32>, y: tensor<?x3xf32>) -> tensor<?x3xf32>: x + y
+// (add_f32 over batch*3 elements), both inputs sharing `batch`.
+std::unique_ptr<FunctionT> pairFunction() {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = "pair";
+  fn->symbols = {"batch"};
+  int32_t batch = addExpr(*fn, sizeSymbol(0));
+  int32_t bytes = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(12), 4));
+  int32_t elements = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(3), 4));
+  int32_t groups = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(4), 6));
+  fn->inputs.push_back(dynamicType({-1, 3}, {batch, -1}));
+  fn->inputs.back()->name = "x";
+  fn->inputs.push_back(dynamicType({-1, 3}, {batch, -1}));
+  fn->inputs.back()->name = "y";
+  fn->outputs.push_back(dynamicType({-1, 3}, {batch, -1}));
+  DispatchT d;
+  d.kernel = 0;
+  d.bindings = {ref(Space::input, 0, 0, 0), ref(Space::input, 1, 0, 0),
+                ref(Space::output, 0, 0, 0)};
+  d.binding_size_exprs = {bytes, bytes, bytes};
+  d.push_constant_exprs = {elements};
+  d.workgroup_count = {1, 1, 1};
+  d.workgroup_count_exprs = {groups, -1, -1};
+  fn->commands.push_back(entry(std::move(d)));
+  return fn;
+}
+
+// twice(x: tensor<?x6xf32>, z: tensor<?xf32>) ->
+//     (tensor<?x3xf32>, tensor<?xf32>): x as batch*2 rows of 3 and z (whose
+// size must be batch*6), by copies of batch*24 bytes.
+std::unique_ptr<FunctionT> twiceFunction() {
+  auto fn = std::make_unique<FunctionT>();
+  fn->name = "twice";
+  fn->symbols = {"batch"};
+  int32_t batch = addExpr(*fn, sizeSymbol(0));
+  int32_t rows = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(2), 4));
+  int32_t six = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(6), 4));
+  int32_t bytes = addExpr(*fn, sizeOp(sizeSymbol(0), sizeConst(24), 4));
+  fn->inputs.push_back(dynamicType({-1, 6}, {batch, -1}));
+  fn->inputs.push_back(dynamicType({-1}, {six}));
+  fn->outputs.push_back(dynamicType({-1, 3}, {rows, -1}));
+  fn->outputs.push_back(dynamicType({-1}, {six}));
+  for (uint32_t i = 0; i < 2; ++i) {
+    CopyT c;
+    c.src = std::make_unique<BufferRef>(ref(Space::input, i, 0, 0));
+    c.dst = std::make_unique<BufferRef>(ref(Space::output, i, 0, 0));
+    c.size_expr = bytes;
+    fn->commands.push_back(entry(std::move(c)));
+  }
+  return fn;
+}
+
 } // namespace
+
+SizeCode sizeConst(int64_t c) { return {0, c}; }
+SizeCode sizeSymbol(int64_t k) { return {1, k}; }
+SizeCode sizeOp(SizeCode a, const SizeCode &b, int64_t op) {
+  a.insert(a.end(), b.begin(), b.end());
+  a.push_back(op);
+  return a;
+}
+
+std::unique_ptr<ModuleT> makeDynamicModule() {
+  auto module = makeTestModule();
+  module->format_version = LOOM_MODULE_FORMAT_DYNAMIC_SHAPE_VERSION;
+  module->kernels.push_back(kernel("add_one_rows", 2, 2));
+  module->functions.clear();
+  module->functions.push_back(incFunction());
+  module->functions.push_back(pairFunction());
+  module->functions.push_back(twiceFunction());
+  return module;
+}
 
 std::unique_ptr<ModuleT> makeSliceLoopModule() {
   auto module = makeTestModule();
@@ -289,14 +424,27 @@ std::vector<std::string> namedModuleKinds() {
   return {"valid",        "bad-version",      "bad-identifier",
           "truncated",    "wrong-target",     "oob-binding",
           "bad-kernel-index", "missing-kernel", "bad-abi", "oldest-abi", "cuda",
-          "cuda-cubin", "slice-loop", "slice-loop-overrun"};
+          "cuda-cubin", "slice-loop", "slice-loop-overrun", "dynamic",
+          "dynamic-bad-expr", "dynamic-in-v2"};
 }
 
 bool namedModuleLoadsOnCpu(const std::string &kind) {
-  return kind == "valid" || kind == "oldest-abi" || kind == "slice-loop";
+  return kind == "valid" || kind == "oldest-abi" || kind == "slice-loop" ||
+         kind == "dynamic";
 }
 
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes) {
+  if (kind.rfind("dynamic", 0) == 0) {
+    auto module = makeDynamicModule();
+    if (kind == "dynamic-bad-expr") // `batch +`: one operand short
+      module->functions[0]->exprs[1]->code = {1, 0, 2};
+    else if (kind == "dynamic-in-v2")
+      module->format_version = LOOM_MODULE_FORMAT_SLICE_LOOP_VERSION;
+    else if (kind != "dynamic")
+      return false;
+    *bytes = serialize(*module);
+    return true;
+  }
   if (kind.rfind("slice-loop", 0) == 0) {
     auto loops = makeSliceLoopModule();
     if (kind == "slice-loop-overrun")

@@ -54,6 +54,26 @@ void addTestCubin(loom::fb::ModuleT &module, const std::string &libraryArch,
 // bodies: 0 slice_scale (4 elements), 1 slice_acc (4), 2 slice_reduce (24).
 std::unique_ptr<loom::fb::ModuleT> makeSliceLoopModule();
 
+// Size expressions (the schema's SizeExpr postfix code).
+using SizeCode = std::vector<int64_t>;
+SizeCode sizeConst(int64_t c);
+SizeCode sizeSymbol(int64_t k);
+// `a op b` (op: 2 add, 3 sub, 4 mul, 5 floordiv, 6 ceildiv, 7 mod, 8 min,
+// 9 max).
+SizeCode sizeOp(SizeCode a, const SizeCode &b, int64_t op);
+
+// The kernel the dynamic module adds: add_one_rows (bindings x, out; push
+// constants rows, cols; four rows per workgroup).
+constexpr uint32_t kDynamicKernel = 3;
+
+// A module of dynamic functions (format version 3), symbol "batch":
+//   inc(x: tensor<?x3xf32>) -> tensor<?x3xf32>: x + 3 by three dispatches
+//       of add_one_rows (grid ceildiv(batch, 4)) through two arena buffers
+//   pair(x: tensor<?x3xf32>, y: tensor<?x3xf32>) -> tensor<?x3xf32>: x + y
+//   twice(x: tensor<?x6xf32>, z: tensor<?xf32> (batch*6 elements)) ->
+//       (tensor<?x3xf32> (batch*2 rows), tensor<?xf32>): copies of x and z
+std::unique_ptr<loom::fb::ModuleT> makeDynamicModule();
+
 // Serializes a module (with the file identifier).
 std::vector<uint8_t> serialize(const loom::fb::ModuleT &module);
 
@@ -67,13 +87,14 @@ loom::fb::BufferRef ref(loom::fb::Space space, uint32_t index,
 // "oldest-abi" (valid, kernels of the oldest accepted ABI), "cuda"
 // (makeCudaTestModule), "cuda-cubin" (the same with a cubin for sm_80),
 // "slice-loop" (makeSliceLoopModule), "slice-loop-overrun" (its first
-// loop's input stride reaching past the input).
+// loop's input stride reaching past the input), "dynamic"
+// (makeDynamicModule), "dynamic-bad-expr" (a size expression one operand
+// short), "dynamic-in-v2" (the dynamic module labelled version 2).
 // Returns false for an unknown kind.
 bool makeNamedModule(const std::string &kind, std::vector<uint8_t> *bytes);
 std::vector<std::string> namedModuleKinds();
 // True for the kinds a CPU runtime loads ("valid", "oldest-abi",
-// "slice-loop"); every
-// other kind is refused by it.
+// "slice-loop", "dynamic"); every other kind is refused by it.
 bool namedModuleLoadsOnCpu(const std::string &kind);
 
 } // namespace loom::test
