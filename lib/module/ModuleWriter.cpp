@@ -16,11 +16,29 @@ fb::BufferRef toFb(const BufferRef &r) {
                        r.size);
 }
 
+// Dimension expressions are written only for a dynamic function's tensors,
+// so static modules stay byte-identical to what older compilers wrote.
 flatbuffers::Offset<fb::TensorType>
-writeTensorType(flatbuffers::FlatBufferBuilder &b, const TensorSignature &s) {
-  return fb::CreateTensorType(b, static_cast<fb::DType>(s.dtype),
-                              b.CreateVector(s.shape),
-                              s.name.empty() ? 0 : b.CreateString(s.name));
+writeTensorType(flatbuffers::FlatBufferBuilder &b, const TensorSignature &s,
+                bool dynamic) {
+  if (!dynamic || s.dimExprs.empty())
+    return fb::CreateTensorType(b, static_cast<fb::DType>(s.dtype),
+                                b.CreateVector(s.shape),
+                                s.name.empty() ? 0 : b.CreateString(s.name));
+  auto shape = b.CreateVector(s.shape);
+  auto name = s.name.empty() ? 0 : b.CreateString(s.name);
+  return fb::CreateTensorType(b, static_cast<fb::DType>(s.dtype), shape, name,
+                              b.CreateVector(s.dimExprs));
+}
+
+// The version a module needs: the oldest one that has every feature it uses.
+uint32_t formatVersion(const ModuleSchedule &schedule) {
+  auto dynamic = [](const FunctionSchedule &f) { return f.isDynamic(); };
+  if (llvm::any_of(schedule.functions, dynamic) ||
+      llvm::any_of(schedule.bodies, dynamic))
+    return LOOM_MODULE_FORMAT_DYNAMIC_SHAPE_VERSION;
+  return schedule.bodies.empty() ? LOOM_MODULE_FORMAT_OLDEST_VERSION
+                                 : LOOM_MODULE_FORMAT_SLICE_LOOP_VERSION;
 }
 
 } // namespace
@@ -33,7 +51,7 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
   for (const KernelInfo &k : schedule.kernels)
     kernels.push_back(fb::CreateKernel(
-        b, b.CreateString(k.name), k.bindingCount, /*push constants*/ 0,
+        b, b.CreateString(k.name), k.bindingCount, k.pushConstantCount,
         k.workgroupSize.empty() ? 0 : b.CreateVector(k.workgroupSize)));
 
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
@@ -57,11 +75,12 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
   }
 
   auto writeFunction = [&](const FunctionSchedule &f) {
+    bool dynamic = f.isDynamic();
     std::vector<flatbuffers::Offset<fb::TensorType>> inputs, outputs;
     for (const TensorSignature &s : f.inputs)
-      inputs.push_back(writeTensorType(b, s));
+      inputs.push_back(writeTensorType(b, s, dynamic));
     for (const TensorSignature &s : f.outputs)
-      outputs.push_back(writeTensorType(b, s));
+      outputs.push_back(writeTensorType(b, s, dynamic));
     std::vector<flatbuffers::Offset<fb::CommandEntry>> commands;
     for (const Command &c : f.commands) {
       if (c.kind == Command::Kind::Dispatch) {
@@ -70,10 +89,26 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
           bindings.push_back(toFb(r));
         std::vector<uint32_t> grid(c.workgroupCount.begin(),
                                    c.workgroupCount.end());
-        auto d = fb::CreateDispatch(b, c.kernel,
-                                    b.CreateVectorOfStructs(bindings),
-                                    b.CreateVector(std::vector<uint32_t>{}),
-                                    b.CreateVector(grid));
+        // Dynamic functions: the per-call sizes next to the static fields.
+        flatbuffers::Offset<flatbuffers::Vector<int32_t>> pushExprs = 0,
+                                                          gridExprs = 0,
+                                                          sizeExprs = 0;
+        if (dynamic) {
+          pushExprs = b.CreateVector(c.pushConstantExprs);
+          if (llvm::any_of(c.workgroupCountExprs,
+                           [](ExprId e) { return e != kStatic; }))
+            gridExprs = b.CreateVector(std::vector<int32_t>(
+                c.workgroupCountExprs.begin(), c.workgroupCountExprs.end()));
+          std::vector<int32_t> sizes;
+          for (const BufferRef &r : c.bindings)
+            sizes.push_back(r.sizeExpr);
+          if (llvm::any_of(sizes, [](ExprId e) { return e != kStatic; }))
+            sizeExprs = b.CreateVector(sizes);
+        }
+        auto d = fb::CreateDispatch(
+            b, c.kernel, b.CreateVectorOfStructs(bindings),
+            dynamic ? 0 : b.CreateVector(std::vector<uint32_t>{}),
+            b.CreateVector(grid), pushExprs, gridExprs, sizeExprs);
         commands.push_back(fb::CreateCommandEntry(
             b, fb::Command::Dispatch, d.Union()));
       } else if (c.kind == Command::Kind::SliceLoop) {
@@ -93,15 +128,38 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
             fb::CreateCommandEntry(b, fb::Command::SliceLoop, loop.Union()));
       } else {
         fb::BufferRef src = toFb(c.src), dst = toFb(c.dst);
-        auto copy = fb::CreateCopy(b, &src, &dst);
+        // One size for both operands (the schedule gives them the same).
+        ExprId size = c.src.sizeExpr != kStatic ? c.src.sizeExpr
+                                                : c.dst.sizeExpr;
+        auto copy = fb::CreateCopy(b, &src, &dst, size);
         commands.push_back(
             fb::CreateCommandEntry(b, fb::Command::Copy, copy.Union()));
       }
     }
+    flatbuffers::Offset<flatbuffers::Vector<
+        flatbuffers::Offset<flatbuffers::String>>>
+        symbols = 0;
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::SizeExpr>>>
+        exprs = 0;
+    flatbuffers::Offset<
+        flatbuffers::Vector<flatbuffers::Offset<fb::ArenaBuffer>>>
+        arenaBuffers = 0;
+    if (dynamic) {
+      symbols = b.CreateVectorOfStrings(f.symbols);
+      std::vector<flatbuffers::Offset<fb::SizeExpr>> programs;
+      for (const SizeExpr &e : f.exprs)
+        programs.push_back(fb::CreateSizeExpr(b, b.CreateVector(e.code)));
+      exprs = b.CreateVector(programs);
+      std::vector<flatbuffers::Offset<fb::ArenaBuffer>> buffers;
+      for (const ArenaBuffer &a : f.arenaBuffers)
+        buffers.push_back(fb::CreateArenaBuffer(b, a.sizeExpr, a.first, a.last));
+      arenaBuffers = b.CreateVector(buffers);
+    }
     return fb::CreateFunction(
         b, b.CreateString(f.name), b.CreateVector(inputs),
         b.CreateVector(outputs), f.arenaSize,
-        FunctionSchedule::kArenaAlignment, b.CreateVector(commands));
+        FunctionSchedule::kArenaAlignment, b.CreateVector(commands), symbols,
+        exprs, arenaBuffers);
   };
   std::vector<flatbuffers::Offset<fb::Function>> functions, bodies;
   for (const FunctionSchedule &f : schedule.functions)
@@ -110,8 +168,7 @@ std::string writeModuleFile(const ModuleSchedule &schedule,
     bodies.push_back(writeFunction(f));
 
   auto module = fb::CreateModule(
-      b, bodies.empty() ? LOOM_MODULE_FORMAT_OLDEST_VERSION
-                        : LOOM_MODULE_FORMAT_VERSION,
+      b, formatVersion(schedule),
       b.CreateString(target.target),
       b.CreateString(target.triple), b.CreateString(target.cpu),
       b.CreateString("loom-compile 0.1.0"), b.CreateVector(kernels),
