@@ -145,6 +145,18 @@ public:
     const char *n = loom_function_output_name(fn_, i);
     return n ? n : "";
   }
+  /// Dynamic shapes: whether the function has any, and the symbol (or
+  /// expression) of a dynamic dimension, "" for a static one or out of range
+  /// (see loom_function_input_dim_name).
+  bool isDynamic() const { return loom_function_is_dynamic(fn_) != 0; }
+  const char *inputDimName(size_t i, size_t dim) const {
+    const char *n = loom_function_input_dim_name(fn_, i, dim);
+    return n ? n : "";
+  }
+  const char *outputDimName(size_t i, size_t dim) const {
+    const char *n = loom_function_output_dim_name(fn_, i, dim);
+    return n ? n : "";
+  }
 
   Status call(const std::vector<Tensor> &inputs,
               std::vector<Tensor> *outputs) const {

@@ -9,7 +9,9 @@
 #include "aligned_memory.h"
 #include "module.h"
 #include "program.h"
+#include "size_expr.h"
 #include "tensor.h"
+#include "tensor_type.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -92,17 +94,51 @@ bool hasDispatch(const loom_function_t &fn) {
   for (const rt::Command &command : fn.commands)
     if (std::holds_alternative<rt::DispatchCommand>(command))
       return true;
+  if (fn.dynamic)
+    for (const rt::DynamicCommand &command : fn.dynamic->commands)
+      if (std::holds_alternative<rt::DynamicDispatch>(command))
+        return true;
   return false;
+}
+
+// The shape of input `i` of a dynamic function with every symbol 2 (false
+// when an expression cannot be evaluated there: the call would refuse it).
+bool dynamicInputShape(const loom_function_t &fn, size_t i,
+                       std::vector<int64_t> *shape) {
+  const rt::DynamicFunction &dyn = *fn.dynamic;
+  const rt::TensorSignature &sig = fn.inputs[i];
+  *shape = sig.shape;
+  std::vector<int64_t> symbols(dyn.symbols.size(), 2);
+  for (size_t d = 0; d < sig.dimExprs.size(); ++d)
+    if (sig.dimExprs[d] != -1 &&
+        (!rt::evaluateSizeExpr(dyn.exprs[sig.dimExprs[d]], symbols,
+                               &(*shape)[d])
+              .ok() ||
+         (*shape)[d] > (1 << 20)))
+      return false;
+  return true;
 }
 
 // Calls a function without dispatches on zero-filled inputs and checks the
 // results against its signature; also a call with the wrong input count.
+// A dynamic function is called with every symbol 2.
 void callWithoutKernels(const loom_function_t *fn) {
   size_t inputCount = loom_function_input_count(fn);
   size_t outputCount = loom_function_output_count(fn);
   uint64_t inputBytes = 0;
-  for (const rt::TensorSignature &sig : fn->inputs)
-    inputBytes += sig.byteSize;
+  std::vector<std::vector<int64_t>> shapes(inputCount);
+  for (size_t i = 0; i < inputCount; ++i) {
+    const rt::TensorSignature &sig = fn->inputs[i];
+    shapes[i] = sig.shape;
+    if (fn->dynamic && !dynamicInputShape(*fn, i, &shapes[i]))
+      return;
+    size_t bytes = 0;
+    if (!rt::checkTensorType(sig.dtype, shapes[i].data(), shapes[i].size(),
+                             "input", nullptr, &bytes)
+             .ok())
+      return;
+    inputBytes += bytes;
+  }
   if (inputBytes > kMaxCallInputs)
     return;
   std::vector<loom_tensor_t *> inputs(inputCount, nullptr);
@@ -112,7 +148,7 @@ void callWithoutKernels(const loom_function_t *fn) {
                 loom_function_input_type(fn, i, &type)) != LOOM_STATUS_OK)
       violated("loom_function_input_type failed for a valid index");
     if (consume("loom_tensor_allocate",
-                loom_tensor_allocate(type.dtype, type.rank, type.shape,
+                loom_tensor_allocate(type.dtype, type.rank, shapes[i].data(),
                                      &inputs[i])) != LOOM_STATUS_OK)
       violated("cannot allocate an input of a verified signature");
   }
@@ -124,13 +160,21 @@ void callWithoutKernels(const loom_function_t *fn) {
   if (code == LOOM_STATUS_OK) {
     for (size_t i = 0; i < outputCount; ++i) {
       const rt::TensorSignature &expected = fn->outputs[i];
-      if (!outputs[i] || outputs[i]->dtype != expected.dtype ||
-          outputs[i]->shape != expected.shape ||
-          outputs[i]->byteSize != expected.byteSize)
+      bool fits = outputs[i] && outputs[i]->dtype == expected.dtype &&
+                  outputs[i]->shape.size() == expected.shape.size();
+      for (size_t d = 0; fits && d < expected.shape.size(); ++d)
+        fits = expected.shape[d] < 0 ||
+               expected.shape[d] == outputs[i]->shape[d];
+      if (!fits || (!fn->dynamic && outputs[i]->byteSize != expected.byteSize))
         violated(std::string("result ") + std::to_string(i) + " of '" +
                  loom_function_name(fn) + "' does not match its signature");
       loom_tensor_release(outputs[i]);
     }
+  } else if (fn->dynamic && (code == LOOM_STATUS_INVALID_ARGUMENT ||
+                             code == LOOM_STATUS_DATA_LOSS)) {
+    // Sizes the module's expressions refuse at these symbol values (an
+    // overflow, a negative size, a slice past its storage): errors of the
+    // call, by design.
   } else if (code != LOOM_STATUS_RESOURCE_EXHAUSTED) {
     violated(std::string("a call on inputs of the right types failed with "
                          "code ") +
@@ -165,10 +209,17 @@ void exercise(const loom_module_t *module, bool callable) {
       violated("a function is not found by its own name");
     (void)loom_function_signature(fn);
     loom_tensor_type_t type;
-    for (size_t k = 0; k < loom_function_input_count(fn); ++k)
+    for (size_t k = 0; k < loom_function_input_count(fn); ++k) {
       consume("input type", loom_function_input_type(fn, k, &type));
-    for (size_t k = 0; k < loom_function_output_count(fn); ++k)
+      for (size_t d = 0; d <= type.rank; ++d)
+        (void)loom_function_input_dim_name(fn, k, d);
+    }
+    for (size_t k = 0; k < loom_function_output_count(fn); ++k) {
       consume("output type", loom_function_output_type(fn, k, &type));
+      for (size_t d = 0; d <= type.rank; ++d)
+        (void)loom_function_output_dim_name(fn, k, d);
+    }
+    (void)loom_function_is_dynamic(fn);
     if (callable && !hasDispatch(*fn))
       callWithoutKernels(fn);
   }

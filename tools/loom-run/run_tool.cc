@@ -20,11 +20,14 @@ std::string typeText(const loom_tensor_type_t &type) {
   return buffer;
 }
 
-bool sameType(const loom_tensor_type_t &a, const loom_tensor_type_t &b) {
-  if (a.dtype != b.dtype || a.rank != b.rank)
+// Whether tensor type `got` fits signature type `want`, whose dynamic
+// dimensions (-1) take any size: the runtime checks those against the
+// symbols when it is called.
+bool fitsType(const loom_tensor_type_t &want, const loom_tensor_type_t &got) {
+  if (want.dtype != got.dtype || want.rank != got.rank)
     return false;
-  for (size_t i = 0; i < a.rank; ++i)
-    if (a.shape[i] != b.shape[i])
+  for (size_t i = 0; i < want.rank; ++i)
+    if (want.shape[i] >= 0 && want.shape[i] != got.shape[i])
       return false;
   return true;
 }
@@ -241,7 +244,7 @@ private:
       if (!s.ok())
         return fail(s.message());
       loom_tensor_type_t got = loom_tensor_type(tensor.get());
-      if (!sameType(want, got)) {
+      if (!fitsType(want, got)) {
         std::string hint;
         if (got.dtype == LOOM_DTYPE_F64 && want.dtype == LOOM_DTYPE_F32)
           hint = " (NumPy's default float64; save it with "

@@ -44,5 +44,22 @@ TEST(CppWrapperTest, LoadCallAndErrors) {
   EXPECT_EQ(results.size(), 2u); // untouched on failure
 }
 
+TEST(CppWrapperTest, DynamicShapes) {
+  Runtime runtime;
+  ASSERT_TRUE(Runtime::create(nullptr, &runtime).ok());
+  std::vector<uint8_t> bytes = serialize(*makeDynamicModule());
+  Module module;
+  ASSERT_TRUE(Module::loadMemory(runtime, bytes.data(), bytes.size(),
+                                 LOOM_MEMORY_COPY, &module)
+                  .ok());
+  Function fn;
+  ASSERT_TRUE(module.lookup("twice", &fn).ok());
+  EXPECT_TRUE(fn.isDynamic());
+  EXPECT_STREQ(fn.inputDimName(0, 0), "batch");
+  EXPECT_STREQ(fn.inputDimName(0, 1), "");
+  EXPECT_STREQ(fn.inputDimName(5, 0), "");
+  EXPECT_STREQ(fn.outputDimName(0, 0), "batch * 2");
+}
+
 } // namespace
 } // namespace loom::test
