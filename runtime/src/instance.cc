@@ -7,6 +7,7 @@
 #include "tensor_type.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 
 namespace loom::rt {
@@ -302,8 +303,10 @@ private:
 Status instantiate(const loom_function_s &fn,
                    const std::vector<int64_t> &symbols,
                    std::unique_ptr<loom_function_s> *out) {
+  static std::atomic<uint64_t> serials{0};
   auto instance = std::make_unique<loom_function_s>();
   LOOM_RETURN_IF_ERROR(Instantiator(fn, symbols, *instance).run());
+  instance->instanceSerial = ++serials;
   *out = std::move(instance);
   return okStatus();
 }

@@ -58,12 +58,14 @@ Status verifyModule(const loom_runtime_s &runtime, const unsigned char *bytes,
                  "module has slice loops, which run on the cpu device only "
                  "(its target is '", program->target, "')");
   for (const auto &fn : program->functions)
-    if (fn->dynamic && program->target != "cpu")
+    if (fn->dynamic && program->target != "cpu" &&
+        program->target != "vulkan")
       return error(LOOM_STATUS_UNIMPLEMENTED, "function '", fn->name,
                    "' has dynamic shapes (", fn->signature,
                    "), which the ", program->target,
-                   " device does not run yet; compile it for the cpu, or "
-                   "with static shapes (loom-compile --input-shape)");
+                   " device does not run yet; compile it for the cpu or "
+                   "vulkan, or with static shapes (loom-compile "
+                   "--input-shape)");
   LOOM_RETURN_IF_ERROR(checkMemoryCap(runtime, *program));
   return runtime.device->verify(*program);
 }

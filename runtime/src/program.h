@@ -182,6 +182,11 @@ struct loom_function_s {
   // and arenaSize 0): what each call instantiates for its sizes. Null for a
   // static function.
   std::unique_ptr<loom::rt::DynamicFunction> dynamic;
+  // An instance of a dynamic function for one tuple of sizes (instance.h):
+  // a number no other instance of the process has (an evicted instance's
+  // address may be reused, its serial never is); 0 for a module's own
+  // functions. Devices that keep state per function key it by both.
+  uint64_t instanceSerial = 0;
 };
 
 namespace loom::rt {

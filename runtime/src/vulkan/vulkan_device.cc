@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
-#include <unordered_map>
 
 namespace loom::rt {
 namespace {
@@ -90,7 +91,7 @@ public:
     const vk::VulkanApi &api = context_->api();
     VkDevice device = context_->device();
     api.vkDeviceWaitIdle(device);
-    for (auto &[fn, contexts] : idle_)
+    for (auto &[key, contexts] : idle_)
       for (auto &c : contexts)
         destroyCallContext(*c);
     for (Pipeline &p : pipelines_) {
@@ -214,10 +215,12 @@ private:
       if (const auto *d = std::get_if<DispatchCommand>(&fn.commands[c])) {
         const KernelInfo &k = program_.kernels[d->kernel];
         where += cat(" (kernel '", k.name, "')");
-        if (k.pushConstantCount)
-          return error(LOOM_STATUS_UNIMPLEMENTED, where,
-                       ": push constants are not supported by the vulkan "
-                       "device yet");
+        if (uint64_t(k.pushConstantCount) * 4 > limits.maxPushConstantsSize)
+          return error(LOOM_STATUS_INCOMPATIBLE, where, ": ",
+                       k.pushConstantCount, " push constants (",
+                       k.pushConstantCount * 4, " bytes), more than the "
+                       "device's maxPushConstantsSize (",
+                       limits.maxPushConstantsSize, " bytes)");
         if (k.bindingCount > limits.maxPerStageDescriptorStorageBuffers)
           return error(LOOM_STATUS_INCOMPATIBLE, where, ": ", k.bindingCount,
                        " bindings, more than the device's "
@@ -290,6 +293,13 @@ private:
       layoutInfo.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO;
       layoutInfo.setLayoutCount = 1;
       layoutInfo.pSetLayouts = &p.setLayout;
+      // The kernel's 32-bit push constants: one block at offset 0.
+      VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                               kernel.pushConstantCount * 4};
+      if (kernel.pushConstantCount) {
+        layoutInfo.pushConstantRangeCount = 1;
+        layoutInfo.pPushConstantRanges = &push;
+      }
       LOOM_VK_RETURN_IF_ERROR("vkCreatePipelineLayout",
                               api.vkCreatePipelineLayout(device, &layoutInfo,
                                                          nullptr, &p.layout));
@@ -414,6 +424,10 @@ private:
 
   Status createCallContext(const loom_function_s &fn,
                            std::unique_ptr<CallContext> *out) const {
+    // An instance of a dynamic function: the device's limits at its sizes
+    // (a module's own functions were checked when it loaded).
+    if (fn.instanceSerial)
+      LOOM_RETURN_IF_ERROR(checkFunction(fn));
     auto c = std::make_unique<CallContext>();
     Status s = buildCallContext(fn, *c);
     if (!s.ok()) {
@@ -578,6 +592,10 @@ private:
         api.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
         api.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE,
                                     p.layout, 0, 1, &sets[set++], 0, nullptr);
+        if (!d->pushConstants.empty())
+          api.vkCmdPushConstants(cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                                 d->pushConstants.size() * 4,
+                                 d->pushConstants.data());
         api.vkCmdDispatch(cmd, d->workgroupCount[0], d->workgroupCount[1],
                           d->workgroupCount[2]);
       } else if (const auto *cp = std::get_if<CopyCommand>(&command)) {
@@ -633,11 +651,18 @@ private:
     c = CallContext();
   }
 
+  // Call contexts are pooled per function: a module's function, or an
+  // instance of a dynamic one (keyed by its serial too, since an evicted
+  // instance's address may come back). Idle contexts of the least recently
+  // used instances beyond kIdleInstances are destroyed.
+  using Key = std::pair<const loom_function_s *, uint64_t>;
+  static constexpr size_t kIdleInstances = 32;
+
   Status acquire(const loom_function_s &fn,
                  std::unique_ptr<CallContext> *out) const {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = idle_.find(&fn);
+      auto it = idle_.find(Key(&fn, fn.instanceSerial));
       if (it != idle_.end() && !it->second.empty()) {
         *out = std::move(it->second.back());
         it->second.pop_back();
@@ -652,7 +677,23 @@ private:
   void release(const loom_function_s &fn,
                std::unique_ptr<CallContext> call) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    idle_[&fn].push_back(std::move(call));
+    Key key(&fn, fn.instanceSerial);
+    idle_[key].push_back(std::move(call));
+    if (!key.second)
+      return;
+    recentInstances_.erase(std::remove(recentInstances_.begin(),
+                                       recentInstances_.end(), key),
+                           recentInstances_.end());
+    recentInstances_.push_back(key);
+    while (recentInstances_.size() > kIdleInstances) {
+      auto old = idle_.find(recentInstances_.front());
+      recentInstances_.pop_front();
+      if (old == idle_.end())
+        continue;
+      for (auto &c : old->second)
+        destroyCallContext(*c);
+      idle_.erase(old);
+    }
   }
 
   std::shared_ptr<VulkanContext> context_;
@@ -661,9 +702,8 @@ private:
   std::vector<Pipeline> pipelines_;
   std::vector<Buffer> constants_;
   mutable std::mutex mutex_;
-  mutable std::unordered_map<const loom_function_s *,
-                             std::vector<std::unique_ptr<CallContext>>>
-      idle_;
+  mutable std::map<Key, std::vector<std::unique_ptr<CallContext>>> idle_;
+  mutable std::deque<Key> recentInstances_; // least recently released first
 };
 
 class VulkanDevice final : public Device {

@@ -574,6 +574,18 @@ TEST_F(CudaDeviceTest, PushConstantsAreNotSupported) {
                     "supported by the cuda device yet");
 }
 
+TEST_F(CudaDeviceTest, DynamicShapesAreNotSupportedYet) {
+  auto module = makeDynamicModule();
+  module->target = "cuda";
+  module->target_triple = "nvptx64-nvidia-cuda";
+  module->target_cpu = "sm_80";
+  module->libraries = std::move(makeCudaTestModule()->libraries);
+  LOOM_EXPECT_ERROR(tryLoad(*module), LOOM_STATUS_UNIMPLEMENTED,
+                    "function 'inc' has dynamic shapes (inc(tensor<?x3xf32>) "
+                    "-> (tensor<?x3xf32>) where ? = batch), which the cuda "
+                    "device does not run yet");
+}
+
 TEST_F(CudaDeviceTest, TimingIsPrintedWhenAsked) {
   loadOrFail(*makeCudaTestModule());
   set("LOOM_CUDA_TIMING", "1");
