@@ -5,8 +5,9 @@
  *
  * Loads the module, prints every function's signature, then calls FUNCTION
  * (default: the only function, else "main") on the given .npy inputs, or on
- * inputs made from a deterministic pattern when none are given, and prints
- * each result's type and first values. Exit status 0 on success, 1 with a
+ * inputs made from a deterministic pattern when none are given (a dynamic
+ * dimension, -1 in the signature, is then 1), and prints each result's type
+ * and first values. Exit status 0 on success, 1 with a
  * message on any error. */
 #include <loom/runtime.h>
 
@@ -24,11 +25,15 @@ static int failed(loom_status_t status, const char *what) {
 }
 
 /* Fills a new tensor with ((i % 7) - 3) / 4 (floats) or i % 5 (integers).
- * f16/bf16 inputs are left zero: C has no portable half type. */
+ * f16/bf16 inputs are left zero: C has no portable half type. A dynamic
+ * dimension (-1) gets size 1. */
 static loom_status_t make_pattern_input(loom_tensor_type_t type,
                                         loom_tensor_t **out) {
-  loom_status_t status =
-      loom_tensor_allocate(type.dtype, type.rank, type.shape, out);
+  int64_t shape[16];
+  for (size_t d = 0; d < type.rank && d < 16; ++d)
+    shape[d] = type.shape[d] < 0 ? 1 : type.shape[d];
+  loom_status_t status = loom_tensor_allocate(
+      type.dtype, type.rank, type.rank <= 16 ? shape : type.shape, out);
   if (status)
     return status;
   void *data = loom_tensor_data(*out);
