@@ -2,6 +2,7 @@
 #include "loom/dialect/KernelContract.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 
 using namespace mlir;
 
@@ -92,6 +93,15 @@ SmallVector<StringRef> getScalarOps(Operation *kernel) {
       for (Attribute name : names)
         ops.push_back(cast<StringAttr>(name).getValue());
   return ops;
+}
+
+AffineMap getWorkgroupCountMap(Operation *kernel) {
+  auto attr = kernel->getAttrOfType<AffineMapAttr>(kWorkgroupCountMapAttrName);
+  return attr ? attr.getValue() : AffineMap();
+}
+
+void setWorkgroupCountMap(Operation *kernel, AffineMap map) {
+  kernel->setAttr(kWorkgroupCountMapAttrName, AffineMapAttr::get(map));
 }
 
 void setWorkgroupCount(Operation *kernel, ArrayRef<int64_t> count) {

@@ -45,7 +45,7 @@ def Loom_ScanOp : Loom_Op<"scan", [RecursiveMemoryEffects,
   let hasRegionVerifier = 1;
 }
 
-def Loom_YieldOp : Loom_Op<"yield", [Pure, Terminator,
+def Loom_YieldOp : Loom_Op<"yield", [Pure, Terminator, Loom_DynamicShapes,
     ParentOneOf<["DispatchOp", "ScanOp"]>]> {
   let summary = "returns the results of a dispatch region or a scan step";
   let arguments = (ins Variadic<AnyRankedTensor>:$values);
@@ -57,37 +57,49 @@ def Loom_YieldOp : Loom_Op<"yield", [Pure, Terminator,
 // (--loom-outline-dispatches)
 //===----------------------------------------------------------------------===//
 
-def Loom_DispatchOp : Loom_Op<"dispatch", [IsolatedFromAbove,
-    RecursiveMemoryEffects, SingleBlock]> {
+def Loom_DispatchOp : Loom_Op<"dispatch", [IsolatedFromAbove, Loom_DynamicShapes,
+    RecursiveMemoryEffects, SingleBlock, AttrSizedOperandSegments]> {
   let summary = "a group of ops compiled to one kernel";
   let description = [{
     The region's block arguments are the dispatch operands; `loom.yield`
     returns its results. The region is isolated from above: every tensor it
     reads is an operand, so it can be outlined as a kernel whose bindings are
-    the operands followed by the results.
+    the tensor operands followed by the results. `index` operands are sizes
+    (dynamic dimensions) the region reads; they become the kernel's push
+    constants. `result_dims` are the host's values of the results' dynamic
+    dimensions, in order (one per `?` of each result).
   }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs);
+  let arguments = (ins Variadic<AnyTypeOf<[AnyRankedTensor, Index]>>:$inputs,
+                       Variadic<Index>:$result_dims);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
+    `(` $inputs `)` (`result_dims` `(` $result_dims^ `)`)? attr-dict `:`
+    functional-type($inputs, results) $body
   }];
   let hasVerifier = 1;
 }
 
-def Loom_LaunchOp : Loom_Op<"launch", [Pure,
+def Loom_LaunchOp : Loom_Op<"launch", [Pure, Loom_DynamicShapes,
+    AttrSizedOperandSegments,
     DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "runs an outlined kernel over its workgroups (host side)";
   let description = [{
     Produced by --loom-outline-dispatches. `kernel` names a func.func in the
-    nested kernel module whose arguments are one memref per input, one per
-    result, then the workgroup id (x, y, z) as `index` values.
+    nested kernel module whose arguments are one memref per tensor input,
+    one per result, one `index` per `index` input (the kernel's push
+    constants, in order), then the workgroup id (x, y, z) as `index` values.
+    `result_dims` are the results' dynamic dimensions, as on loom.dispatch.
   }];
-  let arguments = (ins SymbolRefAttr:$kernel, Variadic<AnyRankedTensor>:$inputs);
+  let arguments = (ins SymbolRefAttr:$kernel,
+                       Variadic<AnyTypeOf<[AnyRankedTensor, Index]>>:$inputs,
+                       Variadic<Index>:$result_dims);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
-    $kernel `(` $inputs `)` attr-dict `:` functional-type($inputs, results)
+    $kernel `(` $inputs `)` (`result_dims` `(` $result_dims^ `)`)? attr-dict
+    `:` functional-type($inputs, results)
   }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

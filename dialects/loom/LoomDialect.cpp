@@ -48,6 +48,15 @@ LogicalResult LoomDialect::verifyOperationAttribute(Operation *op,
                              << op->getName() << "'";
     return success();
   }
+  if (name == kWorkgroupCountMapAttrName) {
+    auto map = dyn_cast<AffineMapAttr>(attr.getValue());
+    if (!map || map.getValue().getNumDims() != 0 ||
+        map.getValue().getNumResults() != 3)
+      return op->emitError() << "'" << name
+                             << "' must be an affine map ()[push constants] "
+                                "-> (x, y, z)";
+    return success();
+  }
   if (name == kTreeMergeAttrName || name == kTensorCoreAttrName) {
     if (!isa<UnitAttr>(attr.getValue()))
       return op->emitError() << "'" << name << "' must be a unit attribute";

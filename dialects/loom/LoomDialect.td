@@ -1,7 +1,7 @@
 //===- LoomDialect.td - the loom dialect -------------------*- tablegen -*-===//
 //
-// The loom dialect: a model as a function over ranked, statically shaped
-// tensors. Ops carry numpy semantics (broadcasting, einsum) and are lowered to
+// The loom dialect: a model as a function over ranked tensors (static
+// shapes, and dynamic dimensions on the ops marked Loom_DynamicShapes). Ops carry numpy semantics (broadcasting, einsum) and are lowered to
 // linalg on tensors by --loom-to-linalg.
 //
 //===----------------------------------------------------------------------===//
@@ -27,8 +27,22 @@ def Loom_Dialect : Dialect {
   let hasOperationAttrVerify = 1;
 }
 
+// Every loom op takes statically shaped tensors only, unless it has
+// Loom_DynamicShapes: those ops accept dynamic dimensions (`tensor<?x784xf32>`)
+// and lower them (issue 22 grows this set op by op). The check names the op
+// and the operand, so a model that needs an op not yet dynamic gets one
+// clear error at parse or import time.
+def Loom_DynamicShapes : NativeOpTrait<"DynamicShapes"> {
+  let cppNamespace = "::loom::OpTrait";
+}
+def Loom_StaticShapesUnlessDynamic
+    : NativeOpTrait<"StaticShapesUnlessDynamic"> {
+  let cppNamespace = "::loom::OpTrait";
+}
+
 class Loom_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Loom_Dialect, mnemonic, traits>;
+    : Op<Loom_Dialect, mnemonic,
+         !listconcat(traits, [Loom_StaticShapesUnlessDynamic])>;
 
 //===----------------------------------------------------------------------===//
 // Type constraints
@@ -41,10 +55,10 @@ def Loom_Float : AnyTypeOf<[F32, F16, BF16, F64]>;
 def Loom_Int : AnyTypeOf<[I32, I64]>;
 def Loom_Element : AnyTypeOf<[F32, F16, BF16, F64, I32, I64, I1]>;
 
-def Loom_Tensor : StaticShapeTensorOf<[F32, F16, BF16, F64, I32, I64, I1]>;
-def Loom_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16, F64]>;
-def Loom_NumericTensor : StaticShapeTensorOf<[F32, F16, BF16, F64, I32, I64]>;
-def Loom_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
-def Loom_BoolTensor : StaticShapeTensorOf<[I1]>;
+def Loom_Tensor : RankedTensorOf<[F32, F16, BF16, F64, I32, I64, I1]>;
+def Loom_FloatTensor : RankedTensorOf<[F32, F16, BF16, F64]>;
+def Loom_NumericTensor : RankedTensorOf<[F32, F16, BF16, F64, I32, I64]>;
+def Loom_IndexTensor : RankedTensorOf<[I32, I64]>;
+def Loom_BoolTensor : RankedTensorOf<[I1]>;
 
 #endif // LOOM_DIALECT_TD

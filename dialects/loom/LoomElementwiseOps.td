@@ -36,7 +36,7 @@ def Loom_GeluApproximation : I32EnumAttr<"GeluApproximation",
 //===----------------------------------------------------------------------===//
 
 class Loom_BinaryOp<string mnemonic, Type operandType, list<Trait> traits = []>
-    : Loom_Op<mnemonic, !listconcat([Pure], traits)> {
+    : Loom_Op<mnemonic, !listconcat([Pure, Loom_DynamicShapes], traits)> {
   let description = [{
     Elementwise, with numpy broadcasting of the two operands. Both operands
     have the same element type as the result.
@@ -80,7 +80,7 @@ def Loom_PowOp : Loom_BinaryOp<"pow", Loom_FloatTensor> {
   let summary = "elementwise power lhs ** rhs";
 }
 
-def Loom_CompareOp : Loom_Op<"compare", [Pure]> {
+def Loom_CompareOp : Loom_Op<"compare", [Pure, Loom_DynamicShapes]> {
   let summary = "elementwise comparison with broadcasting; result is i1";
   let description = [{
     ```mlir
@@ -98,7 +98,7 @@ def Loom_CompareOp : Loom_Op<"compare", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Loom_SelectOp : Loom_Op<"select", [Pure]> {
+def Loom_SelectOp : Loom_Op<"select", [Pure, Loom_DynamicShapes]> {
   let summary = "elementwise cond ? a : b, broadcasting all three operands";
   let arguments = (ins Loom_BoolTensor:$condition, Loom_Tensor:$true_value,
                        Loom_Tensor:$false_value);
@@ -110,7 +110,7 @@ def Loom_SelectOp : Loom_Op<"select", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Loom_CastOp : Loom_Op<"cast", [Pure]> {
+def Loom_CastOp : Loom_Op<"cast", [Pure, Loom_DynamicShapes]> {
   let summary = "elementwise conversion of the element type";
   let description = [{
     Float to int rounds toward zero; int/float to i1 is `x != 0`; i1 to a
@@ -124,7 +124,8 @@ def Loom_CastOp : Loom_Op<"cast", [Pure]> {
 }
 
 class Loom_UnaryOp<string mnemonic, Type tensorType, list<Trait> traits = []>
-    : Loom_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+    : Loom_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
+                                     Loom_DynamicShapes], traits)> {
   let arguments = (ins tensorType:$input);
   let results = (outs tensorType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -168,7 +169,8 @@ def Loom_SoftplusOp : Loom_UnaryOp<"softplus", Loom_FloatTensor> {
   let summary = "log(1 + exp(x)), computed without overflow";
 }
 
-def Loom_GeluOp : Loom_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+def Loom_GeluOp : Loom_Op<"gelu", [Pure, SameOperandsAndResultType,
+    Loom_DynamicShapes]> {
   let summary = "Gaussian error linear unit";
   let description = [{
     `approximate = none` (default): 0.5 x (1 + erf(x / sqrt 2)).

@@ -12,7 +12,7 @@
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def Loom_MatmulOp : Loom_Op<"matmul", [Pure]> {
+def Loom_MatmulOp : Loom_Op<"matmul", [Pure, Loom_DynamicShapes]> {
   let summary = "matrix product with numpy.matmul semantics";
   let description = [{
     Operands of rank >= 2 are stacks of matrices whose batch dimensions
@@ -29,7 +29,7 @@ def Loom_MatmulOp : Loom_Op<"matmul", [Pure]> {
   ];
 }
 
-def Loom_LinearOp : Loom_Op<"linear", [Pure]> {
+def Loom_LinearOp : Loom_Op<"linear", [Pure, Loom_DynamicShapes]> {
   let summary = "x @ weight^T + bias (weight is out_features x in_features)";
   let arguments = (ins Loom_FloatTensor:$input, Loom_FloatTensor:$weight,
                        Optional<Loom_FloatTensor>:$bias);

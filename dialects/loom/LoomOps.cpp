@@ -28,6 +28,29 @@ using namespace loom;
 // Checks shared with the other verifiers (VerifierUtils.h)
 //===----------------------------------------------------------------------===//
 
+namespace loom::OpTrait {
+
+LogicalResult verifyStaticShapes(Operation *op) {
+  auto check = [&](Type t, StringRef what, unsigned i) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    if (!tensor || tensor.hasStaticShape())
+      return success();
+    return op->emitOpError()
+           << "does not take dynamic dimensions yet: " << what << " #" << i
+           << " is " << tensor
+           << " (bind the dimension with --input-shape=NAME:DIMS)";
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(t, "operand", i)))
+      return failure();
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(t, "result", i)))
+      return failure();
+  return success();
+}
+
+} // namespace loom::OpTrait
+
 namespace loom::verifier {
 
 std::string formatList(ArrayRef<int64_t> values) {
@@ -665,6 +688,19 @@ LogicalResult ScanOp::verifyRegions() {
 // Dispatch regions
 //===----------------------------------------------------------------------===//
 
+/// One `result_dims` operand per dynamic dimension of the results.
+static LogicalResult verifyResultDims(Operation *op, TypeRange results,
+                                      size_t count) {
+  size_t dynamic = 0;
+  for (Type t : results)
+    dynamic += cast<RankedTensorType>(t).getNumDynamicDims();
+  if (dynamic != count)
+    return op->emitOpError() << "has " << count
+                             << " result_dims for the results' " << dynamic
+                             << " dynamic dimensions";
+  return success();
+}
+
 LogicalResult DispatchOp::verify() {
   Block &body = getBody().front();
   if (body.getNumArguments() != getInputs().size())
@@ -681,12 +717,16 @@ LogicalResult DispatchOp::verify() {
     return emitOpError() << "region must end with loom.yield";
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError() << "loom.yield types do not match the results";
-  return success();
+  return verifyResultDims(*this, getResultTypes(), getResultDims().size());
 }
 
 //===----------------------------------------------------------------------===//
 // Kernel launches
 //===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verify() {
+  return verifyResultDims(*this, getResultTypes(), getResultDims().size());
+}
 
 LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   auto fn = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(

@@ -13,7 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 class Loom_ReduceOp<string mnemonic, Type tensorType>
-    : Loom_Op<mnemonic, [Pure]> {
+    : Loom_Op<mnemonic, [Pure, Loom_DynamicShapes]> {
   let description = [{
     Reduces over `dims` (negative values count from the end); with
     `keepdims` the reduced dimensions stay as size 1.
@@ -82,7 +82,8 @@ def Loom_ArgmaxOp : Loom_Op<"argmax", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Loom_SoftmaxOp : Loom_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+def Loom_SoftmaxOp : Loom_Op<"softmax", [Pure, SameOperandsAndResultType,
+    Loom_DynamicShapes]> {
   let summary = "exp(x - max) / sum(exp(x - max)) along `axis`";
   let arguments = (ins Loom_FloatTensor:$input, I64Attr:$axis);
   let results = (outs Loom_FloatTensor:$result);
@@ -91,7 +92,7 @@ def Loom_SoftmaxOp : Loom_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 }
 
 def Loom_LogSoftmaxOp : Loom_Op<"log_softmax",
-    [Pure, SameOperandsAndResultType]> {
+    [Pure, SameOperandsAndResultType, Loom_DynamicShapes]> {
   let summary = "x - max - log(sum(exp(x - max))) along `axis`";
   let arguments = (ins Loom_FloatTensor:$input, I64Attr:$axis);
   let results = (outs Loom_FloatTensor:$result);
@@ -99,7 +100,8 @@ def Loom_LogSoftmaxOp : Loom_Op<"log_softmax",
   let hasVerifier = 1;
 }
 
-def Loom_LayerNormOp : Loom_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+def Loom_LayerNormOp : Loom_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
+    Loom_DynamicShapes]> {
   let summary = "layer normalization over the dimensions from `axis` on";
   let description = [{
     y = (x - mean) / sqrt(var + epsilon) * scale + bias, where mean and the

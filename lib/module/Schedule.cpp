@@ -2,6 +2,8 @@
 #include "loom/module/Schedule.h"
 
 #include "loom/dialect/ConstantData.h"
+#include "loom/dialect/DynamicShapes.h"
+#include "loom/dialect/Broadcast.h"
 #include "loom/dialect/LoomDialect.h"
 #include "loom/dialect/LoomOps.h"
 #include "loom/module/MemoryPlanner.h"
@@ -13,6 +15,9 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <functional>
+#include <map>
 
 using namespace mlir;
 
@@ -77,6 +82,7 @@ struct Storage {
   StorageSpace space;
   uint32_t index = 0;
   uint64_t size = 0;
+  ExprId sizeExpr = kStatic;  // dynamic functions: the size in bytes
   unsigned first = 0, last = 0;  // dispatch positions (arena storages)
   std::string name;
   uint64_t offset = 0;  // arena offset, once planned
@@ -91,8 +97,15 @@ public:
     if (ModuleOp kernels = getKernelModule(top)) {
       for (func::FuncOp k : getKernels(kernels)) {
         kernelIndex[k.getName()] = schedule.kernels.size();
-        schedule.kernels.push_back(
-            {k.getName().str(), (uint32_t)k.getNumArguments() - 3, {}});
+        uint32_t bindings = llvm::count_if(
+            k.getArgumentTypes(), [](Type t) { return isa<MemRefType>(t); });
+        KernelInfo info;
+        info.name = k.getName().str();
+        info.bindingCount = bindings;
+        info.pushConstantCount = k.getNumArguments() - 3 - bindings;
+        schedule.kernels.push_back(std::move(info));
+        if (AffineMap map = getWorkgroupCountMap(k))
+          gridMaps[k.getName()] = map;
         if (hasWorkgroupSize(k))
           for (int64_t size : getWorkgroupSize(k))
             schedule.kernels.back().workgroupSize.push_back(size);
@@ -141,17 +154,69 @@ public:
       auto tensor = dyn_cast<RankedTensorType>(t);
       std::optional<DType> d =
           tensor ? dtypeOf(tensor.getElementType()) : std::nullopt;
-      if (!tensor || !tensor.hasStaticShape() || !d)
+      if (!tensor || !d)
         return emitError(loc) << what << " #" << i << " of @" << fn.getName()
                               << " has type " << t
                               << ", but entry functions take and return "
-                                 "statically shaped tensors of f32, f16, bf16, "
+                                 "ranked tensors of f32, f16, bf16, "
                                  "f64, i1, i8, i32 or i64";
-      return TensorSignature{
-          *d,
-          std::vector<int64_t>(tensor.getShape().begin(),
-                               tensor.getShape().end()),
-          {}};
+      TensorSignature sig;
+      sig.dtype = *d;
+      for (int64_t dim : tensor.getShape())
+        sig.shape.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
+      return sig;
+    };
+    // A function with dynamic dimensions: its symbols are its arguments'
+    // dynamic dimensions (one per name), every size an expression of them.
+    dynamic = false;
+    symbolValues.clear();
+    exprIds.clear();
+    current = &fs;
+    for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
+      auto tensor = dyn_cast<RankedTensorType>(arg.getType());
+      if (!tensor || tensor.hasStaticShape())
+        continue;
+      dynamic = true;
+      OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+      for (int64_t d = 0; d < tensor.getRank(); ++d) {
+        if (!tensor.isDynamicDim(d))
+          continue;
+        FailureOr<Value> v = hostDim(b, arg, d);
+        if (failed(v))
+          return emitError(arg.getLoc()) << "cannot read dimension " << d
+                                         << " of argument #" << i;
+        if (llvm::is_contained(symbolValues, *v))
+          continue;
+        symbolValues.push_back(*v);
+        std::string name = dimName(fn, i, d);
+        fs.symbols.push_back(
+            name.empty() ? "?" + std::to_string(fs.symbols.size()) : name);
+      }
+    }
+    if (dynamic && fn.getBody().front().getOps<SliceLoopOp>().begin() !=
+                       fn.getBody().front().getOps<SliceLoopOp>().end())
+      return fn.emitError() << "sliced contractions do not take dynamic "
+                               "dimensions yet";
+    auto dimExprs = [&](Value v, OpBuilder &b, TensorSignature &sig,
+                        Location loc) -> LogicalResult {
+      if (!dynamic)
+        return success();
+      auto tensor = cast<RankedTensorType>(v.getType());
+      for (int64_t d = 0; d < tensor.getRank(); ++d) {
+        if (!tensor.isDynamicDim(d)) {
+          sig.dimExprs.push_back(kStatic);
+          continue;
+        }
+        FailureOr<Value> size = hostDim(b, v, d);
+        FailureOr<ExprId> id =
+            succeeded(size) ? exprOf(*size) : FailureOr<ExprId>(failure());
+        if (failed(id))
+          return emitError(loc) << "cannot express dimension " << d
+                                << " of a value of @" << fn.getName()
+                                << " in the sizes of its inputs";
+        sig.dimExprs.push_back(*id);
+      }
+      return success();
     };
     for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
       FailureOr<TensorSignature> sig =
@@ -160,10 +225,15 @@ public:
         return failure();
       if (auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttrName))
         sig->name = name.str();
+      OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+      if (failed(dimExprs(arg, b, *sig, arg.getLoc())))
+        return failure();
       fs.inputs.push_back(*sig);
-      valueStorage[arg] = addStorage(
-          {StorageSpace::Input, (uint32_t)i,
-           byteSize(cast<RankedTensorType>(arg.getType()))});
+      FailureOr<Storage> storage =
+          storageOf(arg, StorageSpace::Input, (uint32_t)i);
+      if (failed(storage))
+        return failure();
+      valueStorage[arg] = addStorage(*storage);
     }
     for (auto [i, t] : llvm::enumerate(fn.getResultTypes())) {
       FailureOr<TensorSignature> sig = signatureOf(t, fn.getLoc(), "result", i);
@@ -171,6 +241,10 @@ public:
         return failure();
       if (auto name = fn.getResultAttrOfType<StringAttr>(i, kNameAttrName))
         sig->name = name.str();
+      Operation *terminator = fn.getBody().front().getTerminator();
+      OpBuilder b(terminator);
+      if (failed(dimExprs(terminator->getOperand(i), b, *sig, fn.getLoc())))
+        return failure();
       fs.outputs.push_back(*sig);
     }
 
@@ -190,6 +264,13 @@ public:
           continue;
         }
       }
+      // Sizes: evaluated per call from the symbols (dynamic functions).
+      if (dynamic && isa<tensor::DimOp, arith::ConstantOp, arith::MulIOp,
+                         arith::AddIOp, arith::SubIOp, arith::DivUIOp,
+                         arith::DivSIOp, arith::CeilDivUIOp,
+                         arith::CeilDivSIOp>(op) &&
+          llvm::all_of(op.getResultTypes(), llvm::IsaPred<IndexType>))
+        continue;
       if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
         valueStorage[op.getResult(0)] = valueStorage.lookup(op.getOperand(0));
         continue;
@@ -198,8 +279,10 @@ public:
         for (Value in : launch.getInputs())
           touch(in, position);
         for (OpResult r : launch.getResults()) {
-          Storage s{StorageSpace::Arena, 0,
-                    byteSize(cast<RankedTensorType>(r.getType()))};
+          FailureOr<Storage> storage = storageOf(r, StorageSpace::Arena, 0);
+          if (failed(storage))
+            return failure();
+          Storage s = *storage;
           s.first = s.last = position;
           s.name = llvm::formatv("dispatch {0} ({1})", position,
                                  describe(launch.getLoc()))
@@ -242,7 +325,6 @@ public:
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
       size_t id = valueStorage.lookup(v);
       Storage &s = storages[id];
-      uint64_t size = byteSize(cast<RankedTensorType>(v.getType()));
       if (s.space == StorageSpace::Arena) {
         s.space = StorageSpace::Output;
         s.index = i;
@@ -251,7 +333,8 @@ public:
       Command copy;
       copy.kind = Command::Kind::Copy;
       copy.src = refTo(id);
-      copy.dst = BufferRef{StorageSpace::Output, (uint32_t)i, 0, size};
+      copy.dst = BufferRef{StorageSpace::Output, (uint32_t)i, 0, s.size,
+                           s.sizeExpr};
       copies.push_back(copy);
     }
 
@@ -261,6 +344,12 @@ public:
     for (auto [id, s] : llvm::enumerate(storages)) {
       if (s.space != StorageSpace::Arena)
         continue;
+      if (dynamic) {
+        // Planned per call by the runtime; a ref names the buffer.
+        s.index = fs.arenaBuffers.size();
+        fs.arenaBuffers.push_back({s.sizeExpr, s.first, s.last});
+        continue;
+      }
       live.push_back({s.size, s.first, s.last, 0});
       liveIds.push_back(id);
       fs.bytesWithoutReuse += s.size;
@@ -285,12 +374,15 @@ public:
       Command d;
       d.kernel = it->second;
       for (Value in : launch.getInputs())
-        d.bindings.push_back(refTo(valueStorage.lookup(in)));
+        if (isa<RankedTensorType>(in.getType()))
+          d.bindings.push_back(refTo(valueStorage.lookup(in)));
       for (Value r : launch.getResults())
         d.bindings.push_back(refTo(valueStorage.lookup(r)));
       std::array<int64_t, 3> grid = grids[kernel];
       for (int i = 0; i < 3; ++i)
         d.workgroupCount[i] = static_cast<uint32_t>(grid[i]);
+      if (failed(dynamicDispatch(launch, d)))
+        return failure();
       fs.commands.push_back(std::move(d));
     }
     llvm::append_range(fs.commands, copies);
@@ -299,6 +391,117 @@ public:
   }
 
 private:
+  /// The storage of `v` (static size, or its size expression).
+  FailureOr<Storage> storageOf(Value v, StorageSpace space, uint32_t index) {
+    auto type = cast<RankedTensorType>(v.getType());
+    Storage s{space, index, 0};
+    if (type.hasStaticShape()) {
+      s.size = byteSize(type);
+      if (dynamic)
+        s.sizeExpr = addExpr(SizeExpr::constant(int64_t(s.size)));
+      return s;
+    }
+    // bytes = element size x the product of the dimensions.
+    MLIRContext *ctx = v.getContext();
+    AffineExpr bytes = getAffineConstantExpr(
+        storageBytesPerElement(type.getElementType()), ctx);
+    OpBuilder b(ctx);
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      b.setInsertionPointToStart(arg.getOwner());
+    else
+      b.setInsertionPointAfter(v.getDefiningOp());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      FailureOr<Value> size = hostDim(b, v, d);
+      FailureOr<AffineExpr> e =
+          succeeded(size) ? indexExpr(*size, symbolValues)
+                          : FailureOr<AffineExpr>(failure());
+      if (failed(e))
+        return emitError(v.getLoc())
+               << "cannot express the size of a " << formatType(type)
+               << " in the sizes of the function's inputs";
+      bytes = bytes * *e;
+    }
+    s.sizeExpr = addExpr(toSizeExpr(bytes));
+    return s;
+  }
+
+  /// A dynamic function's dispatch: its sizes, push constants and grid as
+  /// expressions.
+  LogicalResult dynamicDispatch(LaunchOp launch, Command &d) {
+    if (!dynamic)
+      return success();
+    SmallVector<AffineExpr> pushConstants;
+    for (Value in : launch.getInputs()) {
+      if (!isa<IndexType>(in.getType()))
+        continue;
+      FailureOr<AffineExpr> e = indexExpr(in, symbolValues);
+      if (failed(e))
+        return launch.emitError()
+               << "a size this kernel takes is not computed from the sizes "
+                  "of the function's inputs";
+      pushConstants.push_back(*e);
+      d.pushConstantExprs.push_back(addExpr(toSizeExpr(*e)));
+    }
+    StringRef kernel = launch.getKernel().getLeafReference().getValue();
+    if (AffineMap map = gridMaps.lookup(kernel)) {
+      for (int i = 0; i < 3; ++i)
+        d.workgroupCountExprs[i] = addExpr(toSizeExpr(
+            map.getResult(i).replaceSymbols(pushConstants)));
+    }
+    return success();
+  }
+
+  /// `e` (constants and symbols of the function) in postfix.
+  SizeExpr toSizeExpr(AffineExpr e) {
+    SizeExpr out;
+    std::function<void(AffineExpr)> emit = [&](AffineExpr x) {
+      if (auto c = dyn_cast<AffineConstantExpr>(x)) {
+        out.code.push_back(SizeExpr::Const);
+        out.code.push_back(c.getValue());
+        return;
+      }
+      if (auto sym = dyn_cast<AffineSymbolExpr>(x)) {
+        out.code.push_back(SizeExpr::Symbol);
+        out.code.push_back(sym.getPosition());
+        return;
+      }
+      auto bin = cast<AffineBinaryOpExpr>(x);
+      emit(bin.getLHS());
+      emit(bin.getRHS());
+      switch (bin.getKind()) {
+      case AffineExprKind::Add: out.code.push_back(SizeExpr::Add); break;
+      case AffineExprKind::Mul: out.code.push_back(SizeExpr::Mul); break;
+      case AffineExprKind::FloorDiv:
+        out.code.push_back(SizeExpr::FloorDiv);
+        break;
+      case AffineExprKind::CeilDiv:
+        out.code.push_back(SizeExpr::CeilDiv);
+        break;
+      case AffineExprKind::Mod: out.code.push_back(SizeExpr::Mod); break;
+      default: break;
+      }
+    };
+    emit(simplifyAffineExpr(e, 0, symbolValues.size()));
+    return out;
+  }
+
+  ExprId addExpr(const SizeExpr &e) {
+    auto it = exprIds.find(e.code);
+    if (it != exprIds.end())
+      return it->second;
+    ExprId id = current->exprs.size();
+    current->exprs.push_back(e);
+    exprIds[e.code] = id;
+    return id;
+  }
+
+  FailureOr<ExprId> exprOf(Value size) {
+    FailureOr<AffineExpr> e = indexExpr(size, symbolValues);
+    if (failed(e))
+      return failure();
+    return addExpr(toSizeExpr(*e));
+  }
+
   Command sliceLoopCommand(SliceLoopOp op) {
     Command c;
     c.kind = Command::Kind::SliceLoop;
@@ -342,7 +545,8 @@ private:
   BufferRef refTo(size_t id) {
     const Storage &s = storages[id];
     return BufferRef{s.space, s.index,
-                     s.space == StorageSpace::Arena ? s.offset : 0, s.size};
+                     s.space == StorageSpace::Arena ? s.offset : 0, s.size,
+                     s.sizeExpr};
   }
 
   FailureOr<size_t> addConstant(ElementsAttr attr, Location loc) {
@@ -364,6 +568,13 @@ private:
   llvm::StringMap<size_t> kernelIndex;
   llvm::StringMap<uint32_t> bodyIndex;
   llvm::StringMap<std::array<int64_t, 3>> grids;
+  llvm::StringMap<AffineMap> gridMaps;
+  // The function being built: whether it has dynamic dimensions, the host
+  // values of its symbols, and its expressions (deduplicated).
+  bool dynamic = false;
+  SmallVector<Value> symbolValues;
+  std::map<std::vector<int64_t>, ExprId> exprIds;
+  FunctionSchedule *current = nullptr;
   llvm::DenseMap<Attribute, size_t> constantIndex;
   std::vector<Storage> storages;
   llvm::DenseMap<Value, size_t> valueStorage;

@@ -317,7 +317,7 @@ void streamLargeOutputs(func::FuncOp kernel, int64_t thresholdBytes) {
 }
 
 /// Renames kernel `name` (bare-pointer signature: one pointer per binding,
-/// then three i64 workgroup ids) to an internal `name_impl` and defines the
+/// one i64 per push constant, then three i64 workgroup ids) to an internal `name_impl` and defines the
 /// exported `name` with the Loom CPU kernel ABI.
 LogicalResult wrapKernel(ModuleOp kernels, StringRef name) {
   auto impl = kernels.lookupSymbol<LLVM::LLVMFuncOp>(name);
@@ -338,14 +338,26 @@ LogicalResult wrapKernel(ModuleOp kernels, StringRef name) {
   auto wrapper = LLVM::LLVMFuncOp::create(b, loc, name, fnType);
   Block *entry = wrapper.addEntryBlock(b);
   b.setInsertionPointToStart(entry);
-  Value bindings = entry->getArgument(0), wgId = entry->getArgument(2);
+  Value bindings = entry->getArgument(0), pushConstants = entry->getArgument(1),
+        wgId = entry->getArgument(2);
 
+  // The implementation takes the bindings (pointers), the push constants
+  // (sizes, i64), then the workgroup id.
   unsigned numArgs = impl.getNumArguments();
   SmallVector<Value> args;
+  unsigned binding = 0, pushConstant = 0;
   for (unsigned i = 0; i + 3 < numArgs; ++i) {
-    Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, bindings,
-                                     ArrayRef<LLVM::GEPArg>{(int32_t)i});
-    args.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
+    if (isa<LLVM::LLVMPointerType>(impl.getArgumentTypes()[i])) {
+      Value slot = LLVM::GEPOp::create(
+          b, loc, ptr, ptr, bindings, ArrayRef<LLVM::GEPArg>{(int32_t)binding++});
+      args.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
+      continue;
+    }
+    Value slot = LLVM::GEPOp::create(
+        b, loc, ptr, i32, pushConstants,
+        ArrayRef<LLVM::GEPArg>{(int32_t)pushConstant++});
+    Value value = LLVM::LoadOp::create(b, loc, i32, slot);
+    args.push_back(LLVM::ZExtOp::create(b, loc, i64, value));
   }
   for (int32_t d = 0; d < 3; ++d) {
     Value slot = LLVM::GEPOp::create(b, loc, ptr, i32, wgId,
@@ -358,6 +370,10 @@ LogicalResult wrapKernel(ModuleOp kernels, StringRef name) {
   // The exported function is the kernel now.
   wrapper->setAttr(kKernelAttrName, impl->getAttr(kKernelAttrName));
   impl->removeAttr(kKernelAttrName);
+  if (Attribute grid = impl->getAttr(kWorkgroupCountMapAttrName)) {
+    wrapper->setAttr(kWorkgroupCountMapAttrName, grid);
+    impl->removeAttr(kWorkgroupCountMapAttrName);
+  }
   return success();
 }
 

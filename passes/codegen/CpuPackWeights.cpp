@@ -120,7 +120,7 @@ Value packAtRunTime(RewriterBase &rewriter, Value matrix) {
       rewriter, loc, viewType, matrix,
       SmallVector<ReassociationIndices>{{0}, {1, 2}});
   auto dispatch = DispatchOp::create(rewriter, loc, TypeRange{packedType},
-                                     ValueRange{view});
+                                     ValueRange{view}, ValueRange{});
   Block *body = rewriter.createBlock(&dispatch.getBody(), {}, {viewType},
                                      {loc});
   Value empty = tensor::EmptyOp::create(rewriter, loc, packedType.getShape(),

@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -61,13 +62,11 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   SmallVector<Range> domain = op.getIterationDomain(b);
   SmallVector<utils::IteratorType> iterators = op.getLoopIteratorTypes();
   SmallVector<int64_t> bounds;
-  int64_t work = 1;
+  SmallVector<bool> dynamic;
   for (Range r : domain) {
     std::optional<int64_t> size = getConstantIntValue(r.size);
-    if (!size)
-      return {};
-    bounds.push_back(*size);
-    work *= std::max<int64_t>(*size, 1);
+    bounds.push_back(size ? *size : ShapedType::kDynamic);
+    dynamic.push_back(!size);
   }
   SmallVector<unsigned> parallel;
   for (auto [i, it] : llvm::enumerate(iterators))
@@ -78,8 +77,38 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   // Matmuls keep large tiles (operand reuse); other ops take more, smaller
   // workgroups so that what a fused group keeps per tile stays in cache
   // (with a tile bound: as many as the bound asks, up to a row each).
-  bool matmul = matmulDims(op).has_value();
+  std::optional<linalg::ContractionDimensions> contraction = matmulDims(op);
+  bool matmul = contraction.has_value();
   bool bounded = !matmul && limits.maxTileElements > 0;
+  // A loop of a size known only at run time (a dynamic batch) is planned
+  // as one workgroup tile of it: a matmul's M as one cache block (64 rows);
+  // a parallel loop of another op as the rows that make a workgroup's
+  // worth of work (within the tile bound); a reduction as 64. The loop is
+  // then always tiled by that tile: the grid grows with the size, and the
+  // other loops are split as they would be for one tile's worth of rows.
+  if (llvm::is_contained(dynamic, true)) {
+    int64_t staticWork = 1;
+    for (int64_t bound : bounds)
+      if (!ShapedType::isDynamic(bound))
+        staticWork *= std::max<int64_t>(bound, 1);
+    int64_t rows = std::max<int64_t>(
+        limits.minWorkPerWorkgroup / std::max<int64_t>(staticWork, 1), 1);
+    if (bounded)
+      rows = std::min(rows, std::max<int64_t>(
+                                limits.maxTileElements / staticWork, 1));
+    rows = std::min<int64_t>(llvm::PowerOf2Ceil(rows), 4096);
+    for (size_t l = 0; l < bounds.size(); ++l) {
+      if (!dynamic[l])
+        continue;
+      bool isM = matmul && llvm::is_contained(contraction->m, l);
+      bounds[l] = iterators[l] == utils::IteratorType::reduction ? 64
+                  : isM                                           ? 64
+                                                                  : rows;
+    }
+  }
+  int64_t work = 1;
+  for (int64_t bound : bounds)
+    work *= std::max<int64_t>(bound, 1);
   int64_t maxWorkgroups = matmul    ? limits.maxWorkgroups
                           : bounded ? 64 * limits.maxWorkgroups
                                     : 8 * limits.maxWorkgroups;
@@ -88,7 +117,7 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
     wanted = std::max(wanted, (work + limits.maxTileElements - 1) /
                                   limits.maxTileElements);
   int64_t desired = std::clamp<int64_t>(wanted, 1, maxWorkgroups);
-  if (desired <= 1)
+  if (desired <= 1 && !llvm::is_contained(dynamic, true))
     return {};
 
   // Which loops may be split, in order of preference, and how far. Matmul-
@@ -100,7 +129,7 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   SmallVector<int64_t> tiles(bounds);
   SmallVector<int64_t> minTile(bounds.size(), 1);
   SmallVector<unsigned> outer, planar;
-  if (std::optional<linalg::ContractionDimensions> dims = matmulDims(op)) {
+  if (const std::optional<linalg::ContractionDimensions> &dims = contraction) {
     llvm::append_range(outer, dims->batch);
     planar = {dims->m[0], dims->n[0]};
     // At least 32x64 (eight 8x32 register blocks): in smaller workgroups
@@ -145,13 +174,38 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
     if (!progress)
       break;
   }
-  if (count() <= 1)
+  bool anyDynamic = llvm::is_contained(dynamic, true);
+  if (count() <= 1 && !anyDynamic)
     return {};
   SmallVector<int64_t> result(bounds.size(), 0);
   for (unsigned l : parallel)
-    if (tiles[l] < bounds[l])
+    if (tiles[l] < bounds[l] || dynamic[l])
       result[l] = tiles[l];
   return result;
+}
+
+SmallVector<int64_t> loopUpperBounds(linalg::LinalgOp op) {
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  for (auto [l, bound] : llvm::enumerate(bounds)) {
+    if (!ShapedType::isDynamic(bound))
+      continue;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      std::optional<unsigned> position =
+          map.getResultPosition(getAffineDimExpr(l, op.getContext()));
+      if (!position || !isa<ShapedType>(operand.get().getType()))
+        continue;
+      FailureOr<int64_t> ub = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB,
+          ValueBoundsConstraintSet::Variable(operand.get(), *position),
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (succeeded(ub) && *ub > 0) {
+        bounds[l] = *ub;
+        break;
+      }
+    }
+  }
+  return bounds;
 }
 
 std::optional<VectorPlan> vectorPlan(Operation *op,
@@ -159,9 +213,13 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics())
     return std::nullopt;
-  SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
+  // A loop of a size known only at run time is planned at its upper bound
+  // (a workgroup's tile), its last, partial tile peeled off.
+  SmallVector<int64_t> bounds = loopUpperBounds(linalgOp);
   if (llvm::any_of(bounds, ShapedType::isDynamic) || bounds.empty())
     return std::nullopt;
+  bool dynamicLoops = llvm::any_of(linalgOp.getStaticLoopRanges(),
+                                   ShapedType::isDynamic);
   // Convolutions and pooling are vectorized only as 1-D forms; not yet.
   if (isa<linalg::ConvolutionOpInterface>(op))
     return std::nullopt;
@@ -227,6 +285,7 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
       // row block of A in the workgroup passes over it.
       llvm::append_range(plan.cacheInterchange, dims->batch);
       plan.cacheInterchange.append({(int64_t)n, (int64_t)k, (int64_t)m});
+      plan.peelRegisterTiles |= dynamicLoops;
       return plan;
     }
   }
@@ -263,6 +322,7 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
     for (size_t i = 0; i < bounds.size(); ++i)
       if (iterators[i] == utils::IteratorType::reduction)
         plan.registerInterchange.push_back(i);
+    plan.peelRegisterTiles |= dynamicLoops;
     return plan;
   }
   // Everything else: one vector along the innermost loop, one iteration of
@@ -278,6 +338,7 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
   for (size_t i = 0; i + 1 < bounds.size(); ++i)
     if (bounds[i] == 1)
       plan.registerTiles[i] = 0;
+  plan.peelRegisterTiles |= dynamicLoops;
   return plan;
 }
 

@@ -7,6 +7,7 @@
 #ifndef LOOM_PASSES_CODEGEN_CPUSTRATEGY_H
 #define LOOM_PASSES_CODEGEN_CPUSTRATEGY_H
 
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace loom {
@@ -56,6 +57,10 @@ struct VectorPlan {
   /// each register loop is peeled off (and vectorized at its own size).
   bool peelRegisterTiles = false;
 };
+
+/// The static loop ranges of `op`, each dynamic one replaced by its upper
+/// bound where one is known (the size of the tile it was cut to).
+llvm::SmallVector<int64_t> loopUpperBounds(mlir::linalg::LinalgOp op);
 
 /// The plan for `op`, or std::nullopt when the op family has no vector
 /// strategy yet (it is then lowered to scalar loops, and the kernel records

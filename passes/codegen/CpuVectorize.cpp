@@ -13,6 +13,7 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -66,7 +67,11 @@ FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
     std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
                            ub = getConstantIntValue(loop.getUpperBound()),
                            step = getConstantIntValue(loop.getStep());
-    if (!lb || !ub || !step || (*ub - *lb) % *step == 0 || *ub - *lb < *step)
+    // A loop of a size known only at run time is peeled too: its full
+    // tiles are static, the remainder (if any) is masked.
+    bool dynamicRange = step && !ub;
+    if (!dynamicRange && (!lb || !ub || !step || (*ub - *lb) % *step == 0 ||
+                          *ub - *lb < *step))
       continue;
     scf::ForOp partial;
     if (succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)) &&
@@ -249,8 +254,7 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
                           const VectorPlan &plan) {
   if (plan.isContraction)
     op = asNamedContraction(rewriter, op);
-  SmallVector<int64_t> bounds =
-      cast<linalg::LinalgOp>(op).getStaticLoopRanges();
+  SmallVector<int64_t> bounds = loopUpperBounds(cast<linalg::LinalgOp>(op));
   SmallVector<Operation *> cacheTiles{op};
   if (!plan.cacheTiles.empty()) {
     FailureOr<SmallVector<Operation *>> tiled =
@@ -378,6 +382,14 @@ void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
       // The op (or what tiling left of it) is lowered to scalar loops.
       scalar.insert(name);
     }
+  }
+  // Masked reads and writes (the partial tiles of loops of a size known
+  // only at run time) become transfers with a mask operand now, before
+  // later rewrites put anything else into their vector.mask regions.
+  {
+    RewritePatternSet masks(kernel.getContext());
+    vector::populateVectorMaskLoweringPatternsForSideEffectingOps(masks);
+    (void)applyPatternsGreedily(kernel, std::move(masks));
   }
   kernel.walk([&](Operation *op) {
     if (isa<tensor::PadOp, tensor::ConcatOp>(op))

@@ -1,4 +1,5 @@
 //===- MapWorkgroups.cpp - outer scf.forall -> workgroup ids --------------===//
+#include "loom/dialect/DynamicShapes.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
 
@@ -27,6 +28,34 @@ FailureOr<SmallVector<int64_t>> tripCounts(scf::ForallOp forall) {
   return counts;
 }
 
+/// The grid of a forall whose bounds are sizes of the call: an affine map
+/// over the kernel's push constants giving [x, y, z] (x the innermost
+/// dimension), or null when a bound is not computed from them.
+AffineMap dynamicTripCounts(func::FuncOp kernel, scf::ForallOp forall) {
+  MLIRContext *ctx = kernel.getContext();
+  unsigned bindings = 0;
+  for (Type t : kernel.getArgumentTypes())
+    bindings += isa<MemRefType>(t);
+  SmallVector<Value> pushConstants(
+      kernel.getArguments().drop_front(bindings).drop_back(3));
+  auto expr = [&](OpFoldResult v) -> FailureOr<AffineExpr> {
+    if (std::optional<int64_t> c = getConstantIntValue(v))
+      return getAffineConstantExpr(*c, ctx);
+    return indexExpr(cast<Value>(v), pushConstants);
+  };
+  SmallVector<AffineExpr> grid(3, getAffineConstantExpr(1, ctx));
+  int64_t rank = forall.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    FailureOr<AffineExpr> lb = expr(forall.getMixedLowerBound()[d]),
+                          ub = expr(forall.getMixedUpperBound()[d]),
+                          step = expr(forall.getMixedStep()[d]);
+    if (failed(lb) || failed(ub) || failed(step))
+      return AffineMap();
+    grid[rank - 1 - d] = (*ub - *lb).ceilDiv(*step);
+  }
+  return AffineMap::get(0, pushConstants.size(), grid, ctx);
+}
+
 LogicalResult mapKernel(func::FuncOp kernel) {
   MLIRContext *ctx = kernel.getContext();
   IRRewriter rewriter(ctx);
@@ -38,9 +67,15 @@ LogicalResult mapKernel(func::FuncOp kernel) {
 
   std::array<int64_t, 3> grid = {1, 1, 1};
   FailureOr<SmallVector<int64_t>> counts = failure();
+  AffineMap dynamicGrid;
   if (foralls.size() == 1 && foralls[0].getRank() <= 3 &&
-      foralls[0].getOutputs().empty())
+      foralls[0].getOutputs().empty()) {
     counts = tripCounts(foralls[0]);
+    if (failed(counts))
+      dynamicGrid = dynamicTripCounts(kernel, foralls[0]);
+    if (dynamicGrid)
+      counts = SmallVector<int64_t>(foralls[0].getRank(), 1);
+  }
 
   if (succeeded(counts)) {
     scf::ForallOp forall = foralls[0];
@@ -72,6 +107,8 @@ LogicalResult mapKernel(func::FuncOp kernel) {
     }
   }
   setWorkgroupCount(kernel, grid);
+  if (dynamicGrid)
+    setWorkgroupCountMap(kernel, dynamicGrid);
   return success();
 }
 

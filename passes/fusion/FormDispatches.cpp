@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "loom/dialect/DynamicShapes.h"
 #include "loom/dialect/LoomOps.h"
 #include "loom/passes/Passes.h"
 
@@ -99,7 +100,7 @@ void collectRegionContents(Operation *op, llvm::SetVector<Operation *> &clones,
 /// Forms one dispatch region from `members` (in program order); the last
 /// member is the root whose results the region yields. The other members'
 /// results are used only inside the region.
-void formRegion(OpBuilder &builder, ArrayRef<Operation *> members) {
+LogicalResult formRegion(OpBuilder &builder, ArrayRef<Operation *> members) {
   Operation *root = members.back();
   llvm::SetVector<Operation *> clones;
   llvm::SetVector<Value> inputs;
@@ -112,9 +113,24 @@ void formRegion(OpBuilder &builder, ArrayRef<Operation *> members) {
       external.insert(v);
 
   builder.setInsertionPoint(root);
+  // The host's sizes of the results' dynamic dimensions.
+  SmallVector<Value> resultDims;
+  for (Value r : root->getResults()) {
+    auto type = cast<RankedTensorType>(r.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      FailureOr<Value> size = hostDim(builder, r, d);
+      if (failed(size))
+        return root->emitOpError()
+               << "cannot follow the size of dynamic dimension " << d
+               << " of its result to the function's inputs";
+      resultDims.push_back(*size);
+    }
+  }
   auto dispatch = DispatchOp::create(builder, root->getLoc(),
                                      root->getResultTypes(),
-                                     external.getArrayRef());
+                                     external.getArrayRef(), resultDims);
   Block *body = new Block();
   dispatch.getBody().push_back(body);
   IRMapping mapping;
@@ -132,6 +148,7 @@ void formRegion(OpBuilder &builder, ArrayRef<Operation *> members) {
   root->replaceAllUsesWith(dispatch.getResults());
   for (Operation *m : llvm::reverse(members))
     m->erase();
+  return success();
 }
 
 /// linalg.generic with only parallel loops.
@@ -488,7 +505,8 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
           groups.push_back({&op});
     }
     for (ArrayRef<Operation *> group : groups)
-      formRegion(builder, group);
+      if (failed(formRegion(builder, group)))
+        return signalPassFailure();
     // A slice that is still used outside a region (returned, say) must be
     // materialized by a kernel of its own.
     SmallVector<Operation *> views;
@@ -497,7 +515,8 @@ struct LoomFusePass : public loom::impl::LoomFuseBase<LoomFusePass> {
         views.push_back(op);
     });
     for (Operation *view : views)
-      formRegion(builder, {view});
+      if (failed(formRegion(builder, {view})))
+        return signalPassFailure();
 
     // Producers that were cloned into every region are now dead on the host.
     for (Operation &op : llvm::make_early_inc_range(

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 
 #include <limits>
@@ -17,6 +18,45 @@ namespace loom {
 Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   Type elementType) {
   return tensor::EmptyOp::create(b, loc, shape, elementType);
+}
+
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
+}
+
+SmallVector<OpFoldResult> sizesOf(OpBuilder &b, Location loc, Value value) {
+  return tensor::getMixedSizes(b, loc, value);
+}
+
+SmallVector<OpFoldResult> broadcastSizes(OpBuilder &b, Location loc,
+                                         ArrayRef<int64_t> shape,
+                                         ValueRange operands) {
+  SmallVector<OpFoldResult> sizes;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(size)) {
+      sizes.push_back(b.getIndexAttr(size));
+      continue;
+    }
+    Value dim;
+    for (Value operand : operands) {
+      auto t = cast<RankedTensorType>(operand.getType());
+      int64_t od = int64_t(d) - int64_t(shape.size() - t.getRank());
+      if (od >= 0 && t.isDynamicDim(od)) {
+        dim = tensor::DimOp::create(b, loc, operand, od);
+        break;
+      }
+    }
+    assert(dim && "a dynamic result dimension without a dynamic operand");
+    sizes.push_back(dim);
+  }
+  return sizes;
+}
+
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Value value) {
+  Value empty = emptyTensor(b, loc, sizes, value.getType());
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
@@ -78,8 +118,9 @@ Value elementwiseGeneric(OpBuilder &b, Location loc,
   maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
-  Value init = emptyTensor(b, loc, resultType.getShape(),
-                           resultType.getElementType());
+  Value init = emptyTensor(
+      b, loc, broadcastSizes(b, loc, resultType.getShape(), inputs),
+      resultType.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -95,6 +136,22 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
   if (inType == resultType)
     return value;
   Type et = inType.getElementType();
+  if (!inType.hasStaticShape() || !resultType.hasStaticShape()) {
+    std::optional<SmallVector<ReassociationIndices>> groups =
+        getReassociationIndicesForReshape(inType, resultType);
+    if (!groups)
+      return nullptr;
+    if (inType.getRank() > resultType.getRank())
+      return tensor::CollapseShapeOp::create(b, loc, resultType, value,
+                                             *groups);
+    // One dynamic size per group: the expansion infers it.
+    for (const ReassociationIndices &group : *groups)
+      if (llvm::count_if(group, [&](int64_t d) {
+            return resultType.isDynamicDim(d);
+          }) > 1)
+        return nullptr;
+    return tensor::ExpandShapeOp::create(b, loc, resultType, value, *groups);
+  }
   int64_t count = inType.getNumElements();
   // Collapse to rank 1 (or expand a scalar to rank 1) ...
   Value flat = value;
@@ -137,6 +194,11 @@ Value castTensor(OpBuilder &b, Location loc, Value v, Type elementType) {
       [&](OpBuilder &nb, Location nloc, ValueRange a) {
         return castScalar(nb, nloc, a[0], elementType);
       });
+}
+
+Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                 Type elementType) {
+  return filledTensor(b, loc, sizes, scalarConstant(b, loc, elementType, 0));
 }
 
 Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,

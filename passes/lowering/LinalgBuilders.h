@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/Value.h"
 
 #include <functional>
@@ -20,9 +21,33 @@ namespace loom {
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
 
+/// tensor.empty of `sizes` (static sizes as attributes, dynamic ones as
+/// index values) x `elementType`.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                        mlir::Type elementType);
+
+/// The sizes of `value`: attributes for static dimensions, tensor.dim for
+/// dynamic ones.
+llvm::SmallVector<mlir::OpFoldResult> sizesOf(mlir::OpBuilder &b,
+                                              mlir::Location loc,
+                                              mlir::Value value);
+
+/// The sizes of a result of `shape` that broadcasts `operands` (numpy
+/// rules): a dynamic dimension is the size of an operand whose aligned
+/// dimension is dynamic too (the verifiers allow a dynamic dimension to
+/// meet only 1 or another dynamic one, which it then equals).
+llvm::SmallVector<mlir::OpFoldResult>
+broadcastSizes(mlir::OpBuilder &b, mlir::Location loc,
+               llvm::ArrayRef<int64_t> shape, mlir::ValueRange operands);
+
 /// A tensor of `type` filled with the scalar `value`.
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType type, mlir::Value value);
+/// A tensor of `sizes` filled with the scalar `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                         mlir::Value value);
 
 /// An arith constant of `type` (int or float) holding `value`.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
@@ -50,7 +75,9 @@ mlir::Value elementwiseGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                const ScalarBodyFn &body);
 
 /// Reshapes `value` to `resultType` (same element count, row-major) with
-/// tensor.collapse_shape / tensor.expand_shape.
+/// tensor.collapse_shape / tensor.expand_shape. With dynamic dimensions the
+/// reshape must be one collapse or one expand that keeps each dynamic
+/// dimension in a group of its own static factors; else null.
 mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::RankedTensorType resultType);
 
@@ -71,6 +98,9 @@ mlir::Value castTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// A tensor of `shape` x `elementType` filled with zeros.
 mlir::Value zeroFilled(mlir::OpBuilder &b, mlir::Location loc,
                        llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+mlir::Value zeroFilled(mlir::OpBuilder &b, mlir::Location loc,
+                       llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                       mlir::Type elementType);
 
 /// tensor.pad of `input` by `low`/`high` elements (one per dimension) of
 /// `padValue`; `input` itself when nothing is padded.

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DynamicDims.h"
 #include "LinalgBuilders.h"
 
 #include "loom/dialect/ConstantData.h"
@@ -468,37 +469,62 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
     int64_t m = l[l.size() - 2], k = l.back(), n = r.back();
     ArrayRef<int64_t> lb = ArrayRef<int64_t>(l).drop_back(2);
     ArrayRef<int64_t> rb = ArrayRef<int64_t>(r).drop_back(2);
-    int64_t lbatch = 1, rbatch = 1;
-    for (int64_t d : lb)
-      lbatch *= d;
-    for (int64_t d : rb)
-      rbatch *= d;
+    auto product = [](ArrayRef<int64_t> dims) {
+      int64_t p = 1;
+      for (int64_t d : dims) {
+        if (ShapedType::isDynamic(d))
+          return ShapedType::kDynamic;
+        p *= d;
+      }
+      return p;
+    };
+    int64_t lbatch = product(lb), rbatch = product(rb);
+    auto times = [](int64_t a, int64_t b) {
+      return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
+                 ? ShapedType::kDynamic
+                 : a * b;
+    };
+    auto reshaped = [&](Value v, ArrayRef<int64_t> shape) -> Value {
+      return reshapeTensor(rewriter, loc, v, RankedTensorType::get(shape, et));
+    };
 
-    Value product;
+    Value result;
     if (rb.empty() || rbatch == 1) {
       // Batch of lhs rows times one matrix: fold the batch into M.
-      Value l2 = reshapeTensor(rewriter, loc, lhs,
-                               RankedTensorType::get({lbatch * m, k}, et));
-      Value r2 =
-          reshapeTensor(rewriter, loc, rhs, RankedTensorType::get({k, n}, et));
-      Value init = zeroFilled(rewriter, loc, {lbatch * m, n}, acc);
-      product = linalg::MatmulOp::create(rewriter, loc, ValueRange{l2, r2},
-                                         ValueRange{init})
-                    .getResult(0);
+      Value l2 = reshaped(lhs, {times(lbatch, m), k});
+      Value r2 = reshaped(rhs, {k, n});
+      if (!l2 || !r2)
+        return rewriter.notifyMatchFailure(op, "unsupported dynamic reshape");
+      Value init = zeroFilled(rewriter, loc,
+                              {sizesOf(rewriter, loc, l2)[0],
+                               sizesOf(rewriter, loc, r2)[1]},
+                              acc);
+      result = linalg::MatmulOp::create(rewriter, loc, ValueRange{l2, r2},
+                                        ValueRange{init})
+                   .getResult(0);
     } else if (lb == rb) {
-      Value l3 = reshapeTensor(rewriter, loc, lhs,
-                               RankedTensorType::get({lbatch, m, k}, et));
-      Value r3 = reshapeTensor(rewriter, loc, rhs,
-                               RankedTensorType::get({rbatch, k, n}, et));
-      Value init = zeroFilled(rewriter, loc, {lbatch, m, n}, acc);
-      product = linalg::BatchMatmulOp::create(rewriter, loc, ValueRange{l3, r3},
-                                              ValueRange{init})
-                    .getResult(0);
+      Value l3 = reshaped(lhs, {lbatch, m, k});
+      Value r3 = reshaped(rhs, {rbatch, k, n});
+      if (!l3 || !r3)
+        return rewriter.notifyMatchFailure(op, "unsupported dynamic reshape");
+      SmallVector<OpFoldResult> ls = sizesOf(rewriter, loc, l3);
+      Value init = zeroFilled(
+          rewriter, loc, {ls[0], ls[1], sizesOf(rewriter, loc, r3)[2]}, acc);
+      result = linalg::BatchMatmulOp::create(rewriter, loc, ValueRange{l3, r3},
+                                             ValueRange{init})
+                   .getResult(0);
     } else {
-      product = broadcastBatchMatmul(rewriter, loc, lhs, rhs, acc);
+      if (!tensorTypeOf(lhs).hasStaticShape() ||
+          !tensorTypeOf(rhs).hasStaticShape())
+        return rewriter.notifyMatchFailure(
+            op, "broadcast batch dimensions must be static");
+      result = broadcastBatchMatmul(rewriter, loc, lhs, rhs, acc);
     }
-    product = castTensor(rewriter, loc, product, et);
-    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, op.getType()));
+    result = castTensor(rewriter, loc, result, et);
+    Value reshapedResult = reshapeTensor(rewriter, loc, result, op.getType());
+    if (!reshapedResult)
+      return rewriter.notifyMatchFailure(op, "unsupported dynamic reshape");
+    rewriter.replaceOp(op, reshapedResult);
     return success();
   }
 
@@ -666,16 +692,27 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
     bool isFloat = isa<FloatType>(acc);
 
     SmallVector<int64_t> outShape;
+    SmallVector<OpFoldResult> outSizes, inSizes = sizesOf(rewriter, loc, input);
     SmallVector<AffineExpr> outExprs;
     SmallVector<utils::IteratorType> iters;
     int64_t count = 1;
+    Value dynamicCount; // the reduced dynamic extents' product (index)
     for (int64_t d = 0; d < rank; ++d) {
       if (llvm::is_contained(dims, d)) {
         iters.push_back(utils::IteratorType::reduction);
-        count *= in.getShape()[d];
+        if (in.isDynamicDim(d)) {
+          Value extent = cast<Value>(inSizes[d]);
+          dynamicCount = dynamicCount ? arith::MulIOp::create(
+                                            rewriter, loc, dynamicCount, extent)
+                                            .getResult()
+                                      : extent;
+        } else {
+          count *= in.getShape()[d];
+        }
       } else {
         iters.push_back(utils::IteratorType::parallel);
         outShape.push_back(in.getShape()[d]);
+        outSizes.push_back(inSizes[d]);
         outExprs.push_back(getAffineDimExpr(d, ctx));
       }
     }
@@ -695,8 +732,7 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
       identity = highestValue(rewriter, loc, acc);
       break;
     }
-    Value init = filledTensor(rewriter, loc,
-                              RankedTensorType::get(outShape, acc), identity);
+    Value init = filledTensor(rewriter, loc, outSizes, identity);
     SmallVector<AffineMap> maps = {
         AffineMap::getMultiDimIdentityMap(rank, ctx),
         AffineMap::get(rank, 0, outExprs, ctx)};
@@ -734,12 +770,19 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
             .getResult(0);
     RankedTensorType reducedType = RankedTensorType::get(outShape, et);
     if (Kind == ReduceKind::Mean) {
-      double scale = 1.0 / static_cast<double>(count);
+      Value scale = scalarConstant(rewriter, loc, acc,
+                                   1.0 / static_cast<double>(count));
+      if (dynamicCount) {
+        // 1 / (count * the dynamic extents), computed once per call.
+        Value n = arith::IndexCastUIOp::create(
+            rewriter, loc, rewriter.getI64Type(), dynamicCount);
+        Value nf = arith::UIToFPOp::create(rewriter, loc, acc, n);
+        scale = arith::DivFOp::create(rewriter, loc, scale, nf);
+      }
       result = elementwiseGeneric(
           rewriter, loc, reducedType, result,
           [&](OpBuilder &b, Location nloc, ValueRange a) {
-            Value s = arith::MulFOp::create(
-                b, nloc, a[0], scalarConstant(b, nloc, acc, scale));
+            Value s = arith::MulFOp::create(b, nloc, a[0], scale);
             return castScalar(b, nloc, s, et);
           });
     } else {
@@ -1013,7 +1056,8 @@ struct LoomToLinalgPass
                  ReduceToLinalg<ReduceProdOp, ReduceKind::Prod>>(ctx);
     populateConvolutionToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+                                      std::move(patterns))) ||
+        failed(resolveDynamicDims(getOperation())))
       signalPassFailure();
   }
 };

@@ -25,16 +25,16 @@ func.func @sub_result(%a: tensor<4x8xf32>, %b: tensor<8xf32>) {
 
 // -----
 
-func.func @dynamic_shape(%a: tensor<?xf32>) {
-  // expected-error @+1 {{'loom.relu' op operand #0 must be statically shaped tensor}}
-  %0 = loom.relu %a : tensor<?xf32>
+func.func @dynamic_shape(%a: tensor<?x4xf32>) {
+  // expected-error @+1 {{'loom.transpose' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
+  %0 = loom.transpose %a [1, 0] : tensor<?x4xf32> -> tensor<4x?xf32>
   return
 }
 
 // -----
 
 func.func @pow_int(%a: tensor<4xi32>) {
-  // expected-error @+1 {{'loom.pow' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values}}
+  // expected-error @+1 {{'loom.pow' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values}}
   %0 = loom.pow %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return
 }
@@ -435,7 +435,7 @@ func.func @gather_axis(%x: tensor<10x4xf32>, %i: tensor<3xi32>) {
 // -----
 
 func.func @gather_indices(%x: tensor<10x4xf32>, %i: tensor<3xf32>) {
-  // expected-error @+1 {{'loom.gather' op operand #1 must be statically shaped tensor of 32-bit signless integer or 64-bit signless integer values}}
+  // expected-error @+1 {{'loom.gather' op operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
   %0 = loom.gather %x, %i axis = 0 : (tensor<10x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
   return
 }
@@ -539,7 +539,7 @@ func.func @global_pool(%x: tensor<8x8xf32>) {
 // -----
 
 func.func @floor_int(%x: tensor<4xi32>) {
-  // expected-error @+1 {{'loom.floor' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'loom.floor' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4xi32>'}}
   %0 = "loom.floor"(%x) : (tensor<4xi32>) -> tensor<4xi32>
   return
 }

@@ -39,6 +39,8 @@ constexpr llvm::StringLiteral kKernelModuleName = "kernels";
 /// computed with warp-level matrix multiply-accumulate.
 constexpr llvm::StringLiteral kTreeMergeAttrName = "loom.tree_merge";
 constexpr llvm::StringLiteral kTensorCoreAttrName = "loom.tensor_core";
+constexpr llvm::StringLiteral kWorkgroupCountMapAttrName =
+    "loom.workgroup_count_map";
 
 /// The nested kernel module of `top`, or null.
 mlir::ModuleOp getKernelModule(mlir::ModuleOp top);
@@ -62,6 +64,13 @@ bool hasWorkgroupSize(mlir::Operation *kernel);
 KernelStrategy getKernelStrategy(mlir::Operation *kernel);
 /// The ops left as scalar loops (empty if none were).
 llvm::SmallVector<llvm::StringRef> getScalarOps(mlir::Operation *kernel);
+
+/// A grid computed per call: `()[s0, ...] -> (x, y, z)` over the kernel's
+/// push constants (symbol i is push constant i, a size of the call). Set by
+/// --loom-map-workgroups for kernels tiled over dynamic sizes; the static
+/// workgroup_count is then unused. Null when the grid is static.
+mlir::AffineMap getWorkgroupCountMap(mlir::Operation *kernel);
+void setWorkgroupCountMap(mlir::Operation *kernel, mlir::AffineMap map);
 
 /// Each setter replaces one field of `kernel`'s #loom.kernel, keeping the
 /// others (and marks it a kernel if it was not one).

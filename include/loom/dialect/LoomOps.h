@@ -14,6 +14,31 @@
 
 #include "dialects/loom/LoomEnums.h.inc"
 
+namespace loom::OpTrait {
+
+/// Marks a loom op that accepts tensors with dynamic dimensions.
+template <typename ConcreteType>
+class DynamicShapes
+    : public mlir::OpTrait::TraitBase<ConcreteType, DynamicShapes> {};
+
+/// On every loom op: its tensor operands and results have static shapes
+/// unless the op is marked DynamicShapes.
+mlir::LogicalResult verifyStaticShapes(mlir::Operation *op);
+
+template <typename ConcreteType>
+class StaticShapesUnlessDynamic
+    : public mlir::OpTrait::TraitBase<ConcreteType,
+                                      StaticShapesUnlessDynamic> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    if (ConcreteType::template hasTrait<DynamicShapes>())
+      return mlir::success();
+    return verifyStaticShapes(op);
+  }
+};
+
+} // namespace loom::OpTrait
+
 #define GET_OP_CLASSES
 #include "dialects/loom/LoomOps.h.inc"
 

@@ -31,17 +31,59 @@ const char *dtypeName(DType dtype);
 
 enum class StorageSpace : uint8_t { Input = 0, Output, Constant, Arena };
 
+/// A size a dynamic function computes at each call from its symbols (the
+/// dynamic dimensions of its inputs, FunctionSchedule::symbols): a postfix
+/// program over int64 values. `Const c` and `Symbol i` push a value; every
+/// other op pops b, then a, and pushes `a op b`. A valid program leaves
+/// exactly one value. Division and modulo are on non-negative values (sizes);
+/// the runtime reports overflow, division by zero and negative results.
+struct SizeExpr {
+  enum Op : int64_t {
+    Const = 0,    // followed by the value
+    Symbol = 1,   // followed by the symbol's index
+    Add = 2,
+    Sub = 3,
+    Mul = 4,
+    FloorDiv = 5,
+    CeilDiv = 6,
+    Mod = 7,
+    Min = 8,
+    Max = 9,
+  };
+  std::vector<int64_t> code;
+
+  static SizeExpr constant(int64_t c) { return {{Const, c}}; }
+  static SizeExpr symbol(int64_t i) { return {{Symbol, i}}; }
+  bool operator==(const SizeExpr &o) const { return code == o.code; }
+};
+
+/// Index of a SizeExpr in FunctionSchedule::exprs; kStatic: no expression
+/// (the static field next to it holds the value).
+using ExprId = int32_t;
+constexpr ExprId kStatic = -1;
+
 struct BufferRef {
   StorageSpace space = StorageSpace::Arena;
+  /// Input/output/constant number. Arena refs of a dynamic function: the
+  /// arena buffer (FunctionSchedule::arenaBuffers), whose offset the runtime
+  /// plans at each call; `offset` is then bytes from that buffer's start.
   uint32_t index = 0;
   uint64_t offset = 0;
   uint64_t size = 0;
+  /// Dynamic functions: the size in bytes as an expression (`size` is then
+  /// unused).
+  ExprId sizeExpr = kStatic;
 };
 
 struct TensorSignature {
   DType dtype = DType::F32;
+  /// -1 for a dynamic dimension.
   std::vector<int64_t> shape;
   std::string name; // the `loom.name` argument/result attribute, or ""
+  /// Dynamic functions: one entry per dimension, kStatic for a static one,
+  /// else the expression the dimension equals. An input's dynamic dimension
+  /// that is a bare symbol defines it (the first such one) or must equal it.
+  std::vector<ExprId> dimExprs;
 };
 
 /// A loom.slice_loop: runs body function `body` (an index into
@@ -66,6 +108,11 @@ struct Command {
   uint32_t kernel = 0;
   std::vector<BufferRef> bindings;
   std::array<uint32_t, 3> workgroupCount = {1, 1, 1};
+  /// Dynamic functions: a grid size computed per call (kStatic: the static
+  /// count above), and the kernel's 32-bit push constants, each computed per
+  /// call (the dynamic dimensions of its bindings, in binding order).
+  std::array<ExprId, 3> workgroupCountExprs = {kStatic, kStatic, kStatic};
+  std::vector<ExprId> pushConstantExprs;
   // Copy
   BufferRef src, dst;
   // SliceLoop
@@ -80,10 +127,25 @@ struct PlannedBuffer {
   unsigned firstUse = 0, lastUse = 0;
 };
 
+/// An intermediate of a dynamic function: the runtime plans its arena offset
+/// at each call from its size and live range (in dispatch positions).
+struct ArenaBuffer {
+  ExprId sizeExpr = kStatic;
+  unsigned first = 0, last = 0;
+};
+
 struct FunctionSchedule {
   std::string name;
   std::vector<TensorSignature> inputs, outputs;
   std::vector<Command> commands;
+  /// Dynamic functions (symbols not empty): the names of the symbols (ONNX
+  /// dim_params such as "batch"; "?0"-style names for unnamed ones), the
+  /// expressions every ExprId indexes, and the arena buffers. arenaSize is
+  /// then 0: the arena is planned per call.
+  std::vector<std::string> symbols;
+  std::vector<SizeExpr> exprs;
+  std::vector<ArenaBuffer> arenaBuffers;
+  bool isDynamic() const { return !symbols.empty(); }
   uint64_t arenaSize = 0;
   static constexpr uint32_t kArenaAlignment = 64;
   std::vector<PlannedBuffer> buffers;
@@ -93,6 +155,8 @@ struct FunctionSchedule {
 struct KernelInfo {
   std::string name;
   uint32_t bindingCount = 0;
+  /// 32-bit push constants the kernel reads (dynamic dimensions).
+  uint32_t pushConstantCount = 0;
   /// GPU targets: invocations per workgroup (#loom.kernel's workgroup_size); empty on
   /// the CPU.
   std::vector<uint32_t> workgroupSize;

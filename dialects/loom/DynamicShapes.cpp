@@ -1,0 +1,170 @@
+//===- DynamicShapes.cpp - sizes of dynamic dimensions on the host --------===//
+#include "loom/dialect/DynamicShapes.h"
+
+#include "loom/dialect/LoomDialect.h"
+#include "loom/dialect/LoomOps.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+
+using namespace mlir;
+
+namespace loom {
+
+std::string dimName(FunctionOpInterface fn, unsigned arg, int64_t dim) {
+  auto names = fn.getArgAttrOfType<ArrayAttr>(arg, kDimNamesAttrName);
+  if (names && dim < int64_t(names.size()))
+    if (auto s = dyn_cast<StringAttr>(names[dim]); s && !s.getValue().empty())
+      return s.str();
+  return "";
+}
+
+/// The tensor.dim that reads symbol (arg, dim) of `fn`: an existing one of
+/// an argument dimension with the same name, else a new one at the top.
+static Value argumentDim(FunctionOpInterface fn, unsigned arg, int64_t dim) {
+  std::string name = dimName(fn, arg, dim);
+  Block &entry = fn.getFunctionBody().front();
+  for (auto read : entry.getOps<tensor::DimOp>()) {
+    auto source = dyn_cast<BlockArgument>(read.getSource());
+    std::optional<int64_t> d = read.getConstantIndex();
+    if (!source || source.getOwner() != &entry || !d)
+      continue;
+    unsigned a = source.getArgNumber();
+    if ((a == arg && *d == dim) ||
+        (!name.empty() && dimName(fn, a, *d) == name))
+      return read;
+  }
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  Location loc = fn.getLoc();
+  Value index = arith::ConstantIndexOp::create(b, loc, dim);
+  return tensor::DimOp::create(b, loc, entry.getArgument(arg), index);
+}
+
+static Value materialize(OpBuilder &b, Location loc, OpFoldResult size) {
+  if (auto v = dyn_cast<Value>(size))
+    return v;
+  return arith::ConstantIndexOp::create(
+      b, loc, cast<IntegerAttr>(cast<Attribute>(size)).getInt());
+}
+
+/// Position of dimension `dim` of result `r` among the dynamic dimensions
+/// of all results of its op.
+static unsigned dynamicPosition(OpResult r, int64_t dim) {
+  unsigned position = 0;
+  for (Value previous : r.getOwner()->getResults().take_front(
+           r.getResultNumber()))
+    position += cast<RankedTensorType>(previous.getType()).getNumDynamicDims();
+  auto type = cast<RankedTensorType>(r.getType());
+  for (int64_t d = 0; d < dim; ++d)
+    position += type.isDynamicDim(d);
+  return position;
+}
+
+FailureOr<Value> hostDim(OpBuilder &b, Value value, int64_t dim) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Location loc = value.getLoc();
+  if (!type.isDynamicDim(dim))
+    return Value(arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim)));
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    auto fn = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+    if (!fn || arg.getOwner() != &fn.getFunctionBody().front())
+      return failure();
+    return argumentDim(fn, arg.getArgNumber(), dim);
+  }
+  auto result = cast<OpResult>(value);
+  Operation *op = result.getOwner();
+  if (auto empty = dyn_cast<tensor::EmptyOp>(op))
+    return empty.getDynamicSize(dim);
+  if (auto dispatch = dyn_cast<DispatchOp>(op))
+    return Value(dispatch.getResultDims()[dynamicPosition(result, dim)]);
+  if (auto launch = dyn_cast<LaunchOp>(op))
+    return Value(launch.getResultDims()[dynamicPosition(result, dim)]);
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+    return hostDim(b, dps.getTiedOpOperand(result)->get(), dim);
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return materialize(b, loc, expand.getMixedOutputShape()[dim]);
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    Value product;
+    for (int64_t d : collapse.getReassociationIndices()[dim]) {
+      FailureOr<Value> size = hostDim(b, collapse.getSrc(), d);
+      if (failed(size))
+        return failure();
+      product = product ? arith::MulIOp::create(b, loc, product, *size)
+                              .getResult()
+                        : *size;
+    }
+    return product;
+  }
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    int64_t seen = -1;
+    for (auto [d, size] : llvm::enumerate(sizes)) {
+      if (dropped.test(d))
+        continue;
+      if (++seen == dim)
+        return materialize(b, loc, size);
+    }
+  }
+  return failure();
+}
+
+FailureOr<AffineExpr> indexExpr(Value value, ArrayRef<Value> symbols) {
+  MLIRContext *ctx = value.getContext();
+  if (auto it = llvm::find(symbols, value); it != symbols.end())
+    return getAffineSymbolExpr(it - symbols.begin(), ctx);
+  if (std::optional<int64_t> c = getConstantIntValue(value))
+    return getAffineConstantExpr(*c, ctx);
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return failure();
+  // The size of a binding's view (a kernel's dynamic binding).
+  if (auto dim = dyn_cast<memref::DimOp>(op)) {
+    std::optional<int64_t> d = dim.getConstantIndex();
+    auto view = dim.getSource().getDefiningOp<memref::ReinterpretCastOp>();
+    if (!d || !view)
+      return failure();
+    OpFoldResult size = view.getMixedSizes()[*d];
+    if (std::optional<int64_t> c = getConstantIntValue(size))
+      return getAffineConstantExpr(*c, ctx);
+    return indexExpr(cast<Value>(size), symbols);
+  }
+  if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
+    AffineMap map = apply.getAffineMap();
+    SmallVector<AffineExpr> operands;
+    for (Value v : apply.getMapOperands()) {
+      FailureOr<AffineExpr> e = indexExpr(v, symbols);
+      if (failed(e))
+        return failure();
+      operands.push_back(*e);
+    }
+    ArrayRef<AffineExpr> all(operands);
+    return map.getResult(0).replaceDimsAndSymbols(
+        all.take_front(map.getNumDims()), all.drop_front(map.getNumDims()));
+  }
+  if (op->getNumOperands() != 2)
+    return failure();
+  FailureOr<AffineExpr> l = indexExpr(op->getOperand(0), symbols);
+  FailureOr<AffineExpr> r = indexExpr(op->getOperand(1), symbols);
+  if (failed(l) || failed(r))
+    return failure();
+  if (isa<arith::AddIOp>(op))
+    return *l + *r;
+  if (isa<arith::SubIOp>(op))
+    return *l - *r;
+  if (isa<arith::MulIOp>(op))
+    return *l * *r;
+  if (isa<arith::DivUIOp, arith::DivSIOp, arith::FloorDivSIOp>(op))
+    return l->floorDiv(*r);
+  if (isa<arith::CeilDivUIOp, arith::CeilDivSIOp>(op))
+    return l->ceilDiv(*r);
+  if (isa<arith::RemUIOp, arith::RemSIOp>(op))
+    return *l % *r;
+  return failure();
+}
+
+} // namespace loom
