@@ -167,6 +167,26 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
              << "' is declared without a body; Loom compiles whole models "
                 "and cannot call external functions";
 
+  if (!backend->supportsDynamicShapes()) {
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      for (auto [i, t] : llvm::enumerate(fn.getArgumentTypes())) {
+        auto tensor = dyn_cast<RankedTensorType>(t);
+        if (!tensor || tensor.hasStaticShape())
+          continue;
+        auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttrName);
+        std::string arg = name ? "'" + name.str() + "'"
+                               : "#" + std::to_string(i);
+        return emitError(fn.getArgument(i).getLoc())
+               << "--target=" << backend->name()
+               << " does not compile dynamic dimensions yet (only "
+                  "--target=cpu does): input "
+               << arg << " of @" << fn.getSymName() << " is " << tensor
+               << "; bind its sizes with --input-shape="
+               << (name ? name.str() : std::string("NAME")) << ":DIMS";
+      }
+    }
+  }
+
   if (!backend->supportsF64()) {
     // The first op that makes or takes an f64 tensor, by its location.
     Operation *f64Op = nullptr;

@@ -444,9 +444,15 @@ private:
     }
     StringRef kernel = launch.getKernel().getLeafReference().getValue();
     if (AffineMap map = gridMaps.lookup(kernel)) {
-      for (int i = 0; i < 3; ++i)
-        d.workgroupCountExprs[i] = addExpr(toSizeExpr(
-            map.getResult(i).replaceSymbols(pushConstants)));
+      for (int i = 0; i < 3; ++i) {
+        AffineExpr count = simplifyAffineExpr(
+            map.getResult(i).replaceSymbols(pushConstants), 0,
+            symbolValues.size());
+        if (auto c = dyn_cast<AffineConstantExpr>(count))
+          d.workgroupCount[i] = static_cast<uint32_t>(c.getValue());
+        else
+          d.workgroupCountExprs[i] = addExpr(toSizeExpr(count));
+      }
     }
     return success();
   }
@@ -612,6 +618,41 @@ allFunctions(const ModuleSchedule &schedule) {
   return all;
 }
 
+std::string formatSizeExpr(const SizeExpr &e,
+                           ArrayRef<std::string> symbols) {
+  std::vector<std::string> stack;
+  for (size_t i = 0; i < e.code.size(); ++i) {
+    int64_t op = e.code[i];
+    if (op == SizeExpr::Const || op == SizeExpr::Symbol) {
+      int64_t v = i + 1 < e.code.size() ? e.code[++i] : 0;
+      stack.push_back(op == SizeExpr::Const
+                          ? std::to_string(v)
+                          : (v >= 0 && size_t(v) < symbols.size()
+                                 ? symbols[v]
+                                 : "?"));
+      continue;
+    }
+    if (stack.size() < 2)
+      return "<invalid>";
+    std::string b = stack.back();
+    stack.pop_back();
+    std::string a = stack.back();
+    stack.pop_back();
+    const char *sym = op == SizeExpr::Add        ? " + "
+                      : op == SizeExpr::Sub      ? " - "
+                      : op == SizeExpr::Mul      ? " * "
+                      : op == SizeExpr::FloorDiv ? " floordiv "
+                      : op == SizeExpr::CeilDiv  ? " ceildiv "
+                      : op == SizeExpr::Mod      ? " mod "
+                      : op == SizeExpr::Min      ? " min "
+                                                 : " max ";
+    bool last = i + 1 == e.code.size();
+    std::string joined = a + sym + b;
+    stack.push_back(last ? joined : "(" + joined + ")");
+  }
+  return stack.size() == 1 ? stack.back() : "<invalid>";
+}
+
 void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os) {
   for (const FunctionSchedule *f : allFunctions(schedule)) {
     const FunctionSchedule &fs = *f;
@@ -625,6 +666,16 @@ void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os) {
        << " dispatches, ";
     if (loops)
       os << loops << " slice loop" << (loops == 1 ? "" : "s") << ", ";
+    if (fs.isDynamic()) {
+      os << fs.arenaBuffers.size()
+         << " intermediate buffers of sizes known per call (the runtime "
+            "plans the arena at each call)\n";
+      for (const ArenaBuffer &b : fs.arenaBuffers)
+        os << llvm::formatv("  {0} bytes  live {1}-{2}\n",
+                            formatSizeExpr(fs.exprs[b.sizeExpr], fs.symbols),
+                            b.first, b.last);
+      continue;
+    }
     os << fs.buffers.size() << " intermediate buffers, "
        << fs.bytesWithoutReuse << " bytes without reuse, arena "
        << fs.arenaSize << " bytes (peak)\n";
@@ -655,9 +706,16 @@ void printDispatchStats(ModuleOp top, const ModuleSchedule &schedule,
     llvm::raw_string_ostream ls(lines);
     for (const Command *c : dispatches) {
       const std::string &name = schedule.kernels[c->kernel].name;
-      ls << llvm::formatv("  {0,-28} grid {1}x{2}x{3}", name,
-                          c->workgroupCount[0], c->workgroupCount[1],
-                          c->workgroupCount[2]);
+      std::string grid[3];
+      for (int i = 0; i < 3; ++i)
+        grid[i] = c->workgroupCountExprs[i] == kStatic
+                      ? std::to_string(c->workgroupCount[i])
+                      : "(" +
+                            formatSizeExpr(fs.exprs[c->workgroupCountExprs[i]],
+                                           fs.symbols) +
+                            ")";
+      ls << llvm::formatv("  {0,-28} grid {1}x{2}x{3}", name, grid[0], grid[1],
+                          grid[2]);
       func::FuncOp k = kernels.lookup(name);
       SmallVector<StringRef> scalar;
       if (k)
@@ -673,9 +731,13 @@ void printDispatchStats(ModuleOp top, const ModuleSchedule &schedule,
       ls << "\n";
     }
     os << "dispatch stats for @" << fs.name << ": " << dispatches.size()
-       << " kernels, " << fs.buffers.size() << " intermediates of "
-       << fs.bytesWithoutReuse << " bytes (arena " << fs.arenaSize
-       << " bytes), " << scalarKernels
+       << " kernels, ";
+    if (fs.isDynamic())
+      os << fs.arenaBuffers.size() << " intermediates of sizes known per call, ";
+    else
+      os << fs.buffers.size() << " intermediates of " << fs.bytesWithoutReuse
+         << " bytes (arena " << fs.arenaSize << " bytes), ";
+    os << scalarKernels
        << " kernels with scalar fallbacks\n"
        << lines;
   }

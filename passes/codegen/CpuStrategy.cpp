@@ -184,6 +184,10 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
   return result;
 }
 
+/// The planning size of a dynamic loop with no known bound: a power of two
+/// (every preferred tile divides it) larger than any tile.
+constexpr int64_t kUnboundedLoop = int64_t(1) << 20;
+
 SmallVector<int64_t> loopUpperBounds(linalg::LinalgOp op) {
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
   for (auto [l, bound] : llvm::enumerate(bounds)) {
@@ -204,6 +208,11 @@ SmallVector<int64_t> loopUpperBounds(linalg::LinalgOp op) {
         break;
       }
     }
+    // No bound (a loop the workgroup tiles do not cut, such as a reduction
+    // over the batch): planned as a long loop, its tiles full and static
+    // but for the remainder.
+    if (ShapedType::isDynamic(bounds[l]))
+      bounds[l] = kUnboundedLoop;
   }
   return bounds;
 }

@@ -59,7 +59,8 @@ struct VectorPlan {
 };
 
 /// The static loop ranges of `op`, each dynamic one replaced by its upper
-/// bound where one is known (the size of the tile it was cut to).
+/// bound where one is known (the size of the tile it was cut to), else by a
+/// large power of two (planned as a long loop).
 llvm::SmallVector<int64_t> loopUpperBounds(mlir::linalg::LinalgOp op);
 
 /// The plan for `op`, or std::nullopt when the op family has no vector

@@ -273,10 +273,33 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
              /*peel=*/plan.peelRegisterTiles);
     if (failed(registerTiles))
       return failure();
-    for (Operation *registerTile : *registerTiles)
-      if (failed(vectorizeTile(rewriter, registerTile, plan.registerTiles,
-                               tileBounds)))
-        return failure();
+    for (Operation *registerTile : *registerTiles) {
+      // The remainder of a loop of a size known only at run time has a
+      // dynamic size: outer loops of it run one iteration at a time (a
+      // matmul's last rows as one-row tiles, static and unmasked); only
+      // the innermost loop is left to masks.
+      SmallVector<int64_t> ranges =
+          cast<linalg::LinalgOp>(registerTile).getStaticLoopRanges();
+      SmallVector<int64_t> rows(ranges.size(), 0);
+      for (size_t l = 0; l + 1 < ranges.size(); ++l)
+        if (ShapedType::isDynamic(ranges[l]))
+          rows[l] = 1;
+      SmallVector<Operation *> pieces{registerTile};
+      SmallVector<int64_t> sizes(plan.registerTiles);
+      if (llvm::is_contained(rows, 1)) {
+        FailureOr<SmallVector<Operation *>> split =
+            tile(rewriter, registerTile, rows);
+        if (failed(split))
+          return failure();
+        pieces = *split;
+        for (auto [size, row] : llvm::zip(sizes, rows))
+          if (row)
+            size = 1;
+      }
+      for (Operation *piece : pieces)
+        if (failed(vectorizeTile(rewriter, piece, sizes, tileBounds)))
+          return failure();
+    }
   }
   return success();
 }

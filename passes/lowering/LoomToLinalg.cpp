@@ -770,18 +770,19 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
             .getResult(0);
     RankedTensorType reducedType = RankedTensorType::get(outShape, et);
     if (Kind == ReduceKind::Mean) {
-      Value scale = scalarConstant(rewriter, loc, acc,
-                                   1.0 / static_cast<double>(count));
-      if (dynamicCount) {
-        // 1 / (count * the dynamic extents), computed once per call.
-        Value n = arith::IndexCastUIOp::create(
-            rewriter, loc, rewriter.getI64Type(), dynamicCount);
-        Value nf = arith::UIToFPOp::create(rewriter, loc, acc, n);
-        scale = arith::DivFOp::create(rewriter, loc, scale, nf);
-      }
       result = elementwiseGeneric(
           rewriter, loc, reducedType, result,
           [&](OpBuilder &b, Location nloc, ValueRange a) {
+            Value scale = scalarConstant(b, nloc, acc,
+                                         1.0 / static_cast<double>(count));
+            if (dynamicCount) {
+              // 1 / (count * the dynamic extents): loop invariant, hoisted
+              // out of the kernel's loops.
+              Value n = arith::IndexCastUIOp::create(b, nloc, b.getI64Type(),
+                                                     dynamicCount);
+              Value nf = arith::UIToFPOp::create(b, nloc, acc, n);
+              scale = arith::DivFOp::create(b, nloc, scale, nf);
+            }
             Value s = arith::MulFOp::create(b, nloc, a[0], scale);
             return castScalar(b, nloc, s, et);
           });

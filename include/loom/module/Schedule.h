@@ -176,6 +176,10 @@ struct ModuleSchedule {
 /// locations and fails on anything the runtime cannot run.
 mlir::FailureOr<ModuleSchedule> buildSchedule(mlir::ModuleOp top);
 
+/// `e` as text over `symbols` ("batch * 4096").
+std::string formatSizeExpr(const SizeExpr &e,
+                           llvm::ArrayRef<std::string> symbols);
+
 /// Human-readable memory plan: per function, each intermediate buffer with
 /// its size, offset and live range, and the peak arena size.
 void printMemoryPlan(const ModuleSchedule &schedule, llvm::raw_ostream &os);

@@ -91,6 +91,11 @@ public:
   /// at compile time (at most --loom-contract-order's max-slices).
   virtual bool supportsSliceLoops() const { return false; }
 
+  /// Whether entry functions may take tensors with dynamic dimensions
+  /// (sizes known only at run time). Targets that cannot are refused such
+  /// a model up front, naming the input.
+  virtual bool supportsDynamicShapes() const { return false; }
+
   /// Reads and checks the options. On failure returns false and sets
   /// `error` to one line naming the option.
   virtual bool configure(const TargetConfig &config, std::string &error) = 0;

@@ -70,6 +70,19 @@ public:
   }
 
   /// The static loom type of an ONNX value type, or null.
+  /// The type of a graph input: its dynamic dimensions (ONNX dim_params
+  /// or unnamed) stay dynamic.
+  RankedTensorType argumentType(const onnx_model::ValueType &type) {
+    Type et = elementType(type.dtype);
+    if (type.kind != onnx_model::ValueType::Kind::Tensor || !type.hasShape ||
+        !et)
+      return {};
+    SmallVector<int64_t> shape;
+    for (int64_t d : type.dims)
+      shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+    return RankedTensorType::get(shape, et);
+  }
+
   RankedTensorType tensorType(const onnx_model::ValueType &type) {
     if (!type.isStaticTensor())
       return {};
@@ -345,19 +358,9 @@ std::string signatureProblem(const onnx_model::ValueInfo &info,
   if (llvm::is_contained(type.dims, 0))
     return "is empty (a dimension of size 0); Loom does not support empty "
            "tensors";
-  std::string hint = "; Loom needs static shapes: bind it with --input-shape=" +
-                     info.name + ":DIMS (loom-compile or loom-import)";
   if (!type.hasShape)
-    return "has no shape" + hint;
-  for (size_t d = 0; d < type.dims.size(); ++d) {
-    if (type.dims[d] >= 0)
-      continue;
-    std::string dim = type.dimParams[d].empty()
-                          ? std::string("?")
-                          : "'" + type.dimParams[d] + "'";
-    return "has a dynamic dimension " + dim + " (dimension " +
-           std::to_string(d) + ")" + hint;
-  }
+    return "has no shape (not even a rank); give it one with --input-shape=" +
+           info.name + ":DIMS (loom-compile or loom-import)";
   return "";
 }
 
@@ -392,7 +395,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
     if (!problem.empty())
       problems.push_back("input '" + in.name + "' " + problem);
     else
-      argTypes.push_back(tensorType(in.type));
+      argTypes.push_back(argumentType(in.type));
   }
   if (!problems.empty()) {
     InFlightDiagnostic diag = emitError(fileLoc);
@@ -412,6 +415,16 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
     BlockArgument arg = entryBlock->getArgument(i);
     arg.setLoc(NameLoc::get(StringAttr::get(ctx, args[i]->name), fileLoc));
     func.setArgAttr(i, kNameAttrName, builder.getStringAttr(args[i]->name));
+    // Dynamic dimensions keep their ONNX names: two inputs' `batch` is one
+    // size. An unnamed one is a size of its own.
+    const onnx_model::ValueType &type = args[i]->type;
+    if (llvm::any_of(type.dims, [](int64_t d) { return d < 0; })) {
+      SmallVector<StringRef> names;
+      for (size_t d = 0; d < type.dims.size(); ++d)
+        names.push_back(type.dims[d] < 0 ? StringRef(type.dimParams[d])
+                                         : StringRef());
+      func.setArgAttr(i, kDimNamesAttrName, builder.getStrArrayAttr(names));
+    }
     values[args[i]->name].value = arg;
   }
   for (const auto &[name, value] : options.constantInputs)

@@ -52,6 +52,7 @@ public:
   StringRef name() const override { return "cpu"; }
   bool supportsF64() const override { return true; }
   bool supportsSliceLoops() const override { return true; }
+  bool supportsDynamicShapes() const override { return true; }
   ArrayRef<TargetOptionInfo> options() const override { return optionInfo; }
   bool canEmit(Emission emit) const override {
     return emit == Emission::Module || emit == Emission::MLIR ||

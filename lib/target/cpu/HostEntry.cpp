@@ -32,9 +32,18 @@ public:
           "__loom_constant_" + std::to_string(i), value, /*alignment=*/64);
       constants.push_back(global);
     }
-    for (const FunctionSchedule &f : schedule.functions)
+    for (const FunctionSchedule &f : schedule.functions) {
+      // A schedule of sizes computed per call is left to the runtime.
+      if (f.isDynamic()) {
+        emitWarning(loc) << "function '" << f.name
+                         << "' has dynamic dimensions: the output carries "
+                            "its kernels but no host entry loom_"
+                         << f.name << " (run it from a module file)";
+        continue;
+      }
       if (failed(buildFunction(f)))
         return failure();
+    }
     return success();
   }
 
