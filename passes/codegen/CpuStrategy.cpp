@@ -290,6 +290,17 @@ std::optional<VectorPlan> vectorPlan(Operation *op,
       plan.registerTiles[m] = tileOrWhole(mr, mc);
       plan.registerTiles[n] = tileOrWhole(nr, nc);
       plan.registerTiles[k] = 1;
+      if (ShapedType::isDynamic(linalgOp.getStaticLoopRanges()[m]) &&
+          mr > 1) {
+        plan.rowLoop = m;
+        plan.remainderRegisterTiles.assign(bounds.size(), 0);
+        plan.remainderRegisterTiles[m] = 1;
+        plan.remainderRegisterTiles[n] =
+            tileOrWhole(divisorTile(nc, cols * rows), nc);
+        plan.remainderRegisterTiles[k] = 1;
+        for (unsigned b : dims->batch)
+          plan.remainderRegisterTiles[b] = plan.registerTiles[b];
+      }
       // Goto's loop order: a k x n panel of B stays in cache while every
       // row block of A in the workgroup passes over it.
       llvm::append_range(plan.cacheInterchange, dims->batch);

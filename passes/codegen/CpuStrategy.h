@@ -56,6 +56,13 @@ struct VectorPlan {
   /// Register tiles need not divide their loops: the last, partial tile of
   /// each register loop is peeled off (and vectorized at its own size).
   bool peelRegisterTiles = false;
+  /// Contractions whose M loop has a size known only at run time: the rows
+  /// left over after the full register blocks (fewer than a block) are
+  /// tiled with these instead, one row at a time and wider along N, as a
+  /// static matrix-vector product would be (empty: no such loop).
+  llvm::SmallVector<int64_t> remainderRegisterTiles;
+  /// The M loop of a contraction (for remainderRegisterTiles).
+  int64_t rowLoop = -1;
 };
 
 /// The static loop ranges of `op`, each dynamic one replaced by its upper

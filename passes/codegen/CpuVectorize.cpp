@@ -263,13 +263,36 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
       return failure();
     cacheTiles = *tiled;
   }
+  // A contraction's rows of a size known only at run time: full register
+  // blocks of rows, and the rows left over (fewer than a block) one at a
+  // time with a wider tile along N, like a static matrix-vector product.
+  if (!plan.remainderRegisterTiles.empty()) {
+    SmallVector<Operation *> split;
+    for (Operation *cacheTile : cacheTiles) {
+      SmallVector<int64_t> rowBlocks(bounds.size(), 0);
+      rowBlocks[plan.rowLoop] = plan.registerTiles[plan.rowLoop];
+      FailureOr<SmallVector<Operation *>> pieces =
+          tile(rewriter, cacheTile, rowBlocks, {}, /*peel=*/true);
+      if (failed(pieces))
+        return failure();
+      llvm::append_range(split, *pieces);
+    }
+    cacheTiles = split;
+  }
   for (Operation *cacheTile : cacheTiles) {
     SmallVector<int64_t> tileBounds = bounds;
     for (auto [b, t] : llvm::zip(tileBounds, plan.cacheTiles))
       if (t)
         b = t;
+    ArrayRef<int64_t> registerSizes = plan.registerTiles;
+    if (!plan.remainderRegisterTiles.empty()) {
+      SmallVector<int64_t> ranges =
+          cast<linalg::LinalgOp>(cacheTile).getStaticLoopRanges();
+      if (ShapedType::isDynamic(ranges[plan.rowLoop]))
+        registerSizes = plan.remainderRegisterTiles;
+    }
     FailureOr<SmallVector<Operation *>> registerTiles =
-        tile(rewriter, cacheTile, plan.registerTiles, plan.registerInterchange,
+        tile(rewriter, cacheTile, registerSizes, plan.registerInterchange,
              /*peel=*/plan.peelRegisterTiles);
     if (failed(registerTiles))
       return failure();
@@ -285,7 +308,7 @@ LogicalResult vectorizeOp(RewriterBase &rewriter, Operation *op,
         if (ShapedType::isDynamic(ranges[l]))
           rows[l] = 1;
       SmallVector<Operation *> pieces{registerTile};
-      SmallVector<int64_t> sizes(plan.registerTiles);
+      SmallVector<int64_t> sizes(registerSizes);
       if (llvm::is_contained(rows, 1)) {
         FailureOr<SmallVector<Operation *>> split =
             tile(rewriter, registerTile, rows);

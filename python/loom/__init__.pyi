@@ -20,7 +20,7 @@ class RuntimeError(builtins.RuntimeError):
 
 class TensorSpec:
     name: str
-    shape: Tuple[int, ...]
+    shape: Tuple[Optional[int], ...]
     dtype: np.dtype
     loom_dtype: str
 

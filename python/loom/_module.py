@@ -15,6 +15,10 @@ RuntimeError = _loom.RuntimeError  # noqa: A001 (loom.RuntimeError by design)
 class TensorSpec:
     """One input or result of a function: its name, shape and dtype.
 
+    A dynamic dimension (a model exported with a dynamic batch) is None in
+    `shape`: a call takes any size there, and inputs that share the
+    dimension's name must agree.
+
     `dtype` is numpy's dtype (bf16 tensors are uint16 arrays holding the
     upper 16 bits of each float32, as in .npy files); `loom_dtype` is Loom's
     name for it ("f32", "bf16", ...)."""
@@ -47,7 +51,8 @@ class Signature:
     def __repr__(self):
         def specs(items):
             return ", ".join(f"{t.name}: tensor<" +
-                             "".join(f"{d}x" for d in t.shape) +
+                             "".join(f"{'?' if d is None else d}x"
+                                     for d in t.shape) +
                              f"{t.loom_dtype}>" for t in items)
         return (f"Signature({self.name}({specs(self.inputs)}) -> "
                 f"({specs(self.outputs)}))")

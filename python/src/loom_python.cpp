@@ -246,9 +246,15 @@ public:
       if (!(array.flags() & py::array::c_style))
         array = py::array::ensure(array, py::array::c_style |
                                              py::array::forcecast);
-      const std::vector<int64_t> &shape = inputShapes[i];
-      if (array.ndim() != static_cast<py::ssize_t>(shape.size()) ||
-          !std::equal(shape.begin(), shape.end(), array.shape())) {
+      // A dynamic dimension (-1) takes any size here; the runtime checks
+      // it against the function's symbols.
+      const std::vector<int64_t> &expectedShape = inputShapes[i];
+      bool matches =
+          array.ndim() == static_cast<py::ssize_t>(expectedShape.size());
+      for (size_t d = 0; matches && d < expectedShape.size(); ++d)
+        matches = expectedShape[d] < 0 || expectedShape[d] == array.shape(d);
+      std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
+      if (!matches) {
         throw py::value_error(inputText(i) + " of function '" +
                               name() + "' is an " + arrayText(array) +
                               " but the function expects " +
@@ -499,9 +505,11 @@ PYBIND11_MODULE(_loom, m) {
       .def_property_readonly(
           "shape",
           [](const TensorType &t) {
+            // A dynamic dimension (any size at each call) is None.
             py::tuple shape(t.shape.size());
             for (size_t i = 0; i < t.shape.size(); ++i)
-              shape[i] = t.shape[i];
+              shape[i] = t.shape[i] < 0 ? py::object(py::none())
+                                        : py::object(py::int_(t.shape[i]));
             return shape;
           })
       .def("__str__", [](const TensorType &t) { return t.text; })

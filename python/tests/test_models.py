@@ -279,3 +279,29 @@ def test_compile_for_a_device_this_machine_lacks(tmp_path):
         return
     inputs, rtol, atol, _ = MODELS["mlp"]  # a machine with a GPU runs it
     check(m(*load_inputs(inputs)), references("mlp"), rtol, atol)
+
+
+def test_dynamic_batch():
+    """A model with a dynamic batch (test/e2e/Inputs/dynamic_mlp.onnx):
+    None in the signature, any batch at each call, inputs that share
+    'batch' must agree."""
+    inputs = os.path.join(os.path.dirname(EXAMPLES), "test", "e2e", "Inputs")
+    m = loom.compile(os.path.join(inputs, "dynamic_mlp.onnx"))
+    spec = m.signature.inputs
+    assert spec[0].shape == (None, 16) and spec[1].shape == (None, 10)
+    assert "tensor<?x16xf32>" in str(m.signature)
+    for batch in (1, 3, 8, 64):
+        x = np.load(os.path.join(inputs, f"dynamic_x{batch}.npy"))
+        mask = np.load(os.path.join(inputs, f"dynamic_m{batch}.npy"))
+        y, h, c = m(x, mask)
+        for got, name in ((y, "y"), (h, "h"), (c, "c")):
+            want = np.load(os.path.join(inputs, f"dynamic_{name}{batch}.npy"))
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    x3 = np.zeros((3, 16), np.float32)
+    # Sizes that disagree with each other are the runtime's finding.
+    with pytest.raises(loom.RuntimeError, match="'batch' is 3") as error:
+        m(x3, np.zeros((4, 10), np.float32))
+    assert error.value.code == "INVALID_ARGUMENT"
+    with pytest.raises(ValueError, match=r"expects tensor<\?x16xf32>"):
+        m(np.zeros((3, 15), np.float32), np.zeros((3, 10), np.float32))
