@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <map>
 
@@ -32,6 +33,22 @@ struct Entry {
   /// it are skipped without a second report.
   bool poisoned = false;
 };
+
+/// Operators whose import takes inputs with dynamic dimensions: their loom
+/// ops accept them (Loom_DynamicShapes) and their handlers compute result
+/// types from the operands'.
+bool takesDynamicInputs(StringRef opType) {
+  static const llvm::StringSet<> ops = {
+      "Abs", "Neg", "Relu", "Exp", "Log", "Sqrt", "Tanh", "Sigmoid", "Erf",
+      "Sin", "Cos", "Softplus", "Floor", "Ceil", "Round", "Add", "Sub", "Mul",
+      "Div", "Pow", "Equal", "Less", "LessOrEqual", "Greater",
+      "GreaterOrEqual", "Sum", "Mean", "Max", "Min", "LeakyRelu", "Elu",
+      "HardSigmoid", "HardSwish", "Softsign", "Gelu", "Clip", "Where", "Cast",
+      "Identity", "Dropout", "MatMul", "Gemm", "Softmax", "LogSoftmax",
+      "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
+      "ReduceMin"};
+  return ops.contains(opType);
+}
 
 const HandlerMap &handlers() {
   static const HandlerMap map = [] {
@@ -514,6 +531,27 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
              onnx_model::dtypeName(constInputs[i]->dtype) +
              ", which Loom does not support");
         skip = true;
+      }
+    }
+    if (skip)
+      continue;
+
+    // Inputs with dynamic dimensions go only to the operators whose
+    // import builds ops that take them; the others are refused by name.
+    if (!takesDynamicInputs(node.opType)) {
+      for (const std::string &in : node.inputs) {
+        Entry *e = in.empty() ? nullptr : lookup(in);
+        auto type = e && e->value
+                        ? dyn_cast<RankedTensorType>(e->value.getType())
+                        : RankedTensorType();
+        if (type && !type.hasStaticShape()) {
+          fail("operator " + node.opType +
+               " does not take dynamic dimensions yet (input '" + in +
+               "' is " + formatShape(type.getShape()) +
+               "); bind them with --input-shape=NAME:DIMS");
+          skip = true;
+          break;
+        }
       }
     }
     if (skip)

@@ -150,6 +150,12 @@ save(helper.make_graph(
     "dynamic", [vi("x", F, ["N", 4])], [vi("y", F, ["N", 4])]),
     "dynamic.onnx")
 
+# An operator that does not take dynamic dimensions yet (e2e/dynamic-batch).
+save(helper.make_graph(
+    [helper.make_node("Transpose", ["x"], ["y"], perm=[1, 0], name="flip")],
+    "dyn_t", [vi("x", F, ["N", 4])], [vi("y", F, [4, "N"])]),
+    "dynamic_transpose.onnx")
+
 save(helper.make_graph(
     [helper.make_node("Add", ["x", "x"], ["y"], name="twice")],
     "bytes", [vi("x", TensorProto.UINT8, [4])],
