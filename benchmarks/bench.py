@@ -190,6 +190,55 @@ class EncoderBlock:
         return Block()
 
 
+def bench_dynamic(ctx):
+    """A model exported with a dynamic batch (issue 22): Loom compiles it
+    once and runs it at each batch; beside it the same model compiled for
+    that batch (--input-shape) and the peers on the dynamic ONNX file."""
+    import torch
+    dims = (64, 128, 128, 10) if ctx.smoke else (784, 1024, 1024, 10)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(dims[0], dims[1]), torch.nn.ReLU(),
+        torch.nn.Linear(dims[1], dims[2]), torch.nn.ReLU(),
+        torch.nn.Linear(dims[2], dims[3])).eval()
+    onnx_path = ctx.work.file("mlp_dynamic.onnx")
+    common.export_onnx(model, [torch.zeros(2, dims[0])], onnx_path, 13,
+                       dynamic_axes={"in0": {0: "batch"}, "out0": {0: "batch"}})
+    dynamic, kernels = common.compile_model(ctx.work, "mlp_dynamic", onnx_path)
+    sess = common.ort_session(onnx_path, ctx.threads)
+    for batch in (1, 8, 64):
+        name = f"mlp {'-'.join(map(str, dims))} b{batch}"
+        x = np.random.default_rng(batch).standard_normal(
+            (batch, dims[0])).astype(np.float32)
+        static, _ = common.compile_model(
+            ctx.work, f"mlp_static{batch}", onnx_path,
+            [f"--input-shape=in0:{batch}x{dims[0]}"])
+        paths = common.save_inputs(ctx.work, f"mlp_dynamic{batch}", [x])
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        for module in (dynamic, static):
+            common.check_close(name, common.loom_output(
+                ctx.work, module, paths, ctx.threads), expected, 1e-4, 1e-4)
+        tx = torch.from_numpy(x)
+
+        def run_torch(budget):
+            with torch.no_grad():
+                return timed(lambda: model(tx), ctx.smoke, budget)
+
+        t = interleaved(ctx, {
+            "torch": run_torch,
+            "ort": (lambda b: timed(lambda: sess.run(None, {"in0": x}),
+                                    ctx.smoke, b)) if sess else None,
+            "static": lambda b: loom_bench(static, paths, ctx.threads,
+                                           ctx.smoke, b),
+            "loom": lambda b: loom_bench(dynamic, paths, ctx.threads,
+                                         ctx.smoke, b)})
+        ctx.table.add(f"{name} dynamic", t["loom"], kernels, torch=t["torch"],
+                      ort=t.get("ort"),
+                      note=f"static {t['static']:.3f} ms: dynamic/static "
+                           f"{t['loom'] / t['static']:.2f}")
+
+
 def bench_transformer(ctx):
     import torch
     seq, d, heads, ffn = (16, 32, 4, 64) if ctx.smoke else (128, 256, 4, 1024)
@@ -672,6 +721,7 @@ def bench_tt_compress(ctx):
 BENCHMARKS = {
     "sgemm": bench_sgemm,
     "mlp": bench_mlp,
+    "dynamic": bench_dynamic,
     "transformer": bench_transformer,
     "encoder": bench_encoder,
     "recurrent": bench_recurrent,

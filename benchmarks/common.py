@@ -150,10 +150,13 @@ def ort_session(onnx_path, threads):
                                 providers=["CPUExecutionProvider"])
 
 
-def export_onnx(module, example_inputs, path, opset=13, traced_in_training=False):
+def export_onnx(module, example_inputs, path, opset=13, traced_in_training=False,
+                dynamic_axes=None):
     """traced_in_training: export in training mode (for modules without
     dropout, the same function): torch's nn.TransformerEncoder runs a fused
-    native op in eval mode that torch 1.13 cannot export."""
+    native op in eval mode that torch 1.13 cannot export. dynamic_axes:
+    torch.onnx.export's, for inputs named in0, in1, ... and the output
+    out0."""
     import torch
     mode = torch.onnx.TrainingMode.EVAL
     if traced_in_training:
@@ -163,7 +166,8 @@ def export_onnx(module, example_inputs, path, opset=13, traced_in_training=False
         torch.onnx.export(module, tuple(example_inputs), path,
                           opset_version=opset, do_constant_folding=True,
                           training=mode,
-                          input_names=[f"in{i}" for i in range(len(example_inputs))])
+                          input_names=[f"in{i}" for i in range(len(example_inputs))],
+                          output_names=["out0"], dynamic_axes=dynamic_axes)
     module.eval()
 
 

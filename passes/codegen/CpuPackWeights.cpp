@@ -58,7 +58,8 @@ constexpr int64_t kMinDepthToPackAtRunTime = 256;
 
 /// Whether block argument `arg` of `dispatch` (a K x N f32 matrix) may be
 /// read as panels: every use of it in the region is the right-hand side of
-/// a linalg.matmul of f32 with a static shape, N splits into at least two
+/// a linalg.matmul of f32 with a static N (M dynamic only for a constant
+/// matrix), N splits into at least two
 /// whole panels, and a matrix computed at run time (which a kernel must
 /// first pack) is deep enough and read by products with enough rows.
 bool isPackable(DispatchOp dispatch, BlockArgument arg, bool atRunTime) {
@@ -77,8 +78,13 @@ bool isPackable(DispatchOp dispatch, BlockArgument arg, bool atRunTime) {
             SmallVector<AffineMap>(linalg::MatmulOp::getDefaultIndexingMaps(
                 matmul.getContext())))
       return false;
+    // Rows known only at run time (a dynamic batch) are many, as far as
+    // packing constants is concerned.
     auto resultType = cast<ShapedType>(matmul->getResult(0).getType());
-    if (!resultType.hasStaticShape() || resultType.getDimSize(0) < minRows ||
+    if (resultType.isDynamicDim(1) ||
+        (resultType.isDynamicDim(0)
+             ? atRunTime
+             : resultType.getDimSize(0) < minRows) ||
         llvm::any_of(matmul->getOperandTypes(), [](Type t) {
           return !getElementTypeOrSelf(t).isF32();
         }))

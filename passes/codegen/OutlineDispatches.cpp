@@ -170,11 +170,11 @@ func::FuncOp outline(DispatchOp dispatch, ModuleOp kernels, StringRef name,
   for (auto [value, out] : llvm::zip(yield.getValues(), outs)) {
     Value result = mapping.lookup(value);
     Value destination = out;
-    // A result collapsed from a static shape (a matmul on packed weights
-    // yields M x N/P x P as M x N) is written through a view of the
-    // destination in its own shape: no copy.
+    // A result collapsed from another shape (a matmul on packed weights
+    // yields M x N/P x P as M x N; M may be dynamic) is written through a
+    // view of the destination in its own shape: no copy.
     if (auto collapse = result.getDefiningOp<tensor::CollapseShapeOp>();
-        collapse && collapse.getSrcType().hasStaticShape()) {
+        collapse && collapse.getSrcType().getNumDynamicDims() <= 1) {
       auto viewType = MemRefType::get(collapse.getSrcType().getShape(),
                                       collapse.getSrcType().getElementType());
       destination = memref::ExpandShapeOp::create(
