@@ -99,6 +99,18 @@ FailureOr<Value> hostDim(OpBuilder &b, Value value, int64_t dim) {
     }
     return product;
   }
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    std::optional<int64_t> low = getConstantIntValue(pad.getMixedLowPad()[dim]),
+                           high =
+                               getConstantIntValue(pad.getMixedHighPad()[dim]);
+    FailureOr<Value> size = hostDim(b, pad.getSource(), dim);
+    if (!low || !high || failed(size))
+      return failure();
+    if (*low + *high == 0)
+      return *size;
+    Value extra = arith::ConstantIndexOp::create(b, loc, *low + *high);
+    return Value(arith::AddIOp::create(b, loc, *size, extra));
+  }
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
     llvm::SmallBitVector dropped = slice.getDroppedDims();
     SmallVector<OpFoldResult> sizes = slice.getMixedSizes();

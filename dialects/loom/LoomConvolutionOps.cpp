@@ -36,6 +36,13 @@ verifyWindow(Operation *op, ArrayRef<int64_t> x, ArrayRef<int64_t> kernel,
              ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
              ArrayRef<int64_t> padding, StringRef kernelName) {
   size_t n = kernel.size();
+  // A dynamic batch (dimension 0) only: channels and spatial sizes decide
+  // the window's arithmetic.
+  for (size_t d = 1; d < x.size(); ++d)
+    if (ShapedType::isDynamic(x[d]))
+      return op->emitOpError()
+             << "takes a dynamic batch (dimension 0) only, but the input is "
+             << formatShape(x);
   if (failed(checkArraySize(op, strides, n, "strides")) ||
       failed(checkArraySize(op, dilations, n, "dilations")) ||
       failed(checkArraySize(op, padding, 2 * n, "padding")) ||

@@ -12,7 +12,7 @@
 #ifndef LOOM_CONVOLUTION_OPS_TD
 #define LOOM_CONVOLUTION_OPS_TD
 
-def Loom_ConvOp : Loom_Op<"conv", [Pure]> {
+def Loom_ConvOp : Loom_Op<"conv", [Pure, Loom_DynamicShapes]> {
   let summary = "convolution over 1 to 3 spatial dimensions, channels first";
   let description = [{
     input N x C x S1..Sn, weight F x (C/groups) x K1..Kn, optional bias F;
@@ -47,7 +47,7 @@ def Loom_ConvOp : Loom_Op<"conv", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Loom_MaxPoolOp : Loom_Op<"max_pool", [Pure]> {
+def Loom_MaxPoolOp : Loom_Op<"max_pool", [Pure, Loom_DynamicShapes]> {
   let summary = "max pooling over 1 to 3 spatial dimensions, channels first";
   let description = [{
     The window has `kernel[i]` taps `dilations[i]` apart (1 when
@@ -84,7 +84,7 @@ def Loom_MaxPoolOp : Loom_Op<"max_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Loom_AvgPoolOp : Loom_Op<"avg_pool", [Pure]> {
+def Loom_AvgPoolOp : Loom_Op<"avg_pool", [Pure, Loom_DynamicShapes]> {
   let summary = "average pooling over 1 to 3 spatial dimensions, channels first";
   let description = [{
     Windows and padding as in `loom.max_pool` (no dilations). With
@@ -109,7 +109,7 @@ def Loom_AvgPoolOp : Loom_Op<"avg_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Loom_GlobalAvgPoolOp : Loom_Op<"global_avg_pool", [Pure]> {
+def Loom_GlobalAvgPoolOp : Loom_Op<"global_avg_pool", [Pure, Loom_DynamicShapes]> {
   let summary = "mean over every spatial dimension: N x C x S... -> N x C x 1...";
   let description = [{
     A composite op (--loom-decompose makes it a `loom.reduce_mean` over the

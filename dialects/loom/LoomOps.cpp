@@ -445,7 +445,11 @@ LogicalResult LayerNormOp::verify() {
 
 LogicalResult ReshapeOp::verify() {
   auto in = cast<RankedTensorType>(getInput().getType());
-  if (in.getNumElements() != getType().getNumElements())
+  // With dynamic dimensions the count is known per call; the lowering
+  // takes reshapes that keep each dynamic dimension in a group of static
+  // factors (a flatten of N x C x H x W into N x CHW).
+  if (in.hasStaticShape() && getType().hasStaticShape() &&
+      in.getNumElements() != getType().getNumElements())
     return emitOpError() << "element count changes: input is "
                          << formatShape(in.getShape()) << " ("
                          << in.getNumElements() << " elements), result is "
@@ -558,8 +562,17 @@ LogicalResult PadOp::verify() {
       failed(checkAllAtLeast(*this, getHigh(), 0, "high")))
     return failure();
   SmallVector<int64_t> out;
-  for (size_t d = 0; d < in.size(); ++d)
-    out.push_back(in[d] + getLow()[d] + getHigh()[d]);
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (!ShapedType::isDynamic(in[d])) {
+      out.push_back(in[d] + getLow()[d] + getHigh()[d]);
+      continue;
+    }
+    if (getLow()[d] != 0 || getHigh()[d] != 0)
+      return emitOpError() << "pads dynamic dimension " << d << " of "
+                           << formatShape(in)
+                           << "; only static dimensions can be padded";
+    out.push_back(ShapedType::kDynamic);
+  }
   return verifyResultType(*this, getType(), out, elementTypeOf(getInput()),
                           "the padded input");
 }

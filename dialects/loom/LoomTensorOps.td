@@ -31,7 +31,7 @@ def Loom_ConstantOp : Loom_Op<"constant", [ConstantLike, Pure,
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def Loom_ReshapeOp : Loom_Op<"reshape", [Pure]> {
+def Loom_ReshapeOp : Loom_Op<"reshape", [Pure, Loom_DynamicShapes]> {
   let summary = "row-major reshape to the result type (same element count)";
   let arguments = (ins Loom_Tensor:$input);
   let results = (outs Loom_Tensor:$result);
@@ -90,7 +90,7 @@ def Loom_SliceOp : Loom_Op<"slice", [Pure]> {
   let hasFolder = 1;
 }
 
-def Loom_PadOp : Loom_Op<"pad", [Pure]> {
+def Loom_PadOp : Loom_Op<"pad", [Pure, Loom_DynamicShapes]> {
   let summary = "pads with a constant: `low`/`high` elements per dimension";
   let arguments = (ins Loom_Tensor:$input, DenseI64ArrayAttr:$low,
                        DenseI64ArrayAttr:$high,

@@ -166,6 +166,25 @@ public:
         sig.shape.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
       return sig;
     };
+    // Sizes read on the host from values other than the arguments (a
+    // reshape's inferred output shape reads its source) are followed to
+    // the producers' sizes, so that every size is computed from the
+    // arguments' dimensions.
+    SmallVector<tensor::DimOp> reads;
+    for (auto read : fn.getBody().front().getOps<tensor::DimOp>())
+      if (!isa<BlockArgument>(read.getSource()))
+        reads.push_back(read);
+    for (tensor::DimOp read : reads) {
+      std::optional<int64_t> d = read.getConstantIndex();
+      OpBuilder b(read);
+      FailureOr<Value> size =
+          d ? hostDim(b, read.getSource(), *d) : FailureOr<Value>(failure());
+      if (failed(size))
+        return read.emitError()
+               << "cannot follow this size to the function's inputs";
+      read.replaceAllUsesWith(*size);
+      read.erase();
+    }
     // A function with dynamic dimensions: its symbols are its arguments'
     // dynamic dimensions (one per name), every size an expression of them.
     dynamic = false;

@@ -46,6 +46,21 @@ AffineExpr windowExpr(MLIRContext *ctx, unsigned out, unsigned tap,
          getAffineDimExpr(tap, ctx) * dilation;
 }
 
+/// Sizes of `shape` whose only dynamic dimension is the batch (dimension
+/// 0), which is that of `batchSource` (an N x ... tensor).
+SmallVector<OpFoldResult> withBatch(OpBuilder &b, Location loc,
+                                    ArrayRef<int64_t> shape,
+                                    Value batchSource) {
+  SmallVector<OpFoldResult> sizes;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    if (ShapedType::isDynamic(size))
+      sizes.push_back(tensor::getMixedSize(b, loc, batchSource, 0));
+    else
+      sizes.push_back(b.getIndexAttr(size));
+  }
+  return sizes;
+}
+
 int64_t product(ArrayRef<int64_t> values) {
   int64_t p = 1;
   for (int64_t v : values)
@@ -85,7 +100,8 @@ Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
   SmallVector<int64_t> patchShape = {batch, c};
   patchShape.append(kernel.begin(), kernel.end());
   patchShape.append(spatial.begin(), spatial.end());
-  Value patchesInit = emptyTensor(b, loc, patchShape, et);
+  Value patchesInit =
+      emptyTensor(b, loc, withBatch(b, loc, patchShape, input), et);
   Value patches =
       linalg::GenericOp::create(
           b, loc, TypeRange{patchesInit.getType()}, ValueRange{input},
@@ -112,7 +128,8 @@ Value im2colMatmul(OpBuilder &b, Location loc, Value input, Value weight,
   // Loops (b, f, o, k): y[b, f, o] += w[f, k] * patches[b, k, o].
   Value rhs = reshapeTensor(b, loc, patches,
                             RankedTensorType::get({batch, k, cols}, et));
-  Value init = zeroFilled(b, loc, {batch, f, cols}, acc);
+  Value init =
+      zeroFilled(b, loc, withBatch(b, loc, {batch, f, cols}, input), acc);
   auto map = [&](ArrayRef<unsigned> ds) {
     SmallVector<AffineExpr> exprs;
     for (unsigned d : ds)
@@ -210,7 +227,7 @@ Value groupedConvolution(OpBuilder &b, Location loc, Value input, Value weight,
   }
   Value xv = reshapeTensor(b, loc, input, RankedTensorType::get(in.shape, et));
   Value wv = reshapeTensor(b, loc, weight, RankedTensorType::get(wt.shape, et));
-  Value init = zeroFilled(b, loc, res.shape, acc);
+  Value init = zeroFilled(b, loc, withBatch(b, loc, res.shape, input), acc);
   SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, in.exprs, ctx),
                                  AffineMap::get(dims, 0, wt.exprs, ctx),
                                  AffineMap::get(dims, 0, res.exprs, ctx)};
@@ -239,7 +256,8 @@ Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias) {
       AffineMap::getMultiDimIdentityMap(rank, ctx),
       AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
       AffineMap::getMultiDimIdentityMap(rank, ctx)};
-  Value init = emptyTensor(b, loc, type.getShape(), type.getElementType());
+  Value init = emptyTensor(b, loc, withBatch(b, loc, type.getShape(), x),
+                           type.getElementType());
   return linalg::GenericOp::create(
              b, loc, TypeRange{type}, ValueRange{x, bias}, init, maps,
              SmallVector<utils::IteratorType>(rank,
@@ -343,8 +361,10 @@ struct MaxPoolToLinalg : OpConversionPattern<MaxPoolOp> {
     Value padded = padSpatial(rewriter, loc, adaptor.getInput(),
                               op.getPadding(), lowestValue(rewriter, loc, et));
     auto accType = RankedTensorType::get(type.getShape(), acc);
-    Value init = filledTensor(rewriter, loc, accType,
-                              lowestValue(rewriter, loc, acc));
+    Value init = filledTensor(
+        rewriter, loc,
+        withBatch(rewriter, loc, type.getShape(), adaptor.getInput()),
+        lowestValue(rewriter, loc, acc));
     Value r = poolWindow(rewriter, loc, padded, accType, init, op.getKernel(),
                          op.getStrides(), op.getDilationsOrOnes(),
                          /*isMax=*/true);
@@ -368,7 +388,9 @@ struct AvgPoolToLinalg : OpConversionPattern<AvgPoolOp> {
     Value padded = padSpatial(rewriter, loc, adaptor.getInput(), p,
                               scalarConstant(rewriter, loc, et, 0));
     auto accType = RankedTensorType::get(type.getShape(), acc);
-    Value init = zeroFilled(rewriter, loc, type.getShape(), acc);
+    Value init = zeroFilled(
+        rewriter, loc,
+        withBatch(rewriter, loc, type.getShape(), adaptor.getInput()), acc);
     SmallVector<int64_t> ones(n, 1);
     Value sum = poolWindow(rewriter, loc, padded, accType, init, k, s, ones,
                            /*isMax=*/false);

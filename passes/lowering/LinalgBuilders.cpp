@@ -215,7 +215,8 @@ Value padTensor(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
   RankedTensorType in = tensorTypeOf(input);
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < in.getRank(); ++d)
-    shape.push_back(in.getShape()[d] + low[d] + high[d]);
+    shape.push_back(in.isDynamicDim(d) ? ShapedType::kDynamic
+                                       : in.getShape()[d] + low[d] + high[d]);
   auto type = RankedTensorType::get(shape, in.getElementType());
   SmallVector<OpFoldResult> lo, hi;
   for (int64_t v : low)

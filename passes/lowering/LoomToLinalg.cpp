@@ -299,8 +299,15 @@ struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(),
-                                         adaptor.getInput(), op.getType()));
+    Value reshaped = reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(),
+                                   op.getType());
+    if (!reshaped)
+      return op.emitOpError()
+             << "cannot reshape " << op.getInput().getType() << " to "
+             << op.getType()
+             << " at run time: each dynamic dimension must stay in a group "
+                "of static dimensions (a collapse or an expansion)";
+    rewriter.replaceOp(op, reshaped);
     return success();
   }
 };

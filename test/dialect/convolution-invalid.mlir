@@ -136,3 +136,11 @@ func.func @avg_pool_result(%x: tensor<1x1x4x4x4xf32>) {
   %0 = loom.avg_pool %x kernel = [2, 2, 2] strides = [1, 1, 1] padding = [0, 0, 0, 0, 0, 0] : tensor<1x1x4x4x4xf32> -> tensor<1x1x4x4x4xf16>
   return
 }
+
+// -----
+
+func.func @max_pool_dynamic_spatial(%x: tensor<?x4x?x8xf32>) {
+  // expected-error @+1 {{'loom.max_pool' op takes a dynamic batch (dimension 0) only, but the input is ?x4x?x8}}
+  %0 = loom.max_pool %x kernel = [2, 2] strides = [2, 2] padding = [0, 0, 0, 0] : tensor<?x4x?x8xf32> -> tensor<?x4x?x4xf32>
+  return
+}

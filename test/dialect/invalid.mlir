@@ -543,3 +543,22 @@ func.func @floor_int(%x: tensor<4xi32>) {
   %0 = "loom.floor"(%x) : (tensor<4xi32>) -> tensor<4xi32>
   return
 }
+
+// -----
+
+func.func @pad_dynamic_dim(%x: tensor<?x3xf32>) {
+  // expected-error @+1 {{'loom.pad' op pads dynamic dimension 0 of ?x3; only static dimensions can be padded}}
+  %0 = loom.pad %x low = [1, 0] high = [0, 0] : tensor<?x3xf32> -> tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @dispatch_result_dims(%x: tensor<?x4xf32>) {
+  // expected-error @+1 {{'loom.dispatch' op has 0 result_dims for the results' 1 dynamic dimensions}}
+  %0 = loom.dispatch(%x) : (tensor<?x4xf32>) -> tensor<?x4xf32> {
+  ^bb0(%a: tensor<?x4xf32>):
+    loom.yield %a : tensor<?x4xf32>
+  }
+  return
+}

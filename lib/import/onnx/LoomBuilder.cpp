@@ -233,7 +233,8 @@ Value LoomBuilder::pad(Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
     return x;
   SmallVector<int64_t> shape(shapeOf(x));
   for (size_t d = 0; d < shape.size(); ++d)
-    shape[d] += low[d] + high[d];
+    if (!ShapedType::isDynamic(shape[d]))
+      shape[d] += low[d] + high[d];
   auto type = RankedTensorType::get(shape, elementTypeOf(x));
   return PadOp::create(b, loc, type, x, b.getDenseI64ArrayAttr(low),
                        b.getDenseI64ArrayAttr(high), b.getF64FloatAttr(value))

@@ -46,7 +46,8 @@ bool takesDynamicInputs(StringRef opType) {
       "HardSigmoid", "HardSwish", "Softsign", "Gelu", "Clip", "Where", "Cast",
       "Identity", "Dropout", "MatMul", "Gemm", "Softmax", "LogSoftmax",
       "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
-      "ReduceMin"};
+      "ReduceMin", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
+      "BatchNormalization", "Flatten", "Pad"};
   return ops.contains(opType);
 }
 

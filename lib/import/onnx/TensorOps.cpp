@@ -81,9 +81,13 @@ LogicalResult importFlatten(NodeImporter &n) {
     axis += rank;
   if (axis < 0 || axis > rank)
     return n.unsupported("axis out of range");
-  n.setOutput(0, n.reshape(n.input(0),
-                           {numElementsOf(shape.take_front(axis)),
-                            numElementsOf(shape.drop_front(axis))}));
+  // A dynamic dimension (a batch) makes its side dynamic.
+  auto side = [](ArrayRef<int64_t> dims) {
+    return llvm::any_of(dims, ShapedType::isDynamic) ? ShapedType::kDynamic
+                                                     : numElementsOf(dims);
+  };
+  n.setOutput(0, n.reshape(n.input(0), {side(shape.take_front(axis)),
+                                        side(shape.drop_front(axis))}));
   return success();
 }
 
@@ -682,10 +686,18 @@ LogicalResult importPad(NodeImporter &n) {
       limits[d] += high[d];
       high[d] = 0;
     }
+    if (ShapedType::isDynamic(in[d])) {
+      if (starts[d] != 0 || limits[d] != in[d] || low[d] || high[d])
+        return n.unsupported("dimension " + std::to_string(d) +
+                             " is dynamic: it cannot be padded or cropped");
+      continue;
+    }
     if (limits[d] <= starts[d])
       return n.unsupported("the result is empty");
   }
-  x = n.slice(x, starts, limits, strides);
+  if (!llvm::equal(starts, SmallVector<int64_t>(rank, 0)) ||
+      !llvm::equal(limits, in))
+    x = n.slice(x, starts, limits, strides);
   if (mode == "constant") {
     double value = 0;
     if (n.hasInput(2)) {
