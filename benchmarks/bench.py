@@ -237,6 +237,47 @@ def bench_dynamic(ctx):
                       ort=t.get("ort"),
                       note=f"static {t['static']:.3f} ms: dynamic/static "
                            f"{t['loom'] / t['static']:.2f}")
+    if ctx.smoke:
+        return
+    # A CNN: torchvision ResNet-18 (random weights), 224 x 224.
+    import torchvision
+    cnn = torchvision.models.resnet18().eval()
+    cnn_path = ctx.work.file("resnet18_dynamic.onnx")
+    common.export_onnx(cnn, [torch.zeros(1, 3, 224, 224)], cnn_path, 13,
+                       dynamic_axes={"in0": {0: "batch"}, "out0": {0: "batch"}})
+    dynamic, kernels = common.compile_model(ctx.work, "resnet18_dynamic",
+                                            cnn_path)
+    sess = common.ort_session(cnn_path, ctx.threads)
+    for batch in (1, 8):
+        x = np.random.default_rng(batch).standard_normal(
+            (batch, 3, 224, 224)).astype(np.float32)
+        static, _ = common.compile_model(
+            ctx.work, f"resnet18_static{batch}", cnn_path,
+            [f"--input-shape=in0:{batch}x3x224x224"])
+        paths = common.save_inputs(ctx.work, f"resnet18_dynamic{batch}", [x])
+        with torch.no_grad():
+            expected = cnn(torch.from_numpy(x)).numpy()
+        for module in (dynamic, static):
+            common.check_close("resnet18", common.loom_output(
+                ctx.work, module, paths, ctx.threads), expected, 1e-3, 1e-3)
+        tx = torch.from_numpy(x)
+
+        def run_cnn(budget):
+            with torch.no_grad():
+                return timed(lambda: cnn(tx), ctx.smoke, budget)
+
+        t = interleaved(ctx, {
+            "torch": run_cnn,
+            "ort": (lambda b: timed(lambda: sess.run(None, {"in0": x}),
+                                    ctx.smoke, b)) if sess else None,
+            "static": lambda b: loom_bench(static, paths, ctx.threads,
+                                           ctx.smoke, b),
+            "loom": lambda b: loom_bench(dynamic, paths, ctx.threads,
+                                         ctx.smoke, b)})
+        ctx.table.add(f"resnet18 b{batch} dynamic", t["loom"], kernels,
+                      torch=t["torch"], ort=t.get("ort"),
+                      note=f"static {t['static']:.2f} ms: dynamic/static "
+                           f"{t['loom'] / t['static']:.2f}")
 
 
 def bench_transformer(ctx):
