@@ -99,6 +99,13 @@ FailureOr<Value> hostDim(OpBuilder &b, Value value, int64_t dim) {
     }
     return product;
   }
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    // Concatenations join static dimensions: a dynamic one is every
+    // operand's.
+    if (int64_t(concat.getDim()) == dim)
+      return failure();
+    return hostDim(b, concat.getInputs().front(), dim);
+  }
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     std::optional<int64_t> low = getConstantIntValue(pad.getMixedLowPad()[dim]),
                            high =

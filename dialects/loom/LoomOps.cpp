@@ -530,6 +530,11 @@ LogicalResult ConcatOp::verify() {
                            << "; they may differ only in dim " << *axis;
     out[*axis] += s[*axis];
   }
+  for (Value v : getInputs())
+    if (ShapedType::isDynamic(shapeOf(v)[*axis]))
+      return emitOpError() << "concatenates along dynamic dimension " << *axis
+                           << " of " << formatShape(shapeOf(v))
+                           << "; only static dimensions can be joined";
   return verifyResultType(*this, getType(), out,
                           elementTypeOf(getInputs()[0]), "the concatenation");
 }

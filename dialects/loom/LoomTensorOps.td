@@ -40,7 +40,7 @@ def Loom_ReshapeOp : Loom_Op<"reshape", [Pure, Loom_DynamicShapes]> {
   let hasFolder = 1;
 }
 
-def Loom_TransposeOp : Loom_Op<"transpose", [Pure]> {
+def Loom_TransposeOp : Loom_Op<"transpose", [Pure, Loom_DynamicShapes]> {
   let summary = "permutes dimensions: result dim i is input dim perm[i]";
   let arguments = (ins Loom_Tensor:$input, DenseI64ArrayAttr:$permutation);
   let results = (outs Loom_Tensor:$result);
@@ -62,7 +62,7 @@ def Loom_BroadcastToOp : Loom_Op<"broadcast_to", [Pure]> {
   let hasFolder = 1;
 }
 
-def Loom_ConcatOp : Loom_Op<"concat", [Pure]> {
+def Loom_ConcatOp : Loom_Op<"concat", [Pure, Loom_DynamicShapes]> {
   let summary = "joins tensors along `axis`";
   let arguments = (ins Variadic<Loom_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Loom_Tensor:$result);

@@ -317,7 +317,12 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Value init = emptyTensor(rewriter, op.getLoc(), op.getType().getShape(),
+    SmallVector<OpFoldResult> in = sizesOf(rewriter, op.getLoc(),
+                                           adaptor.getInput());
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t p : op.getPermutation())
+      sizes.push_back(in[p]);
+    Value init = emptyTensor(rewriter, op.getLoc(), sizes,
                              op.getType().getElementType());
     auto t = linalg::TransposeOp::create(rewriter, op.getLoc(),
                                          adaptor.getInput(), init,

@@ -26,8 +26,16 @@ func.func @sub_result(%a: tensor<4x8xf32>, %b: tensor<8xf32>) {
 // -----
 
 func.func @dynamic_shape(%a: tensor<?x4xf32>) {
-  // expected-error @+1 {{'loom.transpose' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
-  %0 = loom.transpose %a [1, 0] : tensor<?x4xf32> -> tensor<4x?xf32>
+  // expected-error @+1 {{'loom.slice' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
+  %0 = loom.slice %a starts = [0, 1] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_dynamic_axis(%a: tensor<?x4xf32>) {
+  // expected-error @+1 {{'loom.concat' op concatenates along dynamic dimension 0 of ?x4; only static dimensions can be joined}}
+  %0 = loom.concat %a, %a axis = 0 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
   return
 }
 

@@ -47,7 +47,7 @@ bool takesDynamicInputs(StringRef opType) {
       "Identity", "Dropout", "MatMul", "Gemm", "Softmax", "LogSoftmax",
       "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
       "ReduceMin", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
-      "BatchNormalization", "Flatten", "Pad"};
+      "BatchNormalization", "Flatten", "Pad", "Transpose", "Concat"};
   return ops.contains(opType);
 }
 

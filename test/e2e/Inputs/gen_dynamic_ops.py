@@ -34,10 +34,13 @@ nodes=[
  helper.make_node('ReduceSum',['x','ax0'],['r2'],keepdims=1),
  helper.make_node('Cast',['gt'],['gi'],to=TensorProto.FLOAT),
  helper.make_node('Tanh',['gi'],['th']),
+ helper.make_node('Concat',['ls','th'],['cc'],axis=1),
+ helper.make_node('Transpose',['cc'],['tr'],perm=[1,0]),
 ]
 g=helper.make_graph(nodes,'ops',[helper.make_tensor_value_info('x',F,['n',8])],
   [helper.make_tensor_value_info('ls',F,['n',8]),helper.make_tensor_value_info('r1',F,['n']),
-   helper.make_tensor_value_info('r2',F,[1,8]),helper.make_tensor_value_info('th',F,['n',8])],[sc,bi,lo,hi,two,ax0])
+   helper.make_tensor_value_info('r2',F,[1,8]),helper.make_tensor_value_info('th',F,['n',8]),
+   helper.make_tensor_value_info('tr',F,[16,'n'])],[sc,bi,lo,hi,two,ax0])
 m=helper.make_model(g,opset_imports=[helper.make_opsetid('',17)]); m.ir_version=8
 onnx.checker.check_model(m)
 onnx.save(m,'dynamic_ops.onnx')

@@ -152,9 +152,9 @@ save(helper.make_graph(
 
 # An operator that does not take dynamic dimensions yet (e2e/dynamic-batch).
 save(helper.make_graph(
-    [helper.make_node("Transpose", ["x"], ["y"], perm=[1, 0], name="flip")],
-    "dyn_t", [vi("x", F, ["N", 4])], [vi("y", F, [4, "N"])]),
-    "dynamic_transpose.onnx")
+    [helper.make_node("Shape", ["x"], ["y"], name="size")],
+    "dyn_shape", [vi("x", F, ["N", 4])], [vi("y", TensorProto.INT64, [2])]),
+    "dynamic_shape_of.onnx")
 
 save(helper.make_graph(
     [helper.make_node("Add", ["x", "x"], ["y"], name="twice")],

@@ -1,4 +1,4 @@
-func.func @f(%a: tensor<?x4xf32>) -> tensor<4x?xf32> {
-  %t = loom.transpose %a [1, 0] : tensor<?x4xf32> -> tensor<4x?xf32>
-  return %t : tensor<4x?xf32>
+func.func @f(%a: tensor<?x4xf32>) -> tensor<2x3xf32> {
+  %t = loom.slice %a starts = [0, 1] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x3xf32>
+  return %t : tensor<2x3xf32>
 }
