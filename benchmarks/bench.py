@@ -190,36 +190,27 @@ class EncoderBlock:
         return Block()
 
 
-def bench_dynamic(ctx):
-    """A model exported with a dynamic batch (issue 22): Loom compiles it
-    once and runs it at each batch; beside it the same model compiled for
-    that batch (--input-shape) and the peers on the dynamic ONNX file."""
+def dynamic_rows(ctx, name, model, onnx_path, inputs, static_shape, tol):
+    """Rows of a model exported with a dynamic batch: one Loom module for
+    every input in `inputs`, beside the module compiled for that input's
+    batch (--input-shape=in0:static_shape(x)) and the peers on the same
+    ONNX file."""
     import torch
-    dims = (64, 128, 128, 10) if ctx.smoke else (784, 1024, 1024, 10)
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(dims[0], dims[1]), torch.nn.ReLU(),
-        torch.nn.Linear(dims[1], dims[2]), torch.nn.ReLU(),
-        torch.nn.Linear(dims[2], dims[3])).eval()
-    onnx_path = ctx.work.file("mlp_dynamic.onnx")
-    common.export_onnx(model, [torch.zeros(2, dims[0])], onnx_path, 13,
-                       dynamic_axes={"in0": {0: "batch"}, "out0": {0: "batch"}})
-    dynamic, kernels = common.compile_model(ctx.work, "mlp_dynamic", onnx_path)
+    dynamic, kernels = common.compile_model(ctx.work, name + "_dynamic",
+                                            onnx_path)
     sess = common.ort_session(onnx_path, ctx.threads)
-    for batch in (1, 8, 64):
-        name = f"mlp {'-'.join(map(str, dims))} b{batch}"
-        x = np.random.default_rng(batch).standard_normal(
-            (batch, dims[0])).astype(np.float32)
+    for x in inputs:
+        batch = x.shape[0]
         static, _ = common.compile_model(
-            ctx.work, f"mlp_static{batch}", onnx_path,
-            [f"--input-shape=in0:{batch}x{dims[0]}"])
-        paths = common.save_inputs(ctx.work, f"mlp_dynamic{batch}", [x])
+            ctx.work, f"{name}_static{batch}", onnx_path,
+            [f"--input-shape=in0:{static_shape(x)}"])
+        paths = common.save_inputs(ctx.work, f"{name}_dynamic{batch}", [x])
+        tx = torch.from_numpy(x)
         with torch.no_grad():
-            expected = model(torch.from_numpy(x)).numpy()
+            expected = model(tx).numpy()
         for module in (dynamic, static):
             common.check_close(name, common.loom_output(
-                ctx.work, module, paths, ctx.threads), expected, 1e-4, 1e-4)
-        tx = torch.from_numpy(x)
+                ctx.work, module, paths, ctx.threads), expected, tol, tol)
 
         def run_torch(budget):
             with torch.no_grad():
@@ -233,51 +224,44 @@ def bench_dynamic(ctx):
                                            ctx.smoke, b),
             "loom": lambda b: loom_bench(dynamic, paths, ctx.threads,
                                          ctx.smoke, b)})
-        ctx.table.add(f"{name} dynamic", t["loom"], kernels, torch=t["torch"],
-                      ort=t.get("ort"),
+        ctx.table.add(f"{name} b{batch} dynamic", t["loom"], kernels,
+                      torch=t["torch"], ort=t.get("ort"),
                       note=f"static {t['static']:.3f} ms: dynamic/static "
                            f"{t['loom'] / t['static']:.2f}")
+
+
+def bench_dynamic(ctx):
+    """Models exported with a dynamic batch (issue 22): Loom compiles each
+    once and runs it at each batch; beside it the same model compiled for
+    that batch (--input-shape) and the peers on the dynamic ONNX file."""
+    import torch
+    dims = (64, 128, 128, 10) if ctx.smoke else (784, 1024, 1024, 10)
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(
+        torch.nn.Linear(dims[0], dims[1]), torch.nn.ReLU(),
+        torch.nn.Linear(dims[1], dims[2]), torch.nn.ReLU(),
+        torch.nn.Linear(dims[2], dims[3])).eval()
+    batch_axes = {"in0": {0: "batch"}, "out0": {0: "batch"}}
+    path = ctx.work.file("mlp_dynamic.onnx")
+    common.export_onnx(mlp, [torch.zeros(2, dims[0])], path, 13,
+                       dynamic_axes=batch_axes)
+    rng = np.random.default_rng(1)
+    dynamic_rows(ctx, f"mlp {'-'.join(map(str, dims))}", mlp, path,
+                 [rng.standard_normal((b, dims[0])).astype(np.float32)
+                  for b in (1, 8, 64)],
+                 lambda x: f"{x.shape[0]}x{dims[0]}", 1e-4)
     if ctx.smoke:
         return
     # A CNN: torchvision ResNet-18 (random weights), 224 x 224.
     import torchvision
     cnn = torchvision.models.resnet18().eval()
-    cnn_path = ctx.work.file("resnet18_dynamic.onnx")
-    common.export_onnx(cnn, [torch.zeros(1, 3, 224, 224)], cnn_path, 13,
-                       dynamic_axes={"in0": {0: "batch"}, "out0": {0: "batch"}})
-    dynamic, kernels = common.compile_model(ctx.work, "resnet18_dynamic",
-                                            cnn_path)
-    sess = common.ort_session(cnn_path, ctx.threads)
-    for batch in (1, 8):
-        x = np.random.default_rng(batch).standard_normal(
-            (batch, 3, 224, 224)).astype(np.float32)
-        static, _ = common.compile_model(
-            ctx.work, f"resnet18_static{batch}", cnn_path,
-            [f"--input-shape=in0:{batch}x3x224x224"])
-        paths = common.save_inputs(ctx.work, f"resnet18_dynamic{batch}", [x])
-        with torch.no_grad():
-            expected = cnn(torch.from_numpy(x)).numpy()
-        for module in (dynamic, static):
-            common.check_close("resnet18", common.loom_output(
-                ctx.work, module, paths, ctx.threads), expected, 1e-3, 1e-3)
-        tx = torch.from_numpy(x)
-
-        def run_cnn(budget):
-            with torch.no_grad():
-                return timed(lambda: cnn(tx), ctx.smoke, budget)
-
-        t = interleaved(ctx, {
-            "torch": run_cnn,
-            "ort": (lambda b: timed(lambda: sess.run(None, {"in0": x}),
-                                    ctx.smoke, b)) if sess else None,
-            "static": lambda b: loom_bench(static, paths, ctx.threads,
-                                           ctx.smoke, b),
-            "loom": lambda b: loom_bench(dynamic, paths, ctx.threads,
-                                         ctx.smoke, b)})
-        ctx.table.add(f"resnet18 b{batch} dynamic", t["loom"], kernels,
-                      torch=t["torch"], ort=t.get("ort"),
-                      note=f"static {t['static']:.2f} ms: dynamic/static "
-                           f"{t['loom'] / t['static']:.2f}")
+    path = ctx.work.file("resnet18_dynamic.onnx")
+    common.export_onnx(cnn, [torch.zeros(1, 3, 224, 224)], path, 13,
+                       dynamic_axes=batch_axes)
+    dynamic_rows(ctx, "resnet18", cnn, path,
+                 [rng.standard_normal((b, 3, 224, 224)).astype(np.float32)
+                  for b in (1, 8)],
+                 lambda x: f"{x.shape[0]}x3x224x224", 1e-3)
 
 
 def bench_transformer(ctx):
