@@ -511,6 +511,12 @@ LogicalResult ConcatOp::verify() {
   if (!axis)
     return emitOpError() << "axis " << getAxis() << " is out of range for rank "
                          << first.size();
+  for (Value v : getInputs())
+    if (shapeOf(v).size() == first.size() &&
+        ShapedType::isDynamic(shapeOf(v)[*axis]))
+      return emitOpError() << "concatenates along dynamic dimension " << *axis
+                           << " of " << formatShape(shapeOf(v))
+                           << "; only static dimensions can be joined";
   SmallVector<int64_t> out(first);
   for (auto [i, v] : llvm::enumerate(getInputs())) {
     if (i == 0)
@@ -530,11 +536,6 @@ LogicalResult ConcatOp::verify() {
                            << "; they may differ only in dim " << *axis;
     out[*axis] += s[*axis];
   }
-  for (Value v : getInputs())
-    if (ShapedType::isDynamic(shapeOf(v)[*axis]))
-      return emitOpError() << "concatenates along dynamic dimension " << *axis
-                           << " of " << formatShape(shapeOf(v))
-                           << "; only static dimensions can be joined";
   return verifyResultType(*this, getType(), out,
                           elementTypeOf(getInputs()[0]), "the concatenation");
 }
