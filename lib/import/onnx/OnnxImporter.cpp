@@ -87,9 +87,9 @@ public:
     }
   }
 
-  /// The static loom type of an ONNX value type, or null.
-  /// The type of a graph input: its dynamic dimensions (ONNX dim_params
-  /// or unnamed) stay dynamic.
+  /// The loom type of an ONNX tensor type with a shape, or null: its
+  /// dynamic dimensions (ONNX dim_params or unnamed) stay dynamic (a graph
+  /// input's type).
   RankedTensorType argumentType(const onnx_model::ValueType &type) {
     Type et = elementType(type.dtype);
     if (type.kind != onnx_model::ValueType::Kind::Tensor || !type.hasShape ||
@@ -101,13 +101,11 @@ public:
     return RankedTensorType::get(shape, et);
   }
 
+  /// The static loom type of an ONNX value type, or null.
   RankedTensorType tensorType(const onnx_model::ValueType &type) {
     if (!type.isStaticTensor())
       return {};
-    Type et = elementType(type.dtype);
-    if (!et)
-      return {};
-    return RankedTensorType::get(type.dims, et);
+    return argumentType(type);
   }
 
   Value materialize(const Tensor &t) {
