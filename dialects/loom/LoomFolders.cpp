@@ -93,7 +93,10 @@ OpFoldResult ContractOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType())
+  // Equal types with two dynamic dimensions may still move elements
+  // ([2, 3, 8] -> [3, 2, 8] is tensor<?x?x8> -> tensor<?x?x8>).
+  if (getInput().getType() == getType() &&
+      getType().getNumDynamicDims() <= 1)
     return getInput();
   if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
     getInputMutable().assign(inner.getInput());

@@ -459,6 +459,12 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError() << "element type changes from "
                          << formatElementType(in.getElementType()) << " to "
                          << formatElementType(getType().getElementType());
+  int64_t dynamic = getType().getNumDynamicDims();
+  if (!getDims().empty() && (int64_t)getDims().size() != dynamic)
+    return emitOpError() << "has " << getDims().size()
+                         << " dimension operands but the result "
+                         << formatShape(getType().getShape()) << " has "
+                         << dynamic << " dynamic dimensions";
   return success();
 }
 
@@ -551,6 +557,15 @@ LogicalResult SliceOp::verify() {
   SmallVector<int64_t> out;
   for (size_t d = 0; d < rank; ++d) {
     int64_t s = getStarts()[d], l = getLimits()[d], st = getStrides()[d];
+    if (ShapedType::isDynamic(in[d])) {
+      if (s != 0 || !ShapedType::isDynamic(l) || st != 1)
+        return emitOpError() << "slices dynamic dimension " << d << " of "
+                             << formatShape(in)
+                             << "; a dynamic dimension is taken whole (start "
+                                "0, stride 1, limit the dynamic size)";
+      out.push_back(ShapedType::kDynamic);
+      continue;
+    }
     if (s < 0 || s > l || l > in[d])
       return emitOpError() << "slice [" << s << ":" << l << "] of dim " << d
                            << " is outside the input " << formatShape(in);

@@ -33,11 +33,26 @@ def Loom_ConstantOp : Loom_Op<"constant", [ConstantLike, Pure,
 
 def Loom_ReshapeOp : Loom_Op<"reshape", [Pure, Loom_DynamicShapes]> {
   let summary = "row-major reshape to the result type (same element count)";
-  let arguments = (ins Loom_Tensor:$input);
+  let description = [{
+    Reinterprets the input's elements, in row-major order, with the result's
+    shape. A dynamic result dimension takes its size from `dims`, one index
+    operand per `?` of the result type, in order (`loom.reshape %x [%s, %b4]
+    : tensor<?x?x64xf32> -> tensor<?x?x16xf32>`). Without `dims`, each
+    dynamic dimension must stay in a group of static ones (a flatten of
+    N x C x H x W into N x CHW), from which the lowering infers its size.
+  }];
+  let arguments = (ins Loom_Tensor:$input, Variadic<Index>:$dims);
   let results = (outs Loom_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let assemblyFormat = [{
+    $input (`[` $dims^ `]`)? attr-dict `:` type($input) `->` type($result)
+  }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type, "::mlir::Value":$input), [{
+      build($_builder, $_state, type, input, ::mlir::ValueRange{});
+    }]>
+  ];
 }
 
 def Loom_TransposeOp : Loom_Op<"transpose", [Pure, Loom_DynamicShapes]> {
@@ -73,11 +88,13 @@ def Loom_ConcatOp : Loom_Op<"concat", [Pure, Loom_DynamicShapes]> {
   let hasFolder = 1;
 }
 
-def Loom_SliceOp : Loom_Op<"slice", [Pure]> {
+def Loom_SliceOp : Loom_Op<"slice", [Pure, Loom_DynamicShapes]> {
   let summary = "strided slice input[start:limit:stride] per dimension";
   let description = [{
     `limits` are exclusive; strides are positive. Result dim i has
-    ceil((limit - start) / stride) elements.
+    ceil((limit - start) / stride) elements. A dynamic input dimension is
+    taken whole: its start is 0, its stride 1, and its limit is the dynamic
+    size (printed as -9223372036854775808, like a `?` in a shape).
   }];
   let arguments = (ins Loom_Tensor:$input, DenseI64ArrayAttr:$starts,
                        DenseI64ArrayAttr:$limits, DenseI64ArrayAttr:$strides);

@@ -9,6 +9,7 @@
 #include "loom/module/MemoryPlanner.h"
 #include "loom/dialect/KernelContract.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -287,7 +288,7 @@ public:
       if (dynamic && isa<tensor::DimOp, arith::ConstantOp, arith::MulIOp,
                          arith::AddIOp, arith::SubIOp, arith::DivUIOp,
                          arith::DivSIOp, arith::CeilDivUIOp,
-                         arith::CeilDivSIOp>(op) &&
+                         arith::CeilDivSIOp, affine::AffineApplyOp>(op) &&
           llvm::all_of(op.getResultTypes(), llvm::IsaPred<IndexType>))
         continue;
       if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {

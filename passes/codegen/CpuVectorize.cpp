@@ -42,9 +42,10 @@ FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
                                          bool peel = false) {
   if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
     return SmallVector<Operation *>{op};
+  MLIRContext *ctx = op->getContext(); // (`op` is replaced below)
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
   if (!interchange.empty())
     options.setInterchange(interchange);
   FailureOr<scf::SCFTilingResult> result =
@@ -91,7 +92,6 @@ FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
         rewriter.replaceAllUsesWith(loop.getInductionVar(),
                                     loop.getLowerBound());
     });
-  MLIRContext *ctx = op->getContext();
   RewritePatternSet patterns(ctx);
   for (Dialect *dialect : ctx->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);
@@ -411,6 +411,69 @@ LogicalResult decomposePadsAndConcats(func::FuncOp kernel) {
   return applyPatternsGreedily(kernel, std::move(patterns));
 }
 
+/// The value that leaves a reduction of `kind` unchanged, or null.
+TypedAttr neutralElement(vector::CombiningKind kind, Type type) {
+  using Kind = vector::CombiningKind;
+  if (auto ft = dyn_cast<FloatType>(type)) {
+    const llvm::fltSemantics &sem = ft.getFloatSemantics();
+    switch (kind) {
+    case Kind::ADD: return FloatAttr::get(ft, 0.0);
+    case Kind::MUL: return FloatAttr::get(ft, 1.0);
+    case Kind::MAXNUMF: case Kind::MAXIMUMF:
+      return FloatAttr::get(ft, APFloat::getInf(sem, /*Negative=*/true));
+    case Kind::MINNUMF: case Kind::MINIMUMF:
+      return FloatAttr::get(ft, APFloat::getInf(sem, /*Negative=*/false));
+    default: return {};
+    }
+  }
+  auto it = dyn_cast<IntegerType>(type);
+  if (!it)
+    return {};
+  unsigned w = it.getWidth();
+  switch (kind) {
+  case Kind::ADD: case Kind::OR: case Kind::XOR: case Kind::MAXUI:
+    return IntegerAttr::get(it, APInt::getZero(w));
+  case Kind::MUL: return IntegerAttr::get(it, APInt(w, 1));
+  case Kind::AND: case Kind::MINUI:
+    return IntegerAttr::get(it, APInt::getAllOnes(w));
+  case Kind::MAXSI: return IntegerAttr::get(it, APInt::getSignedMinValue(w));
+  case Kind::MINSI: return IntegerAttr::get(it, APInt::getSignedMaxValue(w));
+  default: return {};
+  }
+}
+
+/// A masked multi-reduction (a reduction over the partial tile of a loop of
+/// a size known only at run time) as the unmasked reduction of the source
+/// with its masked-off lanes set to the reduction's neutral element: later
+/// rewrites of the reduction (unit dimensions dropped, the reduction tree)
+/// then need not know about masks.
+struct MaskedMultiReductionToSelect : public OpRewritePattern<vector::MaskOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::MaskOp mask,
+                                PatternRewriter &rewriter) const override {
+    auto reduction =
+        dyn_cast_or_null<vector::MultiDimReductionOp>(mask.getMaskableOp());
+    if (!reduction || mask.hasPassthru())
+      return failure();
+    VectorType sourceType = reduction.getSourceVectorType();
+    TypedAttr neutral =
+        neutralElement(reduction.getKind(), sourceType.getElementType());
+    if (!neutral)
+      return failure();
+    Location loc = reduction.getLoc();
+    rewriter.setInsertionPoint(mask);
+    Value fill = arith::ConstantOp::create(
+        rewriter, loc, sourceType, DenseElementsAttr::get(sourceType, neutral));
+    Value source = arith::SelectOp::create(rewriter, loc, mask.getMask(),
+                                           reduction.getSource(), fill);
+    Value result = vector::MultiDimReductionOp::create(
+        rewriter, loc, source, reduction.getAcc(),
+        reduction.getReductionMask(), reduction.getKind());
+    rewriter.replaceOp(mask, result);
+    return success();
+  }
+};
+
 void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
   MLIRContext *ctx = kernel.getContext();
   IRRewriter rewriter(ctx);
@@ -430,11 +493,13 @@ void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
     }
   }
   // Masked reads and writes (the partial tiles of loops of a size known
-  // only at run time) become transfers with a mask operand now, before
-  // later rewrites put anything else into their vector.mask regions.
+  // only at run time) become transfers with a mask operand now, and masked
+  // reductions reductions of a select, before later rewrites put anything
+  // else into their vector.mask regions.
   {
     RewritePatternSet masks(kernel.getContext());
     vector::populateVectorMaskLoweringPatternsForSideEffectingOps(masks);
+    masks.add<MaskedMultiReductionToSelect>(kernel.getContext());
     (void)applyPatternsGreedily(kernel, std::move(masks));
   }
   kernel.walk([&](Operation *op) {

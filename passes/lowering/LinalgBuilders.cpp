@@ -179,6 +179,43 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
                                        ArrayRef<ReassociationIndices>{all});
 }
 
+Value reshapeTensor(OpBuilder &b, Location loc, Value value,
+                    RankedTensorType resultType, ValueRange dims) {
+  auto inType = cast<RankedTensorType>(value.getType());
+  // The result's sizes: its static ones, and `dims` for the dynamic ones.
+  SmallVector<OpFoldResult> outSizes;
+  size_t next = 0;
+  for (int64_t d : resultType.getShape())
+    outSizes.push_back(ShapedType::isDynamic(d) ? OpFoldResult(dims[next++])
+                                                : b.getIndexAttr(d));
+  // Through one dimension: collapse the input to it, expand to the result.
+  Value flat = value;
+  if (inType.getRank() != 1) {
+    ReassociationIndices all;
+    for (int64_t i = 0; i < inType.getRank(); ++i)
+      all.push_back(i);
+    int64_t count = inType.hasStaticShape() ? inType.getNumElements()
+                                            : ShapedType::kDynamic;
+    auto flatType = RankedTensorType::get({count}, inType.getElementType());
+    if (inType.getRank() == 0)
+      flat = tensor::ExpandShapeOp::create(b, loc, flatType, value,
+                                           ArrayRef<ReassociationIndices>{});
+    else
+      flat = tensor::CollapseShapeOp::create(
+          b, loc, flatType, value, ArrayRef<ReassociationIndices>{all});
+  }
+  if (resultType.getRank() == 1)
+    return flat.getType() == resultType
+               ? flat
+               : tensor::CastOp::create(b, loc, resultType, flat).getResult();
+  ReassociationIndices all;
+  for (int64_t i = 0; i < resultType.getRank(); ++i)
+    all.push_back(i);
+  return tensor::ExpandShapeOp::create(b, loc, resultType, flat,
+                                       ArrayRef<ReassociationIndices>{all},
+                                       outSizes);
+}
+
 bool isNarrowFloat(Type t) { return t.isF16() || t.isBF16(); }
 
 Type computeType(OpBuilder &b, Type t) {

@@ -80,6 +80,11 @@ mlir::Value elementwiseGeneric(mlir::OpBuilder &b, mlir::Location loc,
 /// dimension in a group of its own static factors; else null.
 mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::RankedTensorType resultType);
+/// The same with the result's dynamic sizes given, one per `?` of
+/// `resultType`: any reshape, through one flat dimension.
+mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::RankedTensorType resultType,
+                          mlir::ValueRange dims);
 
 /// Converts a scalar between element types with Loom's cast semantics.
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,

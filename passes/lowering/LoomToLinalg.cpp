@@ -299,8 +299,12 @@ struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Value reshaped = reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(),
-                                   op.getType());
+    Value reshaped =
+        adaptor.getDims().empty()
+            ? reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(),
+                            op.getType())
+            : reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(),
+                            op.getType(), adaptor.getDims());
     if (!reshaped)
       return op.emitOpError()
              << "cannot reshape " << op.getInput().getType() << " to "
@@ -368,9 +372,14 @@ struct SliceToLinalg : OpConversionPattern<SliceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     SmallVector<OpFoldResult> offsets, sizes, strides;
+    // A dynamic dimension is taken whole.
+    SmallVector<OpFoldResult> inSizes =
+        sizesOf(rewriter, op.getLoc(), adaptor.getInput());
     for (int64_t d = 0; d < type.getRank(); ++d) {
       offsets.push_back(rewriter.getIndexAttr(op.getStarts()[d]));
-      sizes.push_back(rewriter.getIndexAttr(type.getShape()[d]));
+      sizes.push_back(type.isDynamicDim(d)
+                          ? inSizes[d]
+                          : rewriter.getIndexAttr(type.getShape()[d]));
       strides.push_back(rewriter.getIndexAttr(op.getStrides()[d]));
     }
     Value view = tensor::ExtractSliceOp::create(
@@ -490,22 +499,38 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
       }
       return p;
     };
-    int64_t lbatch = product(lb), rbatch = product(rb);
-    auto times = [](int64_t a, int64_t b) {
-      return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
-                 ? ShapedType::kDynamic
-                 : a * b;
+    int64_t rbatch = product(rb);
+    int64_t nb = lb.size();
+    // Batch dimensions fold into one by collapsing (dynamic ones too) and
+    // come back by an expansion to the operands' sizes.
+    SmallVector<OpFoldResult> lsizes = sizesOf(rewriter, loc, lhs);
+    SmallVector<OpFoldResult> rsizes = sizesOf(rewriter, loc, rhs);
+    auto groupsOf = [](int64_t rank, int64_t folded) {
+      SmallVector<ReassociationIndices> groups(1);
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d >= folded)
+          groups.emplace_back();
+        groups.back().push_back(d);
+      }
+      return groups;
     };
-    auto reshaped = [&](Value v, ArrayRef<int64_t> shape) -> Value {
-      return reshapeTensor(rewriter, loc, v, RankedTensorType::get(shape, et));
+    auto collapse = [&](Value v, int64_t folded) -> Value {
+      int64_t rank = tensorTypeOf(v).getRank();
+      if (folded <= 1)
+        return v;
+      return tensor::CollapseShapeOp::create(rewriter, loc, v,
+                                             groupsOf(rank, folded));
     };
 
     Value result;
+    int64_t folded; // the result's leading dimensions folded into one
     if (rb.empty() || rbatch == 1) {
       // Batch of lhs rows times one matrix: fold the batch into M.
-      Value l2 = reshaped(lhs, {times(lbatch, m), k});
-      Value r2 = reshaped(rhs, {k, n});
-      if (!l2 || !r2)
+      Value l2 = collapse(lhs, nb + 1);
+      Value r2 = rb.empty() ? rhs
+                            : reshapeTensor(rewriter, loc, rhs,
+                                            RankedTensorType::get({k, n}, et));
+      if (!r2)
         return rewriter.notifyMatchFailure(op, "unsupported dynamic reshape");
       Value init = zeroFilled(rewriter, loc,
                               {sizesOf(rewriter, loc, l2)[0],
@@ -514,23 +539,37 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
       result = linalg::MatmulOp::create(rewriter, loc, ValueRange{l2, r2},
                                         ValueRange{init})
                    .getResult(0);
+      folded = nb + 1;
     } else if (lb == rb) {
-      Value l3 = reshaped(lhs, {lbatch, m, k});
-      Value r3 = reshaped(rhs, {rbatch, k, n});
-      if (!l3 || !r3)
-        return rewriter.notifyMatchFailure(op, "unsupported dynamic reshape");
+      // (Equal batch dimensions, dynamic ones assumed equal as elsewhere.)
+      Value l3 = nb == 0 ? lhs : collapse(lhs, nb);
+      Value r3 = nb == 0 ? rhs : collapse(rhs, nb);
       SmallVector<OpFoldResult> ls = sizesOf(rewriter, loc, l3);
       Value init = zeroFilled(
           rewriter, loc, {ls[0], ls[1], sizesOf(rewriter, loc, r3)[2]}, acc);
       result = linalg::BatchMatmulOp::create(rewriter, loc, ValueRange{l3, r3},
                                              ValueRange{init})
                    .getResult(0);
+      folded = nb;
     } else {
       if (!tensorTypeOf(lhs).hasStaticShape() ||
           !tensorTypeOf(rhs).hasStaticShape())
         return rewriter.notifyMatchFailure(
             op, "broadcast batch dimensions must be static");
       result = broadcastBatchMatmul(rewriter, loc, lhs, rhs, acc);
+      folded = 0;
+    }
+    if (folded > 1) {
+      // Back to the batch dimensions, m and n.
+      SmallVector<OpFoldResult> outSizes(lsizes.begin(), lsizes.end() - 1);
+      outSizes.push_back(rsizes.back());
+      SmallVector<int64_t> outShape(lb);
+      outShape.push_back(m);
+      outShape.push_back(n);
+      result = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(outShape, tensorTypeOf(result).getElementType()),
+          result, groupsOf(outShape.size(), folded), outSizes);
     }
     result = castTensor(rewriter, loc, result, et);
     Value reshapedResult = reshapeTensor(rewriter, loc, result, op.getType());

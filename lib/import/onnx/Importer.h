@@ -63,6 +63,51 @@ llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 int64_t numElementsOf(llvm::ArrayRef<int64_t> shape);
 
 //===----------------------------------------------------------------------===//
+// Shape values: sizes computed from dynamic dimensions (ShapeValues.cpp)
+//===----------------------------------------------------------------------===//
+
+/// A small integer tensor (rank 0 or 1) of sizes, some of them known only at
+/// run time: the Shape -> Gather -> Mul -> Concat computations that PyTorch
+/// exports for a dynamic batch or sequence. Each element is a constant
+/// (an index attribute) or an index value computed from dynamic dimensions
+/// (tensor.dim and arith ops in the function).
+struct ShapeValue {
+  DType dtype = DType::Int64;
+  bool scalar = false; ///< rank 0; else rank 1
+  llvm::SmallVector<mlir::OpFoldResult> elems;
+  /// True when every element is known at import time.
+  bool isConstant() const;
+  /// The host tensor of a constant shape value.
+  Tensor toTensor() const;
+};
+
+/// One input of a node as shape evaluation sees it: known contents, a shape
+/// value, or (for Shape and Size) the tensor whose dimensions are read.
+struct ShapeOperand {
+  const Tensor *constant = nullptr;
+  const ShapeValue *symbolic = nullptr;
+  mlir::Value value;
+};
+
+/// Evaluates `node` when it computes on sizes and some of them are dynamic
+/// (Shape or Size of a tensor with dynamic dimensions, or Gather, Slice,
+/// Unsqueeze, Squeeze, Concat, Cast, Identity and integer arithmetic on a
+/// shape value), building the index computations at `b`'s insertion point.
+/// Returns false if the node is not such a computation.
+bool evaluateShapeValue(const Node &node, llvm::ArrayRef<ShapeOperand> ins,
+                        mlir::OpBuilder &b, mlir::Location loc,
+                        ShapeValue &out);
+
+/// Size arithmetic that folds known sizes.
+mlir::OpFoldResult sizeMul(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::OpFoldResult x, mlir::OpFoldResult y);
+mlir::OpFoldResult sizeDiv(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::OpFoldResult x, mlir::OpFoldResult y);
+/// Dimension `d` of `x`: its static size, or a tensor.dim.
+mlir::OpFoldResult dimOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                         int64_t d);
+
+//===----------------------------------------------------------------------===//
 // Building loom ops
 //===----------------------------------------------------------------------===//
 
@@ -160,6 +205,8 @@ public:
   mlir::Value input(size_t i);
   /// The value of input i if it is known at import time, else null.
   const Tensor *constInput(size_t i);
+  /// Input i if it is a shape value with sizes known only at run time.
+  const ShapeValue *shapeInput(size_t i);
   /// Input i's values as integers (it must be a known constant; the caller
   /// checked with constInput, or gets an empty vector).
   std::vector<int64_t> constInts(size_t i);

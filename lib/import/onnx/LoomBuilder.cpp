@@ -201,8 +201,11 @@ Value LoomBuilder::slice(Value x, ArrayRef<int64_t> starts,
   SmallVector<int64_t> shape;
   bool whole = true;
   for (size_t d = 0; d < in.size(); ++d) {
-    int64_t n = std::max<int64_t>(
-        0, (limits[d] - starts[d] + strides[d] - 1) / strides[d]);
+    // (A dynamic dimension is taken whole: its limit is the dynamic size.)
+    int64_t n = ShapedType::isDynamic(limits[d])
+                    ? ShapedType::kDynamic
+                    : std::max<int64_t>(0, (limits[d] - starts[d] +
+                                            strides[d] - 1) / strides[d]);
     shape.push_back(n);
     whole &= starts[d] == 0 && limits[d] == in[d] && strides[d] == 1;
   }

@@ -11,7 +11,9 @@
 #include "loom/dialect/ConstantData.h"
 #include "loom/dialect/LoomDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -29,6 +31,9 @@ namespace {
 struct Entry {
   Value value;
   std::optional<Tensor> constant;
+  /// Sizes computed at run time from dynamic dimensions (a Shape output
+  /// and the arithmetic on it).
+  std::optional<ShapeValue> symbolic;
   /// Set when the node producing it could not be imported: nodes reading
   /// it are skipped without a second report.
   bool poisoned = false;
@@ -47,7 +52,8 @@ bool takesDynamicInputs(StringRef opType) {
       "Identity", "Dropout", "MatMul", "Gemm", "Softmax", "LogSoftmax",
       "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
       "ReduceMin", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
-      "BatchNormalization", "Flatten", "Pad", "Transpose", "Concat"};
+      "BatchNormalization", "Flatten", "Pad", "Transpose", "Concat", "Reshape",
+      "Slice"};
   return ops.contains(opType);
 }
 
@@ -143,6 +149,57 @@ public:
     return e->value;
   }
 
+  /// Imports `node` as a shape computation (setting `handled`) when it
+  /// computes sizes from dynamic dimensions; fails (through `fail`) when
+  /// a node that cannot compute on such sizes is given one.
+  template <typename FailFn>
+  LogicalResult importShapeComputation(const Node &node, FailFn &fail,
+                                       bool &handled) {
+    handled = false;
+    std::vector<ShapeOperand> ins;
+    const std::string *symbolicInput = nullptr;
+    bool dynamicData = false;
+    for (const std::string &name : node.inputs) {
+      ShapeOperand in;
+      if (Entry *e = name.empty() ? nullptr : lookup(name)) {
+        in.constant = e->constant ? &*e->constant : nullptr;
+        in.symbolic = e->symbolic ? &*e->symbolic : nullptr;
+        in.value = e->value;
+        if (in.symbolic && !symbolicInput)
+          symbolicInput = &name;
+      }
+      ins.push_back(in);
+    }
+    if ((node.opType == "Shape" || node.opType == "Size") && !ins.empty() &&
+        ins[0].value)
+      dynamicData = !llvm::cast<RankedTensorType>(ins[0].value.getType())
+                         .hasStaticShape();
+    if (!symbolicInput && !dynamicData)
+      return success();
+    ShapeValue out;
+    if (evaluateShapeValue(node, ins, builder, nodeLocation(node), out)) {
+      if (!node.outputs.empty() && !node.outputs[0].empty()) {
+        Entry &e = values[node.outputs[0]];
+        e.value = {};
+        if (out.isConstant())
+          e.constant = out.toTensor();
+        else
+          e.symbolic = std::move(out);
+      }
+      handled = true;
+      return success();
+    }
+    // Reshape takes its target shape as a shape value.
+    if (node.opType == "Reshape" && ins.size() > 1 && ins[1].symbolic &&
+        !ins[0].symbolic)
+      return success();
+    fail("input '" + *symbolicInput +
+         "' is a size computed at run time from dynamic dimensions, which "
+         "operator " + node.opType + " does not take yet; bind them with "
+         "--input-shape=NAME:DIMS");
+    return failure();
+  }
+
   Location nodeLocation(const Node &node) {
     return NameLoc::get(
         StringAttr::get(ctx, node.name),
@@ -174,6 +231,13 @@ Value NodeImporter::input(size_t i) {
   if (!hasInput(i))
     return {};
   return graph.valueOf(node.inputs[i]);
+}
+
+const ShapeValue *NodeImporter::shapeInput(size_t i) {
+  if (!hasInput(i))
+    return nullptr;
+  Entry *e = graph.lookup(node.inputs[i]);
+  return e && e->symbolic ? &*e->symbolic : nullptr;
 }
 
 const Tensor *NodeImporter::constInput(size_t i) {
@@ -386,6 +450,9 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   Location fileLoc = FileLineColLoc::get(ctx, path, 0, 0);
   ctx->getOrLoadDialect<LoomDialect>();
   ctx->getOrLoadDialect<func::FuncDialect>();
+  // Sizes of dynamic dimensions are index arithmetic (ShapeValues.cpp).
+  ctx->getOrLoadDialect<tensor::TensorDialect>();
+  ctx->getOrLoadDialect<arith::ArithDialect>();
 
   // Signature.
   SmallVector<Type> argTypes;
@@ -505,6 +572,13 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
         break;
       }
     }
+    if (skip)
+      continue;
+
+    // Sizes of dynamic dimensions: Shape of a dynamic tensor and the
+    // integer arithmetic on it are followed element by element.
+    if (failed(importShapeComputation(node, fail, skip)))
+      continue;
     if (skip)
       continue;
 

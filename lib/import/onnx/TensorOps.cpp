@@ -7,7 +7,10 @@
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 
@@ -61,9 +64,72 @@ LogicalResult importSize(NodeImporter &n) {
   return success();
 }
 
+/// Reshape to a target with sizes known only at run time (a shape value,
+/// or any target of an input with dynamic dimensions): 0 copies the input's
+/// dimension, -1 is the element count over the other sizes.
+LogicalResult importDynamicReshape(NodeImporter &n, const ShapeValue &spec) {
+  Value x = n.input(0);
+  ArrayRef<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  bool allowZero = n.attrInt("allowzero", 0) != 0;
+  if (spec.scalar)
+    return n.unsupported("the target shape is not a 1-D tensor");
+  SmallVector<OpFoldResult> sizes;
+  int64_t inferred = -1;
+  for (auto [i, e] : llvm::enumerate(spec.elems)) {
+    std::optional<int64_t> c = getConstantIntValue(e);
+    if (c && *c == 0 && !allowZero) {
+      if ((int64_t)i >= rank)
+        return n.unsupported("target dimension " + std::to_string(i) +
+                             " copies an input dimension the input lacks");
+      sizes.push_back(dimOf(n.b, n.loc, x, i));
+    } else if (c && *c == -1 && inferred < 0) {
+      inferred = i;
+      sizes.push_back(n.b.getIndexAttr(1));
+    } else if (c && *c <= 0) {
+      return n.unsupported("invalid target size " + std::to_string(*c) +
+                           " in dimension " + std::to_string(i));
+    } else {
+      sizes.push_back(e);
+    }
+  }
+  if (inferred >= 0) {
+    OpFoldResult total = n.b.getIndexAttr(1), known = n.b.getIndexAttr(1);
+    for (int64_t d = 0; d < rank; ++d)
+      total = sizeMul(n.b, n.loc, total, dimOf(n.b, n.loc, x, d));
+    for (auto [i, s] : llvm::enumerate(sizes))
+      if ((int64_t)i != inferred)
+        known = sizeMul(n.b, n.loc, known, s);
+    sizes[inferred] = sizeDiv(n.b, n.loc, total, known);
+  }
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dims;
+  for (OpFoldResult s : sizes) {
+    std::optional<int64_t> c = getConstantIntValue(s);
+    shape.push_back(c ? *c : ShapedType::kDynamic);
+    if (!c)
+      dims.push_back(cast<Value>(s));
+  }
+  if (dims.empty() && llvm::none_of(in, ShapedType::isDynamic)) {
+    n.setOutput(0, n.reshape(x, shape));
+    return success();
+  }
+  auto type = RankedTensorType::get(shape, elementTypeOf(x));
+  n.setOutput(0, ReshapeOp::create(n.b, n.loc, type, x, dims).getResult());
+  return success();
+}
+
 LogicalResult importReshape(NodeImporter &n) {
+  if (const ShapeValue *spec = n.shapeInput(1))
+    return importDynamicReshape(n, *spec);
   if (failed(n.requireConst(1, "the target shape")))
     return failure();
+  if (!n.inputType(0).hasStaticShape()) {
+    ShapeValue spec;
+    for (int64_t s : n.constInts(1))
+      spec.elems.push_back(n.b.getIndexAttr(s));
+    return importDynamicReshape(n, spec);
+  }
   std::vector<int64_t> spec = n.constInts(1);
   std::optional<std::vector<int64_t>> shape =
       reshapeTarget(n.inputShape(0), spec, n.attrInt("allowzero", 0) != 0);
@@ -218,14 +284,31 @@ LogicalResult importSlice(NodeImporter &n) {
   std::vector<int64_t> steps = n.hasInput(4) ? n.constInts(4)
                                              : std::vector<int64_t>{};
   ArrayRef<int64_t> in = n.inputShape(0);
+  // A dynamic dimension is sliced as if it were huge: it must come out
+  // whole (x[:, 0:] exports as ends of INT64_MAX), else it is refused.
+  constexpr int64_t kHuge = std::numeric_limits<int64_t>::max() / 4;
+  SmallVector<int64_t> bounded(in);
+  for (int64_t &d : bounded)
+    if (ShapedType::isDynamic(d))
+      d = kHuge;
   std::optional<std::vector<SliceDim>> dims =
-      sliceDims(in, starts, ends, axes, steps);
+      sliceDims(bounded, starts, ends, axes, steps);
   if (!dims)
     return n.unsupported("invalid slice parameters");
   SmallVector<int64_t> lo, hi, strides;
   SmallVector<int64_t> reversed;
   for (size_t d = 0; d < dims->size(); ++d) {
     SliceDim s = (*dims)[d];
+    if (ShapedType::isDynamic(in[d])) {
+      if (s.start != 0 || s.step != 1 || s.count != kHuge)
+        return n.unsupported("slices dynamic dimension " + std::to_string(d) +
+                             " of " + formatShape(in) +
+                             "; a dynamic dimension can only be taken whole");
+      lo.push_back(0);
+      hi.push_back(ShapedType::kDynamic);
+      strides.push_back(1);
+      continue;
+    }
     if (s.count == 0)
       return n.unsupported("the result is empty");
     if (s.step > 0) {
