@@ -67,3 +67,17 @@ func.func @compose(%x: tensor<2x3x4xf32>) -> (tensor<24xf32>, tensor<4x3x2xf32>)
   %3 = loom.transpose %2 [2, 0, 1] : tensor<3x2x4xf32> -> tensor<4x3x2xf32>
   return %1, %3 : tensor<24xf32>, tensor<4x3x2xf32>
 }
+
+// -----
+
+// A reshape between equal types is the identity only with at most one
+// dynamic dimension: [2, 3, 8] -> [3, 2, 8] is tensor<?x?x8> -> tensor<?x?x8>.
+// CHECK-LABEL: func @reshape_dynamic_same_type
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[Y:.*]]: tensor<?x?x8xf32>, %[[A:.*]]: index, %[[B:.*]]: index)
+// CHECK-NEXT: %[[R:.*]] = loom.reshape %[[Y]][%[[A]], %[[B]]] : tensor<?x?x8xf32> -> tensor<?x?x8xf32>
+// CHECK-NEXT: return %[[X]], %[[R]]
+func.func @reshape_dynamic_same_type(%x: tensor<?x8xf32>, %y: tensor<?x?x8xf32>, %a: index, %b: index) -> (tensor<?x8xf32>, tensor<?x?x8xf32>) {
+  %0 = loom.reshape %x : tensor<?x8xf32> -> tensor<?x8xf32>
+  %1 = loom.reshape %y[%a, %b] : tensor<?x?x8xf32> -> tensor<?x?x8xf32>
+  return %0, %1 : tensor<?x8xf32>, tensor<?x?x8xf32>
+}

@@ -26,8 +26,24 @@ func.func @sub_result(%a: tensor<4x8xf32>, %b: tensor<8xf32>) {
 // -----
 
 func.func @dynamic_shape(%a: tensor<?x4xf32>) {
-  // expected-error @+1 {{'loom.slice' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
+  // expected-error @+1 {{'loom.broadcast_to' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
+  %0 = loom.broadcast_to %a : tensor<?x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_dynamic_dim(%a: tensor<?x4xf32>) {
+  // expected-error @+1 {{'loom.slice' op slices dynamic dimension 0 of ?x4; a dynamic dimension is taken whole (start 0, stride 1, limit the dynamic size)}}
   %0 = loom.slice %a starts = [0, 1] limits = [2, 4] strides = [1, 1] : tensor<?x4xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_dims_count(%a: tensor<?x6xf32>, %n: index) {
+  // expected-error @+1 {{'loom.reshape' op has 1 dimension operands but the result ?x?x3 has 2 dynamic dimensions}}
+  %0 = loom.reshape %a[%n] : tensor<?x6xf32> -> tensor<?x?x3xf32>
   return
 }
 

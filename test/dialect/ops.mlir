@@ -241,3 +241,14 @@ func.func @float_unary(%x: tensor<3x5xf32>, %h: tensor<4xf16>) {
   %11 = loom.atanh %x : tensor<3x5xf32>
   return
 }
+
+// Dynamic shapes: a reshape's dynamic sizes as operands, a slice that
+// takes a dynamic dimension whole.
+// CHECK-LABEL: func @dynamic_shapes
+func.func @dynamic_shapes(%x: tensor<?x?x64xf32>, %s: index, %b4: index) {
+  // CHECK: loom.reshape %{{.*}}[%{{.*}}, %{{.*}}] : tensor<?x?x64xf32> -> tensor<?x?x16xf32>
+  %0 = loom.reshape %x[%s, %b4] : tensor<?x?x64xf32> -> tensor<?x?x16xf32>
+  // CHECK: loom.slice %{{.*}} starts = [0, 0, 16] limits = [-9223372036854775808, -9223372036854775808, 32] strides = [1, 1, 1] : tensor<?x?x64xf32> -> tensor<?x?x16xf32>
+  %1 = loom.slice %x starts = [0, 0, 16] limits = [-9223372036854775808, -9223372036854775808, 32] strides = [1, 1, 1] : tensor<?x?x64xf32> -> tensor<?x?x16xf32>
+  return
+}

@@ -69,9 +69,9 @@ func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x3xf32> {
 
 // A batch of rows times one matrix folds the batch into M.
 // CHECK-LABEL: func @matmul_rows
-// CHECK: tensor.collapse_shape %arg0 {{.*}} : tensor<2x4x8xf32> into tensor<64xf32>
+// CHECK: tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x4x8xf32> into tensor<8x8xf32>
 // CHECK: linalg.matmul ins(%{{.*}}, %arg1 : tensor<8x8xf32>, tensor<8x3xf32>)
-// CHECK: tensor.expand_shape {{.*}} into tensor<2x4x3xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, 4, 3] : tensor<8x3xf32> into tensor<2x4x3xf32>
 func.func @matmul_rows(%a: tensor<2x4x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x4x3xf32> {
   %0 = loom.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x3xf32>) -> tensor<2x4x3xf32>
   return %0 : tensor<2x4x3xf32>

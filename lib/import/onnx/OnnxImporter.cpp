@@ -681,6 +681,13 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
     Entry *e = lookup(out.name);
     if (!e || e->poisoned)
       continue; // reported with its node
+    if (e->symbolic) {
+      failures.push_back("graph output '" + out.name +
+                         "' is a size computed at run time from dynamic "
+                         "dimensions, which Loom cannot return yet; bind "
+                         "them with --input-shape=NAME:DIMS");
+      continue;
+    }
     Value v = valueOf(out.name);
     if (!v) {
       failures.push_back("graph output '" + out.name + "' is not computed");

@@ -156,6 +156,40 @@ save(helper.make_graph(
     "dyn_shape", [vi("x", F, ["N", 4])], [vi("y", TensorProto.INT64, [2])]),
     "dynamic_shape_of.onnx")
 
+# The head split PyTorch exports for a dynamic batch: the target shape of a
+# Reshape computed from Shape at run time (Gather, Mul, Unsqueeze, Concat),
+# then a Reshape with -1 and a Slice that keeps the dynamic dimension whole.
+save(helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+     helper.make_node("Gather", ["s", "zero"], ["n"], name="n", axis=0),
+     helper.make_node("Mul", ["n", "two"], ["n2"], name="n2"),
+     helper.make_node("Unsqueeze", ["n2", "axis0"], ["n2v"], name="n2v"),
+     helper.make_node("Concat", ["n2v", "three"], ["spec"], name="spec",
+                      axis=0),
+     helper.make_node("Reshape", ["x", "spec"], ["y"], name="split"),
+     helper.make_node("Reshape", ["x", "flat"], ["z"], name="flatten"),
+     helper.make_node("Slice", ["x", "s0", "s1", "s2"], ["w"], name="cols")],
+    "dyn_reshape", [vi("x", F, ["N", 6])],
+    [vi("y", F, ["M", 3]), vi("z", F, ["K"]), vi("w", F, ["N", 3])],
+    [init("zero", np.array(0, np.int64)), init("two", np.array(2, np.int64)),
+     init("axis0", np.array([0], np.int64)),
+     init("three", np.array([3], np.int64)),
+     init("flat", np.array([-1], np.int64)),
+     init("s0", np.array([2], np.int64)), init("s1", np.array([5], np.int64)),
+     init("s2", np.array([1], np.int64))]),
+    "dynamic_reshape.onnx")
+
+# A size computed at run time given to an operator that cannot take one,
+# and a slice of the dynamic dimension itself.
+save(helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+     helper.make_node("ConstantOfShape", ["s"], ["y"], name="zeros"),
+     helper.make_node("Slice", ["x", "s0", "s1", "s0"], ["w"], name="rows")],
+    "dyn_not_yet", [vi("x", F, ["N", 4])],
+    [vi("y", F, ["N", 4]), vi("w", F, [2, 4])],
+    [init("s0", np.array([0], np.int64)), init("s1", np.array([2], np.int64))]),
+    "dynamic_not_yet.onnx")
+
 save(helper.make_graph(
     [helper.make_node("Add", ["x", "x"], ["y"], name="twice")],
     "bytes", [vi("x", TensorProto.UINT8, [4])],
