@@ -98,8 +98,12 @@ FailureOr<SmallVector<Operation *>> tile(RewriterBase &rewriter, Operation *op,
   for (RegisteredOperationName name : ctx->getRegisteredOperations())
     name.getCanonicalizationPatterns(patterns, ctx);
   FrozenRewritePatternSet frozen(std::move(patterns));
+  // (The caller's listener hears of the ops the patterns erase.)
+  GreedyRewriteConfig config;
+  config.setListener(
+      dyn_cast_if_present<RewriterBase::Listener>(rewriter.getListener()));
   for (Operation *root : roots)
-    (void)applyPatternsGreedily(root->getRegion(0), frozen);
+    (void)applyPatternsGreedily(root->getRegion(0), frozen, config);
   SmallVector<Operation *> ops;
   for (Operation *root : roots)
     root->walk([&](linalg::LinalgOp tiled) { ops.push_back(tiled); });
@@ -352,8 +356,10 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter,
       return;
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    // (With a dynamic loop, linalg::splitReduction builds the partial
+    // results' tensor.empty without its dynamic sizes: invalid IR.)
     if (iterators.back() != utils::IteratorType::reduction ||
-        ShapedType::isDynamic(bounds.back()) ||
+        llvm::any_of(bounds, ShapedType::isDynamic) ||
         bounds.back() < 2 * partials || bounds.back() % partials != 0)
       return;
     candidates.push_back(op);
@@ -474,15 +480,26 @@ struct MaskedMultiReductionToSelect : public OpRewritePattern<vector::MaskOp> {
   }
 };
 
+/// Records the ops a rewrite erases.
+struct ErasedOps : public RewriterBase::Listener {
+  llvm::DenseSet<Operation *> ops;
+  void notifyOperationErased(Operation *op) override { ops.insert(op); }
+};
+
 void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
   MLIRContext *ctx = kernel.getContext();
-  IRRewriter rewriter(ctx);
+  // Vectorizing one op can erase another of the list (canonicalization
+  // folds a split reduction's fill): those are skipped.
+  ErasedOps erased;
+  IRRewriter rewriter(ctx, &erased);
   (void)decomposePadsAndConcats(kernel);
   splitInnermostReductions(kernel, rewriter, 8 * shape.lanes);
   SmallVector<Operation *> ops;
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   llvm::SetVector<StringRef> scalar;
   for (Operation *op : ops) {
+    if (erased.ops.contains(op))
+      continue;
     // (Read before vectorizeOp: tiling replaces `op`, so after a failure in
     // a tile it may be gone.)
     StringRef name = op->getName().getStringRef();

@@ -219,6 +219,8 @@ public:
   // Outputs.
   size_t numOutputs() const { return node.outputs.size(); }
   bool hasOutput(size_t i) const;
+  /// True if output i is named and a later node or the graph reads it.
+  bool outputUsed(size_t i) const;
   void setOutput(size_t i, mlir::Value value);
   void setConstOutput(size_t i, Tensor value);
   /// The static type ONNX shape inference gave output i, if any.

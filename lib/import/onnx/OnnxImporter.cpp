@@ -200,6 +200,15 @@ public:
     return failure();
   }
 
+  /// True if a node reads `name` or the graph returns it.
+  bool isUsed(const std::string &name) const {
+    for (const Node &node : graph.nodes)
+      if (llvm::is_contained(node.inputs, name))
+        return true;
+    return llvm::any_of(graph.outputs,
+                        [&](const auto &out) { return out.name == name; });
+  }
+
   Location nodeLocation(const Node &node) {
     return NameLoc::get(
         StringAttr::get(ctx, node.name),
@@ -290,6 +299,10 @@ DType NodeImporter::inputDType(size_t i) {
 
 bool NodeImporter::hasOutput(size_t i) const {
   return i < node.outputs.size() && !node.outputs[i].empty();
+}
+
+bool NodeImporter::outputUsed(size_t i) const {
+  return hasOutput(i) && graph.isUsed(node.outputs[i]);
 }
 
 void NodeImporter::setOutput(size_t i, Value value) {
@@ -642,6 +655,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
       if (node.outputs[i].empty())
         continue;
       Entry *e = lookup(node.outputs[i]);
+      if ((!e || (!e->value && !e->constant)) && !isUsed(node.outputs[i]))
+        continue; // an optional output nothing reads
       if (!e || (!e->value && !e->constant)) {
         fail("output '" + node.outputs[i] + "' is not supported");
         break;

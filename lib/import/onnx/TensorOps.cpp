@@ -991,8 +991,14 @@ LogicalResult importDropout(NodeImporter &n) {
   }
   Value x = n.input(0);
   n.setOutput(0, x);
-  if (n.hasOutput(1))
+  // The mask (all true) is built only when something reads it: a training-
+  // mode export names it even when nothing does.
+  if (n.outputUsed(1)) {
+    if (!n.inputType(0).hasStaticShape())
+      return n.unsupported("the mask output of an input with dynamic "
+                           "dimensions is not supported");
     n.setOutput(1, n.splat(n.b.getI1Type(), 1, shapeOf(x)));
+  }
   return success();
 }
 
