@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -132,6 +133,66 @@ FailureOr<Value> hostDim(OpBuilder &b, Value value, int64_t dim) {
   return failure();
 }
 
+namespace {
+
+/// Dimension `d` of the tensor or memref `shaped` in a kernel, as an
+/// expression of `symbols`: through views, reshapes, allocations and
+/// destinations to the sizes they were built with.
+FailureOr<AffineExpr> dimExpr(Value shaped, int64_t d,
+                              ArrayRef<Value> symbols) {
+  MLIRContext *ctx = shaped.getContext();
+  auto type = dyn_cast<ShapedType>(shaped.getType());
+  if (!type || d < 0 || d >= type.getRank())
+    return failure();
+  if (!type.isDynamicDim(d))
+    return getAffineConstantExpr(type.getDimSize(d), ctx);
+  Operation *op = shaped.getDefiningOp();
+  if (!op)
+    return failure();
+  auto sizeExpr = [&](OpFoldResult size) -> FailureOr<AffineExpr> {
+    if (std::optional<int64_t> c = getConstantIntValue(size))
+      return getAffineConstantExpr(*c, ctx);
+    return indexExpr(cast<Value>(size), symbols);
+  };
+  auto groupProduct = [&](Value source,
+                          ArrayRef<ReassociationIndices> groups)
+      -> FailureOr<AffineExpr> {
+    AffineExpr product = getAffineConstantExpr(1, ctx);
+    for (int64_t i : groups[d]) {
+      FailureOr<AffineExpr> e = dimExpr(source, i, symbols);
+      if (failed(e))
+        return failure();
+      product = product * *e;
+    }
+    return product;
+  };
+  if (auto view = dyn_cast<memref::ReinterpretCastOp>(op))
+    return sizeExpr(view.getMixedSizes()[d]);
+  if (auto e = dyn_cast<memref::ExpandShapeOp>(op))
+    return sizeExpr(e.getMixedOutputShape()[d]);
+  if (auto e = dyn_cast<tensor::ExpandShapeOp>(op))
+    return sizeExpr(e.getMixedOutputShape()[d]);
+  if (auto c = dyn_cast<memref::CollapseShapeOp>(op))
+    return groupProduct(c.getSrc(), c.getReassociationIndices());
+  if (auto c = dyn_cast<tensor::CollapseShapeOp>(op))
+    return groupProduct(c.getSrc(), c.getReassociationIndices());
+  if (auto e = dyn_cast<tensor::EmptyOp>(op))
+    return sizeExpr(e.getMixedSizes()[d]);
+  if (auto a = dyn_cast<memref::AllocOp>(op))
+    return sizeExpr(a.getMixedSizes()[d]);
+  if (auto a = dyn_cast<memref::AllocaOp>(op))
+    return sizeExpr(a.getMixedSizes()[d]);
+  if (auto t = dyn_cast<bufferization::ToTensorOp>(op))
+    return dimExpr(t.getBuffer(), d, symbols);
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+    if (auto r = dyn_cast<OpResult>(shaped))
+      if (OpOperand *init = dps.getTiedOpOperand(r))
+        return dimExpr(init->get(), d, symbols);
+  return failure();
+}
+
+} // namespace
+
 FailureOr<AffineExpr> indexExpr(Value value, ArrayRef<Value> symbols) {
   MLIRContext *ctx = value.getContext();
   if (auto it = llvm::find(symbols, value); it != symbols.end())
@@ -141,16 +202,19 @@ FailureOr<AffineExpr> indexExpr(Value value, ArrayRef<Value> symbols) {
   Operation *op = value.getDefiningOp();
   if (!op)
     return failure();
-  // The size of a binding's view (a kernel's dynamic binding).
+  // The size of a binding's view (a kernel's dynamic binding), or of what
+  // a kernel built from such sizes.
   if (auto dim = dyn_cast<memref::DimOp>(op)) {
     std::optional<int64_t> d = dim.getConstantIndex();
-    auto view = dim.getSource().getDefiningOp<memref::ReinterpretCastOp>();
-    if (!d || !view)
+    if (!d)
       return failure();
-    OpFoldResult size = view.getMixedSizes()[*d];
-    if (std::optional<int64_t> c = getConstantIntValue(size))
-      return getAffineConstantExpr(*c, ctx);
-    return indexExpr(cast<Value>(size), symbols);
+    return dimExpr(dim.getSource(), *d, symbols);
+  }
+  if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+    std::optional<int64_t> d = dim.getConstantIndex();
+    if (!d)
+      return failure();
+    return dimExpr(dim.getSource(), *d, symbols);
   }
   if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
     AffineMap map = apply.getAffineMap();

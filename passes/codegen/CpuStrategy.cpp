@@ -141,6 +141,14 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
     // enough for the hardware prefetcher to follow).
     minTile[dims->n[0]] = std::min<int64_t>(
         bounds[dims->m[0]] < 8 ? 128 : 64, bounds[dims->n[0]]);
+    // A dynamic M brings its own workgroups (one per 64 rows): the tile
+    // stays 64 rows by at least 128 columns, as large as a static product
+    // of that size would take, instead of splitting further as if those 64
+    // rows were the whole product.
+    if (dynamic[dims->m[0]]) {
+      minTile[dims->m[0]] = bounds[dims->m[0]];
+      minTile[dims->n[0]] = std::min<int64_t>(128, bounds[dims->n[0]]);
+    }
   } else {
     outer.assign(parallel.begin(), parallel.end());
     minTile[parallel.back()] = std::min<int64_t>(16, bounds[parallel.back()]);

@@ -356,10 +356,8 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter,
       return;
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-    // (With a dynamic loop, linalg::splitReduction builds the partial
-    // results' tensor.empty without its dynamic sizes: invalid IR.)
     if (iterators.back() != utils::IteratorType::reduction ||
-        llvm::any_of(bounds, ShapedType::isDynamic) ||
+        ShapedType::isDynamic(bounds.back()) ||
         bounds.back() < 2 * partials || bounds.back() % partials != 0)
       return;
     candidates.push_back(op);
@@ -368,7 +366,8 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter,
     rewriter.setInsertionPoint(op);
     unsigned outRank =
         cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
-    auto init = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+    Value originalInit = op.getDpsInits()[0];
+    auto init = originalInit.getDefiningOp<linalg::FillOp>();
     bool idempotent = isIdempotentCombiner(op);
     FailureOr<linalg::SplitReductionResult> split =
         linalg::splitReduction(rewriter, op, [&](linalg::LinalgOp) {
@@ -386,6 +385,28 @@ void splitInnermostReductions(func::FuncOp kernel, RewriterBase &rewriter,
     // then becomes a NaN-free chain (NanFreeExtremumChain below).
     if (failed(split))
       continue;
+    // With dynamic loops, splitReduction builds the partial results'
+    // tensor.empty without its dynamic sizes (invalid IR): they are the
+    // result's, with the static partials dimension inserted at `outRank`.
+    if (auto empty =
+            split->fillOp.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()) {
+      RankedTensorType type = empty.getType();
+      if ((int64_t)empty.getDynamicSizes().size() != type.getNumDynamicDims()) {
+        rewriter.setInsertionPoint(empty);
+        SmallVector<OpFoldResult> sizes;
+        for (int64_t d = 0; d < type.getRank(); ++d) {
+          int64_t from = d < (int64_t)outRank ? d : d - 1;
+          sizes.push_back(
+              !type.isDynamicDim(d)
+                  ? OpFoldResult(rewriter.getIndexAttr(type.getDimSize(d)))
+                  : OpFoldResult(tensor::DimOp::create(
+                        rewriter, empty.getLoc(), originalInit, from)
+                                     .getResult()));
+        }
+        rewriter.replaceOpWithNewOp<tensor::EmptyOp>(empty, sizes,
+                                                     type.getElementType());
+      }
+    }
     auto partials =
         dyn_cast<RankedTensorType>(split->fillOp.getResult(0).getType());
     auto value = split->fillOp.getInputs()[0].getDefiningOp<arith::ConstantOp>();
