@@ -190,21 +190,22 @@ class EncoderBlock:
         return Block()
 
 
-def dynamic_rows(ctx, name, model, onnx_path, inputs, static_shape, tol):
-    """Rows of a model exported with a dynamic batch: one Loom module for
+def dynamic_rows(ctx, name, model, onnx_path, inputs, tol,
+                 label=lambda x: f"b{x.shape[0]}"):
+    """Rows of a model exported with dynamic dimensions: one Loom module for
     every input in `inputs`, beside the module compiled for that input's
-    batch (--input-shape=in0:static_shape(x)) and the peers on the same
-    ONNX file."""
+    shape (--input-shape=in0:DIMS) and the peers on the same ONNX file."""
     import torch
     dynamic, kernels = common.compile_model(ctx.work, name + "_dynamic",
                                             onnx_path)
     sess = common.ort_session(onnx_path, ctx.threads)
     for x in inputs:
-        batch = x.shape[0]
+        tag = label(x)
+        dims = "x".join(map(str, x.shape))
         static, _ = common.compile_model(
-            ctx.work, f"{name}_static{batch}", onnx_path,
-            [f"--input-shape=in0:{static_shape(x)}"])
-        paths = common.save_inputs(ctx.work, f"{name}_dynamic{batch}", [x])
+            ctx.work, f"{name}_static_{tag}", onnx_path,
+            [f"--input-shape=in0:{dims}"])
+        paths = common.save_inputs(ctx.work, f"{name}_dynamic_{tag}", [x])
         tx = torch.from_numpy(x)
         with torch.no_grad():
             expected = model(tx).numpy()
@@ -224,16 +225,17 @@ def dynamic_rows(ctx, name, model, onnx_path, inputs, static_shape, tol):
                                            ctx.smoke, b),
             "loom": lambda b: loom_bench(dynamic, paths, ctx.threads,
                                          ctx.smoke, b)})
-        ctx.table.add(f"{name} b{batch} dynamic", t["loom"], kernels,
+        ctx.table.add(f"{name} {tag} dynamic", t["loom"], kernels,
                       torch=t["torch"], ort=t.get("ort"),
                       note=f"static {t['static']:.3f} ms: dynamic/static "
                            f"{t['loom'] / t['static']:.2f}")
 
 
 def bench_dynamic(ctx):
-    """Models exported with a dynamic batch (issue 22): Loom compiles each
-    once and runs it at each batch; beside it the same model compiled for
-    that batch (--input-shape) and the peers on the dynamic ONNX file."""
+    """Models exported with a dynamic batch (and sequence) (issue 22): Loom
+    compiles each once and runs it at each size; beside it the same model
+    compiled for that size (--input-shape) and the peers on the dynamic ONNX
+    file."""
     import torch
     dims = (64, 128, 128, 10) if ctx.smoke else (784, 1024, 1024, 10)
     torch.manual_seed(0)
@@ -248,8 +250,27 @@ def bench_dynamic(ctx):
     rng = np.random.default_rng(1)
     dynamic_rows(ctx, f"mlp {'-'.join(map(str, dims))}", mlp, path,
                  [rng.standard_normal((b, dims[0])).astype(np.float32)
-                  for b in (1, 8, 64)],
-                 lambda x: f"{x.shape[0]}x{dims[0]}", 1e-4)
+                  for b in (1, 8, 64)], 1e-4)
+    # A transformer encoder with a dynamic batch and sequence: the issue's
+    # 4-layer d 256 encoder (nn.TransformerEncoder, GELU), exported traced
+    # in training mode (no dropout: the same function) like the encoder
+    # group's.
+    d, heads, ffn, layers = (32, 4, 64, 1) if ctx.smoke else (256, 4, 1024, 4)
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(
+        d, heads, ffn, dropout=0.0, activation="gelu", batch_first=True)
+    encoder = torch.nn.TransformerEncoder(layer, layers,
+                                          enable_nested_tensor=False)
+    path = ctx.work.file("encoder_dynamic.onnx")
+    common.export_onnx(encoder, [torch.zeros(2, 5, d)], path, 13,
+                       traced_in_training=True,
+                       dynamic_axes={"in0": {0: "batch", 1: "seq"},
+                                     "out0": {0: "batch", 1: "seq"}})
+    shapes = [(1, 16), (2, 5)] if ctx.smoke else [(1, 128), (8, 128), (1, 17)]
+    dynamic_rows(ctx, f"encoder {layers}x d{d}", encoder, path,
+                 [rng.standard_normal((b, s, d)).astype(np.float32)
+                  for b, s in shapes], 1e-3,
+                 label=lambda x: f"b{x.shape[0]} s{x.shape[1]}")
     if ctx.smoke:
         return
     # A CNN: torchvision ResNet-18 (random weights), 224 x 224.
@@ -260,8 +281,7 @@ def bench_dynamic(ctx):
                        dynamic_axes=batch_axes)
     dynamic_rows(ctx, "resnet18", cnn, path,
                  [rng.standard_normal((b, 3, 224, 224)).astype(np.float32)
-                  for b in (1, 8)],
-                 lambda x: f"{x.shape[0]}x3x224x224", 1e-3)
+                  for b in (1, 8)], 1e-3)
 
 
 def bench_transformer(ctx):

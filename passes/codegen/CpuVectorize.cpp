@@ -501,25 +501,54 @@ struct MaskedMultiReductionToSelect : public OpRewritePattern<vector::MaskOp> {
   }
 };
 
-/// Records the ops a rewrite erases.
-struct ErasedOps : public RewriterBase::Listener {
-  llvm::DenseSet<Operation *> ops;
-  void notifyOperationErased(Operation *op) override { ops.insert(op); }
+/// The linalg ops of a kernel still to vectorize, kept current while
+/// vectorizing one rewrites others: an op replaced by the results of one
+/// new op hands its turn to that op, an erased op loses it (and an op that
+/// a later rewrite creates at a freed address does not inherit it).
+struct PendingOps : public RewriterBase::Listener {
+  llvm::DenseSet<Operation *> pending;
+  llvm::DenseMap<Operation *, Operation *> forward;
+  void notifyOperationReplaced(Operation *op, ValueRange values) override {
+    if (!pending.contains(op) || values.empty())
+      return;
+    Operation *by = values.front().getDefiningOp();
+    if (by && isa<linalg::LinalgOp>(by) &&
+        llvm::all_of(values, [&](Value v) { return v.getDefiningOp() == by; })) {
+      forward[op] = by;
+      pending.insert(by);
+    }
+  }
+  void notifyOperationErased(Operation *op) override { pending.erase(op); }
+  /// The op that holds `listed`'s turn, or null if it has none.
+  Operation *take(Operation *listed) {
+    Operation *op = listed;
+    for (int hops = 0; hops < 64; ++hops) {
+      auto it = forward.find(op);
+      if (it == forward.end())
+        break;
+      op = it->second;
+    }
+    if (!pending.erase(op))
+      return nullptr;
+    return op;
+  }
 };
 
 void vectorizeKernel(func::FuncOp kernel, const CpuVectorShape &shape) {
   MLIRContext *ctx = kernel.getContext();
-  // Vectorizing one op can erase another of the list (canonicalization
-  // folds a split reduction's fill): those are skipped.
-  ErasedOps erased;
-  IRRewriter rewriter(ctx, &erased);
+  // Vectorizing one op can rewrite others of the list (the canonicalization
+  // after tiling folds a split reduction's fill, rebuilds a generic).
+  PendingOps pending;
+  IRRewriter rewriter(ctx, &pending);
   (void)decomposePadsAndConcats(kernel);
   splitInnermostReductions(kernel, rewriter, 8 * shape.lanes);
   SmallVector<Operation *> ops;
   kernel.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   llvm::SetVector<StringRef> scalar;
-  for (Operation *op : ops) {
-    if (erased.ops.contains(op))
+  pending.pending.insert(ops.begin(), ops.end());
+  for (Operation *listed : ops) {
+    Operation *op = pending.take(listed);
+    if (!op)
       continue;
     // (Read before vectorizeOp: tiling replaces `op`, so after a failure in
     // a tile it may be gone.)
