@@ -120,7 +120,7 @@ def Loom_PadOp : Loom_Op<"pad", [Pure, Loom_DynamicShapes]> {
   let hasVerifier = 1;
 }
 
-def Loom_GatherOp : Loom_Op<"gather", [Pure]> {
+def Loom_GatherOp : Loom_Op<"gather", [Pure, Loom_DynamicShapes]> {
   let summary = "numpy.take(input, indices, axis)";
   let description = [{
     Result shape is input.shape[:axis] + indices.shape +

@@ -429,9 +429,17 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
     SmallVector<AffineMap> maps = {
         AffineMap::get(rank, 0, idxExprs, ctx),
         AffineMap::getMultiDimIdentityMap(rank, ctx)};
-    Value init = emptyTensor(rewriter, op.getLoc(), type.getShape(),
+    // The result's sizes: the data's around `axis`, the indices' in it.
+    SmallVector<OpFoldResult> dataSizes = sizesOf(rewriter, op.getLoc(), data);
+    SmallVector<OpFoldResult> sizes(dataSizes.begin(),
+                                    dataSizes.begin() + axis);
+    llvm::append_range(sizes,
+                       sizesOf(rewriter, op.getLoc(), adaptor.getIndices()));
+    sizes.append(dataSizes.begin() + axis + 1, dataSizes.end());
+    Value init = emptyTensor(rewriter, op.getLoc(), sizes,
                              type.getElementType());
-    int64_t extent = dataType.getShape()[axis];
+    Value extent = getValueOrCreateConstantIndexOp(rewriter, op.getLoc(),
+                                                   dataSizes[axis]);
     auto generic = linalg::GenericOp::create(
         rewriter, op.getLoc(), TypeRange{type}, adaptor.getIndices(), init,
         maps,
@@ -440,8 +448,9 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
           Value idx =
               arith::IndexCastOp::create(b, loc, b.getIndexType(), args[0]);
           Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-          Value n = arith::ConstantIndexOp::create(b, loc, extent);
-          Value last = arith::ConstantIndexOp::create(b, loc, extent - 1);
+          Value one = arith::ConstantIndexOp::create(b, loc, 1);
+          Value n = extent;
+          Value last = arith::SubIOp::create(b, loc, extent, one);
           Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                               idx, zero);
           idx = arith::SelectOp::create(

@@ -53,7 +53,7 @@ bool takesDynamicInputs(StringRef opType) {
       "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
       "ReduceMin", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
       "BatchNormalization", "Flatten", "Pad", "Transpose", "Concat", "Reshape",
-      "Slice"};
+      "Slice", "Squeeze", "Unsqueeze", "Gather"};
   return ops.contains(opType);
 }
 

@@ -27,3 +27,38 @@ for batch, seq in ((1, 1), (3, 17), (2, 128), (1, 512), (64, 2)):
     with torch.no_grad():
         np.save(f"dynamic_encoder_y{batch}_{seq}.npy",
                 model(torch.from_numpy(x)).numpy())
+
+# A classifier over token ids: an embedding (a Gather whose indices have a
+# dynamic batch and sequence), one encoder layer, the first token's state
+# (a Gather of a constant index along the dynamic sequence) and a linear
+# head. Its reference is the traced (training-mode, dropout 0) module, as
+# exported.
+
+
+class Classifier(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = torch.nn.Embedding(100, 32)
+        layer = torch.nn.TransformerEncoderLayer(
+            32, 4, 64, dropout=0.0, activation="gelu", batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(layer, 1,
+                                                   enable_nested_tensor=False)
+        self.head = torch.nn.Linear(32, 5)
+
+    def forward(self, ids):
+        return self.head(self.encoder(self.embed(ids))[:, 0])
+
+
+classifier = Classifier().train()
+torch.onnx.export(classifier, torch.zeros(2, 7, dtype=torch.int64),
+                  "dynamic_classifier.onnx", input_names=["ids"],
+                  output_names=["y"], opset_version=17,
+                  training=torch.onnx.TrainingMode.PRESERVE,
+                  dynamic_axes={"ids": {0: "batch", 1: "seq"},
+                                "y": {0: "batch"}})
+for batch, seq in ((1, 1), (3, 17), (2, 64)):
+    ids = rng.integers(0, 100, (batch, seq))
+    np.save(f"dynamic_classifier_ids{batch}_{seq}.npy", ids)
+    with torch.no_grad():
+        np.save(f"dynamic_classifier_y{batch}_{seq}.npy",
+                classifier(torch.from_numpy(ids)).numpy())
