@@ -140,7 +140,7 @@ OpFoldResult BroadcastToOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
-    if (dense.isSplat())
+    if (dense.isSplat() && getType().hasStaticShape())
       return dense.resizeSplat(getType());
   return {};
 }

@@ -506,6 +506,23 @@ LogicalResult BroadcastToOp::verify() {
                          << " does not broadcast to " << formatShape(out);
   if (elementTypeOf(getInput()) != getType().getElementType())
     return emitOpError() << "element type changes";
+  int64_t dynamic = getType().getNumDynamicDims();
+  if (!getDims().empty() && (int64_t)getDims().size() != dynamic)
+    return emitOpError() << "has " << getDims().size()
+                         << " dimension operands but the result "
+                         << formatShape(out) << " has " << dynamic
+                         << " dynamic dimensions";
+  if (getDims().empty()) {
+    // Each dynamic result dimension keeps a dynamic input dimension's size.
+    size_t lead = out.size() - in.size();
+    for (size_t d = 0; d < out.size(); ++d)
+      if (ShapedType::isDynamic(out[d]) &&
+          (d < lead || !ShapedType::isDynamic(in[d - lead])))
+        return emitOpError() << "broadcasts to dynamic dimension " << d
+                             << " of " << formatShape(out)
+                             << " without its size: give the result's "
+                                "dynamic sizes as operands";
+  }
   return success();
 }
 

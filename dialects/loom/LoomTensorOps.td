@@ -68,13 +68,27 @@ def Loom_TransposeOp : Loom_Op<"transpose", [Pure, Loom_DynamicShapes]> {
   ];
 }
 
-def Loom_BroadcastToOp : Loom_Op<"broadcast_to", [Pure]> {
+def Loom_BroadcastToOp : Loom_Op<"broadcast_to", [Pure, Loom_DynamicShapes]> {
   let summary = "numpy.broadcast_to the result shape";
-  let arguments = (ins Loom_Tensor:$input);
+  let description = [{
+    A dynamic result dimension takes its size from `dims`, one index
+    operand per `?` of the result type, in order (an attention mask of
+    shape [batch, 1, 1, seq] expanded to [batch, heads, 1, seq]); without
+    `dims`, each dynamic result dimension must be a dynamic input
+    dimension, whose size it keeps.
+  }];
+  let arguments = (ins Loom_Tensor:$input, Variadic<Index>:$dims);
   let results = (outs Loom_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let assemblyFormat = [{
+    $input (`[` $dims^ `]`)? attr-dict `:` type($input) `->` type($result)
+  }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type, "::mlir::Value":$input), [{
+      build($_builder, $_state, type, input, ::mlir::ValueRange{});
+    }]>
+  ];
 }
 
 def Loom_ConcatOp : Loom_Op<"concat", [Pure, Loom_DynamicShapes]> {

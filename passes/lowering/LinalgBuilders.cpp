@@ -108,7 +108,8 @@ AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
 
 Value elementwiseGeneric(OpBuilder &b, Location loc,
                          RankedTensorType resultType, ValueRange inputs,
-                         const ScalarBodyFn &body) {
+                         const ScalarBodyFn &body,
+                         ArrayRef<OpFoldResult> sizes) {
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value in : inputs)
@@ -119,7 +120,9 @@ Value elementwiseGeneric(OpBuilder &b, Location loc,
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
   Value init = emptyTensor(
-      b, loc, broadcastSizes(b, loc, resultType.getShape(), inputs),
+      b, loc,
+      sizes.empty() ? broadcastSizes(b, loc, resultType.getShape(), inputs)
+                    : SmallVector<OpFoldResult>(sizes),
       resultType.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,

@@ -69,10 +69,13 @@ using ScalarBodyFn = std::function<mlir::Value(
 
 /// A linalg.generic computing `resultType` elementwise from `inputs`, which
 /// are broadcast to the result shape. `body` receives one scalar per input.
+/// The result's sizes come from the inputs, or from `sizes` when given (a
+/// broadcast to dynamic sizes no input has).
 mlir::Value elementwiseGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::RankedTensorType resultType,
                                mlir::ValueRange inputs,
-                               const ScalarBodyFn &body);
+                               const ScalarBodyFn &body,
+                               llvm::ArrayRef<mlir::OpFoldResult> sizes = {});
 
 /// Reshapes `value` to `resultType` (same element count, row-major) with
 /// tensor.collapse_shape / tensor.expand_shape. With dynamic dimensions the

@@ -341,12 +341,22 @@ struct BroadcastToLinalg : OpConversionPattern<BroadcastToOp> {
   LogicalResult
   matchAndRewrite(BroadcastToOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // Dynamic sizes, when given, are the result's (one per `?`).
+    SmallVector<OpFoldResult> sizes;
+    if (!adaptor.getDims().empty()) {
+      size_t next = 0;
+      for (int64_t d : op.getType().getShape())
+        sizes.push_back(ShapedType::isDynamic(d)
+                            ? OpFoldResult(adaptor.getDims()[next++])
+                            : OpFoldResult(rewriter.getIndexAttr(d)));
+    }
     rewriter.replaceOp(
         op, elementwiseGeneric(rewriter, op.getLoc(), op.getType(),
                                adaptor.getInput(),
                                [](OpBuilder &, Location, ValueRange a) {
                                  return a[0];
-                               }));
+                               },
+                               sizes));
     return success();
   }
 };

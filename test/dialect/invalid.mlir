@@ -26,8 +26,16 @@ func.func @sub_result(%a: tensor<4x8xf32>, %b: tensor<8xf32>) {
 // -----
 
 func.func @dynamic_shape(%a: tensor<?x4xf32>) {
-  // expected-error @+1 {{'loom.broadcast_to' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
-  %0 = loom.broadcast_to %a : tensor<?x4xf32> -> tensor<2x4xf32>
+  // expected-error @+1 {{'loom.argmax' op does not take dynamic dimensions yet: operand #0 is 'tensor<?x4xf32>' (bind the dimension with --input-shape=NAME:DIMS)}}
+  %0 = loom.argmax %a dim = 1 : tensor<?x4xf32> -> tensor<?xi64>
+  return
+}
+
+// -----
+
+func.func @broadcast_dynamic_without_size(%a: tensor<1x4xf32>) {
+  // expected-error @+1 {{'loom.broadcast_to' op broadcasts to dynamic dimension 0 of ?x4 without its size: give the result's dynamic sizes as operands}}
+  %0 = loom.broadcast_to %a : tensor<1x4xf32> -> tensor<?x4xf32>
   return
 }
 

@@ -53,7 +53,8 @@ bool takesDynamicInputs(StringRef opType) {
       "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
       "ReduceMin", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
       "BatchNormalization", "Flatten", "Pad", "Transpose", "Concat", "Reshape",
-      "Slice", "Squeeze", "Unsqueeze", "Gather"};
+      "Slice", "Squeeze", "Unsqueeze", "Gather", "Expand", "Not", "And",
+      "Or", "Xor"};
   return ops.contains(opType);
 }
 
@@ -189,9 +190,12 @@ public:
       handled = true;
       return success();
     }
-    // Reshape takes its target shape as a shape value.
-    if (node.opType == "Reshape" && ins.size() > 1 && ins[1].symbolic &&
-        !ins[0].symbolic)
+    // Reshape and Expand take their target shape as a shape value, and
+    // ConstantOfShape its shape.
+    if ((node.opType == "Reshape" || node.opType == "Expand") &&
+        ins.size() > 1 && ins[1].symbolic && !ins[0].symbolic)
+      return success();
+    if (node.opType == "ConstantOfShape" && ins.size() == 1)
       return success();
     fail("input '" + *symbolicInput +
          "' is a size computed at run time from dynamic dimensions, which "

@@ -213,7 +213,64 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
   return success();
 }
 
+/// Dynamic sizes of a broadcast of `x` to the target `spec` (numpy rules,
+/// right-aligned): a target size of 1 keeps x's dimension, an x dimension
+/// of 1 takes the target's size; two dynamic sizes are taken to be equal.
+/// The result's type and the index values of its dynamic sizes.
+std::optional<std::pair<RankedTensorType, SmallVector<Value>>>
+dynamicBroadcast(NodeImporter &n, Value x, ArrayRef<OpFoldResult> spec) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  size_t rank = std::max(in.size(), spec.size());
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dims;
+  for (size_t d = 0; d < rank; ++d) {
+    std::optional<OpFoldResult> target;
+    if (d + spec.size() >= rank)
+      target = spec[d + spec.size() - rank];
+    std::optional<int64_t> inDim;
+    if (d + in.size() >= rank)
+      inDim = in[d + in.size() - rank];
+    std::optional<int64_t> t = target ? getConstantIntValue(*target)
+                                      : std::optional<int64_t>(1);
+    OpFoldResult size;
+    if (inDim && (t == 1 || (!t && ShapedType::isDynamic(*inDim))))
+      size = dimOf(n.b, n.loc, x, d + in.size() - rank);
+    else if (!inDim || *inDim == 1 || (t && ShapedType::isDynamic(*inDim)))
+      size = *target;
+    else if (t && *t == *inDim)
+      size = n.b.getIndexAttr(*t);
+    else if (!t)
+      size = n.b.getIndexAttr(*inDim); // a static size wins
+    else
+      return std::nullopt;
+    std::optional<int64_t> c = getConstantIntValue(size);
+    shape.push_back(c ? *c : ShapedType::kDynamic);
+    if (!c)
+      dims.push_back(cast<Value>(size));
+  }
+  return std::make_pair(RankedTensorType::get(shape, elementTypeOf(x)), dims);
+}
+
 LogicalResult importExpand(NodeImporter &n) {
+  const ShapeValue *symbolic = n.shapeInput(1);
+  if (symbolic || !n.inputType(0).hasStaticShape()) {
+    SmallVector<OpFoldResult> spec;
+    if (symbolic) {
+      spec = symbolic->elems;
+    } else {
+      if (failed(n.requireConst(1, "the target shape")))
+        return failure();
+      for (int64_t s : n.constInts(1))
+        spec.push_back(n.b.getIndexAttr(s));
+    }
+    auto result = dynamicBroadcast(n, n.input(0), spec);
+    if (!result)
+      return n.unsupported("cannot expand " + formatShape(n.inputShape(0)));
+    n.setOutput(0, BroadcastToOp::create(n.b, n.loc, result->first,
+                                         n.input(0), result->second)
+                       .getResult());
+    return success();
+  }
   if (failed(n.requireConst(1, "the target shape")))
     return failure();
   std::vector<int64_t> target = n.constInts(1);
@@ -856,11 +913,9 @@ LogicalResult importSpaceToDepth(NodeImporter &n) {
 }
 
 LogicalResult importConstantOfShape(NodeImporter &n) {
-  if (failed(n.requireConst(0, "the shape")))
+  const ShapeValue *symbolic = n.shapeInput(0);
+  if (!symbolic && failed(n.requireConst(0, "the shape")))
     return failure();
-  std::vector<int64_t> shape = n.constInts(0);
-  if (numElementsOf(shape) == 0)
-    return n.unsupported("the result is empty");
   const Tensor *value = n.attrTensor("value");
   DType dtype = value ? value->dtype : DType::Float;
   Type et = n.elementType(dtype);
@@ -868,6 +923,20 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
     return n.unsupported(std::string("values of type ") +
                          onnx_model::dtypeName(dtype) + " are not supported");
   double v = value && value->numElements() ? hostDouble(*value, 0) : 0.0;
+  if (symbolic) {
+    // A splat of sizes known at run time: the scalar broadcast to them.
+    Value scalar = n.splat(et, v);
+    auto result = dynamicBroadcast(n, scalar, symbolic->elems);
+    if (!result)
+      return n.unsupported("invalid shape");
+    n.setOutput(0, BroadcastToOp::create(n.b, n.loc, result->first, scalar,
+                                         result->second)
+                       .getResult());
+    return success();
+  }
+  std::vector<int64_t> shape = n.constInts(0);
+  if (numElementsOf(shape) == 0)
+    return n.unsupported("the result is empty");
   n.setOutput(0, n.splat(et, v, shape));
   return success();
 }

@@ -62,3 +62,35 @@ for batch, seq in ((1, 1), (3, 17), (2, 64)):
     with torch.no_grad():
         np.save(f"dynamic_classifier_y{batch}_{seq}.npy",
                 classifier(torch.from_numpy(ids)).numpy())
+
+# The same classifier with a padding mask (src_key_padding_mask, True =
+# padding): the export builds the additive attention mask from run-time
+# sizes (Reshape to [batch, 1, 1, seq], Expand over the heads,
+# ConstantOfShape of a Shape, Where). The second half of each sequence is
+# padding.
+
+
+class MaskedClassifier(Classifier):
+    def forward(self, ids, pad):
+        states = self.encoder(self.embed(ids), src_key_padding_mask=pad)
+        return self.head(states[:, 0])
+
+
+masked = MaskedClassifier().train()
+torch.onnx.export(masked, (torch.zeros(2, 7, dtype=torch.int64),
+                           torch.zeros(2, 7, dtype=torch.bool)),
+                  "dynamic_classifier_masked.onnx",
+                  input_names=["ids", "pad"], output_names=["y"],
+                  opset_version=17, training=torch.onnx.TrainingMode.PRESERVE,
+                  dynamic_axes={"ids": {0: "batch", 1: "seq"},
+                                "pad": {0: "batch", 1: "seq"},
+                                "y": {0: "batch"}})
+for batch, seq in ((1, 1), (3, 17), (2, 64)):
+    ids = rng.integers(0, 100, (batch, seq))
+    pad = np.zeros((batch, seq), dtype=bool)
+    pad[:, seq // 2 + 1:] = True
+    np.save(f"dynamic_classifier_masked_ids{batch}_{seq}.npy", ids)
+    np.save(f"dynamic_classifier_masked_pad{batch}_{seq}.npy", pad)
+    with torch.no_grad():
+        np.save(f"dynamic_classifier_masked_y{batch}_{seq}.npy",
+                masked(torch.from_numpy(ids), torch.from_numpy(pad)).numpy())

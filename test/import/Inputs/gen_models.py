@@ -183,11 +183,13 @@ save(helper.make_graph(
 # and a slice of the dynamic dimension itself.
 save(helper.make_graph(
     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
-     helper.make_node("ConstantOfShape", ["s"], ["y"], name="zeros"),
+     helper.make_node("Gather", ["s", "zero"], ["n"], name="n", axis=0),
+     helper.make_node("Range", ["zero", "n", "one"], ["y"], name="positions"),
      helper.make_node("Slice", ["x", "s0", "s1", "s0"], ["w"], name="rows")],
     "dyn_not_yet", [vi("x", F, ["N", 4])],
-    [vi("y", F, ["N", 4]), vi("w", F, [2, 4])],
-    [init("s0", np.array([0], np.int64)), init("s1", np.array([2], np.int64))]),
+    [vi("y", TensorProto.INT64, ["N"]), vi("w", F, [2, 4])],
+    [init("s0", np.array([0], np.int64)), init("s1", np.array([2], np.int64)),
+     init("zero", np.array(0, np.int64)), init("one", np.array(1, np.int64))]),
     "dynamic_not_yet.onnx")
 
 save(helper.make_graph(
