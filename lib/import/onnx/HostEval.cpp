@@ -139,6 +139,17 @@ Tensor makeHostTensorInts(DType dtype, ArrayRef<int64_t> shape,
 // Shape arithmetic
 //===----------------------------------------------------------------------===//
 
+std::pair<int64_t, int64_t> shapeRange(int64_t start, int64_t end,
+                                       int64_t rank) {
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, start, rank);
+  return {start, end};
+}
+
 std::optional<std::vector<int64_t>> reshapeTarget(ArrayRef<int64_t> inShape,
                                                   ArrayRef<int64_t> spec,
                                                   bool allowZero) {

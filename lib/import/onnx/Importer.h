@@ -276,6 +276,12 @@ bool evaluateOnHost(const Node &node, llvm::ArrayRef<const Tensor *> inputs,
 // Shape arithmetic shared by host evaluation and import
 //===----------------------------------------------------------------------===//
 
+/// The dimensions [first, second) of a rank-`rank` tensor that Shape with
+/// attributes `start` and `end` reads (negative values count from the end,
+/// both clamped).
+std::pair<int64_t, int64_t> shapeRange(int64_t start, int64_t end,
+                                       int64_t rank);
+
 /// ONNX Reshape's target shape (0 copies the input dim unless allowzero,
 /// -1 is inferred); std::nullopt if invalid.
 std::optional<std::vector<int64_t>>

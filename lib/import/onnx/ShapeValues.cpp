@@ -167,14 +167,8 @@ bool evaluateShapeValue(const Node &node, llvm::ArrayRef<ShapeOperand> ins,
       out.elems.push_back(count);
       return true;
     }
-    int64_t start = intAttrOf(node, "start", 0),
-            end = intAttrOf(node, "end", rank);
-    if (start < 0)
-      start += rank;
-    if (end < 0)
-      end += rank;
-    start = std::clamp<int64_t>(start, 0, rank);
-    end = std::clamp<int64_t>(end, start, rank);
+    auto [start, end] = shapeRange(intAttrOf(node, "start", 0),
+                                   intAttrOf(node, "end", rank), rank);
     for (int64_t d = start; d < end; ++d)
       out.elems.push_back(dimOf(b, loc, ins[0].value, d));
     return true;

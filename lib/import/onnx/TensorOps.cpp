@@ -44,13 +44,8 @@ LogicalResult importConstant(NodeImporter &n) {
 LogicalResult importShape(NodeImporter &n) {
   ArrayRef<int64_t> shape = n.inputShape(0);
   int64_t rank = shape.size();
-  int64_t start = n.attrInt("start", 0), end = n.attrInt("end", rank);
-  if (start < 0)
-    start += rank;
-  if (end < 0)
-    end += rank;
-  start = std::clamp<int64_t>(start, 0, rank);
-  end = std::clamp<int64_t>(end, start, rank);
+  auto [start, end] =
+      shapeRange(n.attrInt("start", 0), n.attrInt("end", rank), rank);
   std::vector<int64_t> dims(shape.begin() + start, shape.begin() + end);
   n.setConstOutput(0, makeHostTensorInts(DType::Int64,
                                          {static_cast<int64_t>(dims.size())},
