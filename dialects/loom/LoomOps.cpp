@@ -592,6 +592,20 @@ LogicalResult SliceOp::verify() {
                           "the slice");
 }
 
+LogicalResult IotaOp::verify() {
+  RankedTensorType type = getType();
+  if (type.getRank() != 1)
+    return emitOpError() << "result must be 1-D, got "
+                         << formatShape(type.getShape());
+  if (type.isDynamicDim(0) != (getSize() != nullptr))
+    return emitOpError() << (getSize() ? "has a size operand but a static "
+                                         "result "
+                                       : "has a dynamic result but no size "
+                                         "operand ")
+                         << formatShape(type.getShape());
+  return success();
+}
+
 LogicalResult PadOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput());
   if (failed(checkArraySize(*this, getLow(), in.size(), "low")) ||

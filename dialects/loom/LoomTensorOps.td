@@ -121,6 +121,22 @@ def Loom_SliceOp : Loom_Op<"slice", [Pure, Loom_DynamicShapes]> {
   let hasFolder = 1;
 }
 
+def Loom_IotaOp : Loom_Op<"iota", [Pure, Loom_DynamicShapes]> {
+  let summary = "start + i * step for i in 0..n-1 (numpy.arange)";
+  let description = [{
+    A 1-D tensor of n elements; a dynamic n is the `size` operand
+    (`loom.iota [%n] start = 0 step = 1 : tensor<?xi64>`: ONNX Range over
+    a run-time size).
+  }];
+  let arguments = (ins Optional<Index>:$size, I64Attr:$start, I64Attr:$step);
+  let results = (outs Loom_NumericTensor:$result);
+  let assemblyFormat = [{
+    (`[` $size^ `]`)? `start` `=` $start `step` `=` $step attr-dict `:`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Loom_PadOp : Loom_Op<"pad", [Pure, Loom_DynamicShapes]> {
   let summary = "pads with a constant: `low`/`high` elements per dimension";
   let arguments = (ins Loom_Tensor:$input, DenseI64ArrayAttr:$low,

@@ -404,6 +404,43 @@ struct SliceToLinalg : OpConversionPattern<SliceOp> {
   }
 };
 
+/// start + i * step: a linalg.generic over the result's index.
+struct IotaToLinalg : OpConversionPattern<IotaOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(IotaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    OpFoldResult size =
+        adaptor.getSize() ? OpFoldResult(adaptor.getSize())
+                          : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(0)));
+    Value init = emptyTensor(rewriter, loc, {size}, type.getElementType());
+    int64_t start = op.getStart(), step = op.getStep();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(1, getContext())},
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Value i = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, 0));
+          Value v = arith::AddIOp::create(
+              b, l,
+              arith::MulIOp::create(
+                  b, l, i, arith::ConstantIntOp::create(b, l, step, 64)),
+              arith::ConstantIntOp::create(b, l, start, 64));
+          Type et = type.getElementType();
+          if (isa<FloatType>(et))
+            v = arith::SIToFPOp::create(b, l, et, v);
+          else if (et != v.getType())
+            v = arith::TruncIOp::create(b, l, et, v);
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct PadToTensor : OpConversionPattern<PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -1118,6 +1155,7 @@ struct LoomToLinalgPass
         patterns);
     patterns.add<ConstantToArith, ReshapeToTensor, TransposeToLinalg,
                  BroadcastToLinalg, ConcatToTensor, SliceToLinalg, PadToTensor,
+                 IotaToLinalg,
                  GatherToLinalg, SegmentSumToLinalg, MatmulToLinalg, ContractToLinalg,
                  ArgmaxToLinalg,
                  ReduceToLinalg<ReduceSumOp, ReduceKind::Sum>,

@@ -594,3 +594,11 @@ func.func @dispatch_result_dims(%x: tensor<?x4xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @iota_dynamic_without_size() {
+  // expected-error @+1 {{'loom.iota' op has a dynamic result but no size operand ?}}
+  %0 = loom.iota start = 0 step = 1 : tensor<?xi64>
+  return
+}

@@ -252,3 +252,12 @@ func.func @dynamic_shapes(%x: tensor<?x?x64xf32>, %s: index, %b4: index) {
   %1 = loom.slice %x starts = [0, 0, 16] limits = [-9223372036854775808, -9223372036854775808, 32] strides = [1, 1, 1] : tensor<?x?x64xf32> -> tensor<?x?x16xf32>
   return
 }
+
+// CHECK-LABEL: func @iota
+func.func @iota(%n: index) {
+  // CHECK: loom.iota[%{{.*}}] start = 0 step = 2 : tensor<?xi64>
+  %0 = loom.iota[%n] start = 0 step = 2 : tensor<?xi64>
+  // CHECK: loom.iota start = -1 step = 1 : tensor<4xf32>
+  %1 = loom.iota start = -1 step = 1 : tensor<4xf32>
+  return
+}

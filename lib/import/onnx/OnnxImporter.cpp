@@ -197,6 +197,9 @@ public:
       return success();
     if (node.opType == "ConstantOfShape" && ins.size() == 1)
       return success();
+    if (node.opType == "Range" && ins.size() == 3 && ins[1].symbolic &&
+        !ins[0].symbolic && !ins[2].symbolic)
+      return success();
     fail("input '" + *symbolicInput +
          "' is a size computed at run time from dynamic dimensions, which "
          "operator " + node.opType + " does not take yet; bind them with "

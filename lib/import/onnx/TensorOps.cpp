@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <cmath>
@@ -936,8 +938,42 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   return success();
 }
 
+/// Range over a run-time size (position ids 0..seq-1): start and delta
+/// known at import time, the limit a shape value.
 LogicalResult importRange(NodeImporter &n) {
-  return n.unsupported("start, limit and delta must be known at import time");
+  const ShapeValue *limit = n.shapeInput(1);
+  const Tensor *start = n.constInput(0), *delta = n.constInput(2);
+  if (!limit || !limit->scalar || !start || !delta ||
+      start->numElements() != 1 || delta->numElements() != 1 ||
+      isFloatDType(start->dtype))
+    return n.unsupported("start, limit and delta must be known at import "
+                         "time (or the limit an integer size computed at "
+                         "run time, with start and delta known)");
+  int64_t first = hostInt(*start, 0), step = hostInt(*delta, 0);
+  // (A size is at least 1, so with start <= 0 the range is never empty.)
+  if (step <= 0 || first > 0)
+    return n.unsupported("a limit known only at run time needs a start <= 0 "
+                         "and a positive delta");
+  // n = ceil((limit - start) / delta)
+  Value l = getValueOrCreateConstantIndexOp(n.b, n.loc, limit->elems[0]);
+  Value span = first == 0
+                   ? l
+                   : arith::SubIOp::create(
+                         n.b, n.loc, l,
+                         arith::ConstantIndexOp::create(n.b, n.loc, first))
+                         .getResult();
+  Value count = step == 1 ? span
+                          : arith::CeilDivSIOp::create(
+                                n.b, n.loc, span,
+                                arith::ConstantIndexOp::create(n.b, n.loc, step))
+                                .getResult();
+  Type et = n.elementType(start->dtype);
+  auto type = RankedTensorType::get({ShapedType::kDynamic}, et);
+  n.setOutput(0, IotaOp::create(n.b, n.loc, type, count,
+                                n.b.getI64IntegerAttr(first),
+                                n.b.getI64IntegerAttr(step))
+                     .getResult());
+  return success();
 }
 
 LogicalResult importEyeLike(NodeImporter &n) {

@@ -168,15 +168,17 @@ save(helper.make_graph(
                       axis=0),
      helper.make_node("Reshape", ["x", "spec"], ["y"], name="split"),
      helper.make_node("Reshape", ["x", "flat"], ["z"], name="flatten"),
-     helper.make_node("Slice", ["x", "s0", "s1", "s2"], ["w"], name="cols")],
+     helper.make_node("Slice", ["x", "s0", "s1", "s2"], ["w"], name="cols"),
+     helper.make_node("Range", ["zero", "n", "one"], ["p"], name="positions")],
     "dyn_reshape", [vi("x", F, ["N", 6])],
-    [vi("y", F, ["M", 3]), vi("z", F, ["K"]), vi("w", F, ["N", 3])],
+    [vi("y", F, ["M", 3]), vi("z", F, ["K"]), vi("w", F, ["N", 3]),
+     vi("p", TensorProto.INT64, ["N"])],
     [init("zero", np.array(0, np.int64)), init("two", np.array(2, np.int64)),
      init("axis0", np.array([0], np.int64)),
      init("three", np.array([3], np.int64)),
      init("flat", np.array([-1], np.int64)),
      init("s0", np.array([2], np.int64)), init("s1", np.array([5], np.int64)),
-     init("s2", np.array([1], np.int64))]),
+     init("s2", np.array([1], np.int64)), init("one", np.array(1, np.int64))]),
     "dynamic_reshape.onnx")
 
 # A size computed at run time given to an operator that cannot take one,
@@ -184,12 +186,15 @@ save(helper.make_graph(
 save(helper.make_graph(
     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
      helper.make_node("Gather", ["s", "zero"], ["n"], name="n", axis=0),
-     helper.make_node("Range", ["zero", "n", "one"], ["y"], name="positions"),
+     helper.make_node("Unsqueeze", ["n", "axis0"], ["nv"], name="nv"),
+     helper.make_node("Concat", ["one1", "nv"], ["reps"], name="reps", axis=0),
+     helper.make_node("Tile", ["x", "reps"], ["y"], name="tiles"),
      helper.make_node("Slice", ["x", "s0", "s1", "s0"], ["w"], name="rows")],
     "dyn_not_yet", [vi("x", F, ["N", 4])],
-    [vi("y", TensorProto.INT64, ["N"]), vi("w", F, [2, 4])],
+    [vi("y", F, ["N", "M"]), vi("w", F, [2, 4])],
     [init("s0", np.array([0], np.int64)), init("s1", np.array([2], np.int64)),
-     init("zero", np.array(0, np.int64)), init("one", np.array(1, np.int64))]),
+     init("zero", np.array(0, np.int64)), init("axis0", np.array([0], np.int64)),
+     init("one1", np.array([1], np.int64))]),
     "dynamic_not_yet.onnx")
 
 save(helper.make_graph(
