@@ -7,11 +7,15 @@
 #include "loom/passes/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace loom {
 #define GEN_PASS_DEF_LOOMGPUDISTRIBUTE
@@ -24,17 +28,73 @@ using namespace loom;
 namespace {
 
 
-FailureOr<SmallVector<int64_t>> staticBounds(TilingInterface op) {
+/// The size a loop whose trip count is known only at dispatch (a dynamic
+/// batch) is planned for: large enough that it gets workgroup tiles of its
+/// own, which stay static (the last one partial).
+constexpr int64_t kDynamicPlanningBound = 1024;
+
+/// The loop bounds of `op` (lower bounds 0); a dynamic size is
+/// kDynamicPlanningBound, and its loop is set in `dynamicLoops`.
+FailureOr<SmallVector<int64_t>>
+planningBounds(TilingInterface op, llvm::SmallBitVector &dynamicLoops) {
   OpBuilder b(op);
   SmallVector<int64_t> bounds;
-  for (Range r : op.getIterationDomain(b)) {
-    std::optional<int64_t> size = getConstantIntValue(r.size);
+  SmallVector<Range> domain = op.getIterationDomain(b);
+  dynamicLoops = llvm::SmallBitVector(domain.size());
+  for (auto [i, r] : llvm::enumerate(domain)) {
     std::optional<int64_t> offset = getConstantIntValue(r.offset);
-    if (!size || !offset || *offset != 0)
+    if (!offset || *offset != 0)
       return failure();
-    bounds.push_back(*size);
+    std::optional<int64_t> size = getConstantIntValue(r.size);
+    if (!size)
+      dynamicLoops.set(i);
+    bounds.push_back(size ? *size : kDynamicPlanningBound);
   }
   return bounds;
+}
+
+/// Gives each tensor.empty of dynamic size inside a workgroup or invocation
+/// tile (a partial tile of a dynamic loop) a static buffer of the tile's
+/// full size: a static tensor.empty of the sizes' constant upper bounds,
+/// sliced to the dynamic sizes. Fails when a size has no constant bound.
+LogicalResult boundTileTemporaries(RewriterBase &rewriter,
+                                   func::FuncOp kernel) {
+  // A tile of an empty tensor is an empty tensor of the tile's sizes.
+  RewritePatternSet folds(kernel.getContext());
+  tensor::populateFoldTensorEmptyPatterns(folds);
+  if (failed(applyPatternsGreedily(kernel, std::move(folds))))
+    return failure();
+  SmallVector<tensor::EmptyOp> empties;
+  kernel.walk([&](tensor::EmptyOp empty) {
+    if (!empty.getType().hasStaticShape() &&
+        empty->getParentOfType<scf::ForallOp>())
+      empties.push_back(empty);
+  });
+  for (tensor::EmptyOp empty : empties) {
+    RankedTensorType type = empty.getType();
+    SmallVector<int64_t> shape(type.getShape());
+    SmallVector<OpFoldResult> sizes = empty.getMixedSizes();
+    for (auto [d, size] : llvm::enumerate(sizes)) {
+      if (!type.isDynamicDim(d))
+        continue;
+      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(size),
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (failed(bound) || *bound < 1)
+        return empty.emitOpError()
+               << "has a dynamic size with no constant upper bound in its "
+                  "GPU tile";
+      shape[d] = *bound;
+    }
+    rewriter.setInsertionPoint(empty);
+    Value full = tensor::EmptyOp::create(rewriter, empty.getLoc(), shape,
+                                         type.getElementType());
+    SmallVector<OpFoldResult> zeros(type.getRank(), rewriter.getIndexAttr(0)),
+        ones(type.getRank(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(empty, type, full,
+                                                        zeros, sizes, ones);
+  }
+  return success();
 }
 
 /// Which producers tiling fuses into each tile.
@@ -303,7 +363,9 @@ public:
     // memory at every step (a step's matmul [4, 384] over k = 128 needs
     // [4, 384, 128] partials); each invocation sums its own outputs.
     treeReductions = false;
-    return distributeLeftovers();
+    if (failed(distributeLeftovers()))
+      return failure();
+    return boundTileTemporaries(rewriter, kernel);
   }
 
   LogicalResult apply(GpuStrategy strategy, const GpuTilePlan &plan) {
@@ -337,7 +399,8 @@ public:
     if (failed(applied) || failed(canonicalizeKernels(kernel)))
       return failure();
     accumulateInPrivateMemory(rewriter, kernel);
-    if (failed(distributeLeftovers()))
+    if (failed(distributeLeftovers()) ||
+        failed(boundTileTemporaries(rewriter, kernel)))
       return failure();
     // A strategy whose temporaries do not fit in shared memory is rejected
     // (the next one is tried).
@@ -640,6 +703,7 @@ std::optional<GpuTilePlan> planRows(TilingInterface root,
 /// the last one (simt) always applies to a root with static bounds.
 SmallVector<std::pair<GpuStrategy, GpuTilePlan>>
 candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
+                    const llvm::SmallBitVector &dynamicLoops,
                     const GpuLimits &limits, bool tensorCores) {
   SmallVector<std::pair<GpuStrategy, GpuTilePlan>> candidates;
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
@@ -679,8 +743,14 @@ candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
   }
   if (std::optional<GpuTilePlan> plan = planRows(root, bounds, limits))
     candidates.push_back({GpuStrategy::RowReduction, *plan});
+  // A tree splits a reduction of static length (a dynamic one is walked by
+  // each invocation).
+  bool dynamicReduction = llvm::any_of(dynamicLoops.set_bits(), [&](int d) {
+    return iterators[d] == utils::IteratorType::reduction;
+  });
   if (linalgOp && isa<linalg::GenericOp, linalg::ReduceOp>(root.getOperation()) &&
-      linalgOp.getNumDpsInits() == 1 && linalgOp.getNumReductionLoops() > 0)
+      linalgOp.getNumDpsInits() == 1 && linalgOp.getNumReductionLoops() > 0 &&
+      !dynamicReduction)
     if (std::optional<GpuTilePlan> plan =
             planTreeReduction(bounds, iterators, limits))
       candidates.push_back({GpuStrategy::TreeReduction, *plan});
@@ -707,9 +777,9 @@ struct LoomGpuDistributePass
     patterns.add<PadToGather>(&getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp kernel : getKernels(getOperation())) {
-      if (failed(applyPatternsGreedily(kernel, frozen)))
+      if (failed(applyPatternsGreedily(kernel, frozen)) ||
+          failed(distribute(kernel, limits)))
         return signalPassFailure();
-      distribute(kernel, limits);
     }
   }
 
@@ -719,18 +789,42 @@ struct LoomGpuDistributePass
     });
   }
 
+  /// The first op of `kernel` that computes a tensor with a dynamic
+  /// dimension, or null.
+  static Operation *firstDynamicOp(func::FuncOp kernel) {
+    Operation *found = nullptr;
+    kernel.walk([&](Operation *op) {
+      if (isa<bufferization::ToTensorOp, tensor::EmptyOp>(op))
+        return WalkResult::advance();
+      auto dynamic = [](Type t) {
+        auto tensor = dyn_cast<RankedTensorType>(t);
+        return tensor && !tensor.hasStaticShape();
+      };
+      if (llvm::any_of(op->getResultTypes(), dynamic)) {
+        found = op;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    return found;
+  }
+
   /// Tries the candidate strategies on clones of `kernel` and keeps the
-  /// first that applies; a kernel none applies to runs as one invocation.
-  void distribute(func::FuncOp kernel, const GpuLimits &limits) {
-    MLIRContext *ctx = kernel.getContext();
+  /// first that applies; a static kernel none applies to runs as one
+  /// invocation, a dynamic one is an error (its temporaries would have
+  /// sizes known only at dispatch).
+  LogicalResult distribute(func::FuncOp kernel, const GpuLimits &limits) {
     GpuStrategy chosen = GpuStrategy::Serial;
     int64_t threads = 1;
     TilingInterface root = findKernelRoot(kernel);
+    llvm::SmallBitVector dynamicLoops;
     FailureOr<SmallVector<int64_t>> bounds =
-        root ? staticBounds(root) : FailureOr<SmallVector<int64_t>>(failure());
+        root ? planningBounds(root, dynamicLoops)
+             : FailureOr<SmallVector<int64_t>>(failure());
+    Operation *dynamicOp = firstDynamicOp(kernel);
     if (root && succeeded(bounds)) {
-      for (auto &[strategy, plan] :
-           candidateStrategies(root, *bounds, limits, tensorCores)) {
+      for (auto &[strategy, plan] : candidateStrategies(
+               root, *bounds, dynamicLoops, limits, tensorCores)) {
         OpBuilder b(kernel);
         auto clone = cast<func::FuncOp>(b.clone(*kernel));
         if (failed(KernelDistributor(clone, limits).apply(strategy, plan))) {
@@ -743,6 +837,13 @@ struct LoomGpuDistributePass
         threads = plan.threads;
         break;
       }
+      if (chosen == GpuStrategy::Serial && dynamicOp)
+        return root->emitError()
+               << "GPU targets cannot distribute '" << root->getName()
+               << "' of kernel '" << kernel.getName()
+               << "' over its dynamic dimensions yet (its temporaries would "
+                  "have sizes known only at dispatch); bind the input sizes "
+                  "with --input-shape=NAME:DIMS";
       if (chosen == GpuStrategy::Serial)
         kernel.emitWarning() << "kernel '" << kernel.getName()
                              << "' could not be tiled for the GPU; it runs as "
@@ -760,8 +861,15 @@ struct LoomGpuDistributePass
         clone.erase();
       }
     }
+    if (chosen == GpuStrategy::Serial && dynamicOp)
+      return dynamicOp->emitError()
+             << "GPU targets cannot compile '" << dynamicOp->getName()
+             << "' of kernel '" << kernel.getName()
+             << "' with dynamic dimensions yet; bind the input sizes with "
+                "--input-shape=NAME:DIMS";
     setKernelStrategy(kernel, chosen);
     setWorkgroupSize(kernel, {threads, 1, 1});
+    return success();
   }
 };
 
