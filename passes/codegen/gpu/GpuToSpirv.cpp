@@ -187,6 +187,42 @@ void foldDimsOfViews(gpu::GPUModuleOp module) {
   });
 }
 
+/// Sizes converted to floats (the count a mean divides by: index to i64
+/// to f32) go through i32: an index is 32-bit in these kernels, and i64
+/// needs a capability the target may lack.
+void narrowIndexToFloat(gpu::GPUModuleOp module) {
+  IRRewriter rewriter(module.getContext());
+  auto i32 = rewriter.getI32Type();
+  SmallVector<Operation *> casts;
+  module.walk([&](Operation *op) {
+    if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(op) &&
+        op->getResult(0).getType().isInteger(64) &&
+        llvm::all_of(op->getUsers(),
+                     llvm::IsaPred<arith::UIToFPOp, arith::SIToFPOp>))
+      casts.push_back(op);
+  });
+  for (Operation *cast : casts) {
+    rewriter.setInsertionPoint(cast);
+    bool isUnsigned = isa<arith::IndexCastUIOp>(cast);
+    Value narrow =
+        isUnsigned ? arith::IndexCastUIOp::create(rewriter, cast->getLoc(), i32,
+                                                  cast->getOperand(0))
+                         .getResult()
+                   : arith::IndexCastOp::create(rewriter, cast->getLoc(), i32,
+                                                cast->getOperand(0))
+                         .getResult();
+    for (Operation *user : llvm::make_early_inc_range(cast->getUsers())) {
+      rewriter.setInsertionPoint(user);
+      Type type = user->getResult(0).getType();
+      if (isa<arith::UIToFPOp>(user))
+        rewriter.replaceOpWithNewOp<arith::UIToFPOp>(user, type, narrow);
+      else
+        rewriter.replaceOpWithNewOp<arith::SIToFPOp>(user, type, narrow);
+    }
+    rewriter.eraseOp(cast);
+  }
+}
+
 /// The GPU address spaces as the Vulkan storage classes they map to.
 void useVulkanStorageClasses(gpu::GPUModuleOp module) {
   MLIRContext *ctx = module.getContext();
@@ -236,10 +272,11 @@ struct LoomGpuPrepareSpirvPass
       return signalPassFailure();
 
     for (gpu::GPUModuleOp module : modules) {
+      foldDimsOfViews(module);
+      narrowIndexToFloat(module);
       if (failed(checkCapabilities(module, env)) ||
           failed(emulateBf16Storage(module)))
         return signalPassFailure();
-      foldDimsOfViews(module);
       useVulkanStorageClasses(module);
       module->setAttr(spirv::getTargetEnvAttrName(),
                       getSpirvTargetEnvAttr(ctx, env));
