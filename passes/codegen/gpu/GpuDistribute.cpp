@@ -149,11 +149,12 @@ FailureOr<Operation *> tileToForall(RewriterBase &rewriter, TilingInterface op,
   return result->tiledAndFusedOps.front();
 }
 
-/// tensor.pad with static sizes and a constant padding value as an
+/// tensor.pad with static padding and a constant padding value as an
 /// elementwise gather over the result: every element reads the source at a
 /// clamped position and selects the padding value outside. Tiles like any
 /// elementwise op, with no control flow (tiling a tensor.pad itself makes
-/// `scf.if`s that yield temporaries).
+/// `scf.if`s that yield temporaries). A dynamic dimension (a batch) must be
+/// unpadded: it is read as is.
 struct PadToGather : public OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -162,25 +163,36 @@ struct PadToGather : public OpRewritePattern<tensor::PadOp> {
     Value padValue = pad.getConstantPaddingValue();
     RankedTensorType srcType = pad.getSourceType();
     RankedTensorType type = pad.getResultType();
-    if (!padValue || !srcType.hasStaticShape() || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(pad, "dynamic or non-constant pad");
+    if (!padValue)
+      return rewriter.notifyMatchFailure(pad, "non-constant pad");
     SmallVector<int64_t> low;
-    for (OpFoldResult l : pad.getMixedLowPad()) {
-      std::optional<int64_t> v = getConstantIntValue(l);
-      if (!v)
+    for (auto [l, h] : llvm::zip(pad.getMixedLowPad(), pad.getMixedHighPad())) {
+      std::optional<int64_t> v = getConstantIntValue(l),
+                             w = getConstantIntValue(h);
+      if (!v || !w)
         return rewriter.notifyMatchFailure(pad, "dynamic padding");
+      if (srcType.isDynamicDim(low.size()) && (*v != 0 || *w != 0))
+        return rewriter.notifyMatchFailure(pad, "padded dynamic dimension");
       low.push_back(*v);
     }
     Location loc = pad.getLoc();
     int64_t rank = type.getRank();
     Value source = pad.getSource();
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, source, d));
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         type.getElementType());
+                                         type.getElementType(), dynamicSizes);
     auto body = [&](OpBuilder &b, Location l, ValueRange) {
       Value inBounds;
       SmallVector<Value> indices;
       for (int64_t d = 0; d < rank; ++d) {
         Value i = linalg::IndexOp::create(b, l, d);
+        if (srcType.isDynamicDim(d)) {
+          indices.push_back(i);
+          continue;
+        }
         int64_t size = srcType.getDimSize(d);
         Value shifted = arith::SubIOp::create(
             b, l, i, arith::ConstantIndexOp::create(b, l, low[d]));
