@@ -97,6 +97,19 @@ LogicalResult boundTileTemporaries(RewriterBase &rewriter,
   return success();
 }
 
+/// " (node 'NAME', TYPE)" for an op imported from an ONNX node (its
+/// location names the node), else "".
+std::string sourceNode(Location loc) {
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return "";
+  std::string text = " (node '" + name.getName().str() + "'";
+  if (auto fused = dyn_cast<FusedLoc>(name.getChildLoc()))
+    if (auto type = dyn_cast_or_null<StringAttr>(fused.getMetadata()))
+      text += ", " + type.str();
+  return text + ")";
+}
+
 /// Which producers tiling fuses into each tile.
 enum class Fusion {
   None,
@@ -851,8 +864,9 @@ struct LoomGpuDistributePass
       }
       if (chosen == GpuStrategy::Serial && dynamicOp)
         return root->emitError()
-               << "GPU targets cannot distribute '" << root->getName()
-               << "' of kernel '" << kernel.getName()
+               << "GPU targets cannot distribute '" << root->getName() << "'"
+               << sourceNode(root->getLoc()) << " of kernel '"
+               << kernel.getName()
                << "' over its dynamic dimensions yet (its temporaries would "
                   "have sizes known only at dispatch); bind the input sizes "
                   "with --input-shape=NAME:DIMS";
@@ -875,8 +889,9 @@ struct LoomGpuDistributePass
     }
     if (chosen == GpuStrategy::Serial && dynamicOp)
       return dynamicOp->emitError()
-             << "GPU targets cannot compile '" << dynamicOp->getName()
-             << "' of kernel '" << kernel.getName()
+             << "GPU targets cannot compile '" << dynamicOp->getName() << "'"
+             << sourceNode(dynamicOp->getLoc()) << " of kernel '"
+             << kernel.getName()
              << "' with dynamic dimensions yet; bind the input sizes with "
                 "--input-shape=NAME:DIMS";
     setKernelStrategy(kernel, chosen);
