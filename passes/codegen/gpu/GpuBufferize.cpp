@@ -84,7 +84,8 @@ void boundDynamicAlloc(RewriterBase &rewriter, memref::AllocOp alloc) {
   // The users' types must not change: views of the same strides, or ops
   // that take any layout.
   for (Operation *user : alloc->getUsers()) {
-    if (isa<linalg::LinalgOp, memref::LoadOp, memref::StoreOp>(user))
+    if (isa<linalg::LinalgOp, memref::LoadOp, memref::StoreOp,
+            memref::DeallocOp>(user))
       continue;
     auto subview = dyn_cast<memref::SubViewOp>(user);
     if (!subview)
@@ -96,6 +97,10 @@ void boundDynamicAlloc(RewriterBase &rewriter, memref::AllocOp alloc) {
         srcStrides != viewStrides)
       return;
   }
+  // Temporaries are never freed (see below).
+  for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+    if (isa<memref::DeallocOp>(user))
+      rewriter.eraseOp(user);
   rewriter.setInsertionPoint(alloc);
   auto full = memref::AllocOp::create(rewriter, alloc.getLoc(), staticType,
                                       ValueRange{}, alloc.getAlignmentAttr());

@@ -80,10 +80,10 @@ LogicalResult boundTileTemporaries(RewriterBase &rewriter,
       FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
           presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(size),
           /*stopCondition=*/nullptr, /*closedUB=*/true);
+      // (The strategy is tried on a clone: no diagnostic, the next one is
+      // tried.)
       if (failed(bound) || *bound < 1)
-        return empty.emitOpError()
-               << "has a dynamic size with no constant upper bound in its "
-                  "GPU tile";
+        return failure();
       shape[d] = *bound;
     }
     rewriter.setInsertionPoint(empty);
@@ -180,11 +180,12 @@ struct PadToGather : public OpRewritePattern<tensor::PadOp> {
       return rewriter.notifyMatchFailure(pad, "non-constant pad");
     SmallVector<int64_t> low;
     for (auto [l, h] : llvm::zip(pad.getMixedLowPad(), pad.getMixedHighPad())) {
-      std::optional<int64_t> v = getConstantIntValue(l),
-                             w = getConstantIntValue(h);
-      if (!v || !w)
+      std::optional<int64_t> v = getConstantIntValue(l);
+      if (!v)
         return rewriter.notifyMatchFailure(pad, "dynamic padding");
-      if (srcType.isDynamicDim(low.size()) && (*v != 0 || *w != 0))
+      unsigned d = low.size();
+      if (srcType.isDynamicDim(d) != type.isDynamicDim(d) ||
+          (srcType.isDynamicDim(d) && (*v != 0 || !isZeroInteger(h))))
         return rewriter.notifyMatchFailure(pad, "padded dynamic dimension");
       low.push_back(*v);
     }
