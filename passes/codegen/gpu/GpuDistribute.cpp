@@ -8,7 +8,6 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -59,11 +58,30 @@ planningBounds(TilingInterface op, llvm::SmallBitVector &dynamicLoops) {
 /// sliced to the dynamic sizes. Fails when a size has no constant bound.
 LogicalResult boundTileTemporaries(RewriterBase &rewriter,
                                    func::FuncOp kernel) {
-  // A tile of an empty tensor is an empty tensor of the tile's sizes.
-  RewritePatternSet folds(kernel.getContext());
-  tensor::populateFoldTensorEmptyPatterns(folds);
-  if (failed(applyPatternsGreedily(kernel, std::move(folds))))
-    return failure();
+  // A tile of an empty tensor of dynamic size is an empty tensor of the
+  // tile's sizes (kernels without dynamic sizes are left as they are).
+  SmallVector<tensor::ExtractSliceOp> slices;
+  kernel.walk([&](tensor::ExtractSliceOp slice) {
+    auto empty = slice.getSource().getDefiningOp<tensor::EmptyOp>();
+    if (empty && !empty.getType().hasStaticShape() &&
+        slice->getParentOfType<scf::ForallOp>())
+      slices.push_back(slice);
+  });
+  for (tensor::ExtractSliceOp slice : slices) {
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<OpFoldResult> sizes;
+    for (auto [i, size] : llvm::enumerate(slice.getMixedSizes()))
+      if (!dropped.test(i))
+        sizes.push_back(size);
+    rewriter.setInsertionPoint(slice);
+    auto tile = tensor::EmptyOp::create(rewriter, slice.getLoc(), sizes,
+                                        slice.getType().getElementType());
+    if (tile.getType() != slice.getType()) {
+      rewriter.eraseOp(tile);
+      continue;
+    }
+    rewriter.replaceOp(slice, tile);
+  }
   SmallVector<tensor::EmptyOp> empties;
   kernel.walk([&](tensor::EmptyOp empty) {
     if (!empty.getType().hasStaticShape() &&
