@@ -256,6 +256,74 @@ struct PadToGather : public OpRewritePattern<tensor::PadOp> {
   }
 };
 
+/// tensor.concat of dynamic shape (a batch) along a static axis as an
+/// elementwise gather over the result: every element reads each input at a
+/// clamped position along the axis and selects the one it lies in. Tiles
+/// like any elementwise op (a concat has no tiling of its own). Static
+/// concatenations are left alone.
+struct ConcatToGather : public OpRewritePattern<tensor::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::ConcatOp concat,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType type = concat.getResultType();
+    int64_t axis = concat.getDim();
+    if (type.hasStaticShape() || type.isDynamicDim(axis))
+      return rewriter.notifyMatchFailure(concat, "static or dynamic axis");
+    SmallVector<int64_t> offsets = {0};
+    for (Value input : concat.getInputs()) {
+      auto t = cast<RankedTensorType>(input.getType());
+      if (t.isDynamicDim(axis))
+        return rewriter.notifyMatchFailure(concat, "input of dynamic size");
+      offsets.push_back(offsets.back() + t.getDimSize(axis));
+    }
+    Location loc = concat.getLoc();
+    int64_t rank = type.getRank();
+    Value first = concat.getInputs().front();
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, first, d));
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType(), dynamicSizes);
+    auto body = [&](OpBuilder &b, Location l, ValueRange) {
+      SmallVector<Value> indices;
+      for (int64_t d = 0; d < rank; ++d)
+        indices.push_back(linalg::IndexOp::create(b, l, d));
+      Value i = indices[axis];
+      Value result;
+      // From the last input back: each earlier one wins below its end.
+      for (int64_t k = concat.getInputs().size() - 1; k >= 0; --k) {
+        Value zero = arith::ConstantIndexOp::create(b, l, 0);
+        Value last = arith::ConstantIndexOp::create(
+            b, l, offsets[k + 1] - offsets[k] - 1);
+        Value local = arith::SubIOp::create(
+            b, l, i, arith::ConstantIndexOp::create(b, l, offsets[k]));
+        Value clamped = arith::MaxSIOp::create(
+            b, l, zero, arith::MinSIOp::create(b, l, local, last));
+        SmallVector<Value> at(indices);
+        at[axis] = clamped;
+        Value read = tensor::ExtractOp::create(b, l, concat.getInputs()[k], at);
+        if (!result) {
+          result = read;
+          continue;
+        }
+        Value below = arith::CmpIOp::create(
+            b, l, arith::CmpIPredicate::slt, i,
+            arith::ConstantIndexOp::create(b, l, offsets[k + 1]));
+        result = arith::SelectOp::create(b, l, below, read, result);
+      }
+      linalg::YieldOp::create(b, l, result);
+    };
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        concat, type, ValueRange{}, ValueRange{init},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        body);
+    return success();
+  }
+};
+
 /// One invocation per element of every parallel loop of `op`.
 SmallVector<int64_t> perElementTiles(TilingInterface op) {
   SmallVector<int64_t> tiles;
@@ -818,7 +886,7 @@ struct LoomGpuDistributePass
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
-    patterns.add<PadToGather>(&getContext());
+    patterns.add<PadToGather, ConcatToGather>(&getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp kernel : getKernels(getOperation())) {
       if (failed(applyPatternsGreedily(kernel, frozen)) ||

@@ -187,6 +187,55 @@ void foldDimsOfViews(gpu::GPUModuleOp module) {
   });
 }
 
+/// Loads and stores through the view of a dynamic binding (a
+/// memref.reinterpret_cast of the 1-D buffer, offset 0) index the buffer
+/// itself at the linearized position: the view's strides may be push
+/// constants (a transposed batch), which SPIR-V's memref lowering cannot
+/// take.
+void linearizeBindingViews(gpu::GPUModuleOp module) {
+  IRRewriter rewriter(module.getContext());
+  auto viewOf = [](Value memref) -> memref::ReinterpretCastOp {
+    auto view = memref.getDefiningOp<memref::ReinterpretCastOp>();
+    if (!view || view.getSource().getType().getRank() != 1 ||
+        !isZeroInteger(view.getMixedOffsets()[0]))
+      return nullptr;
+    return view;
+  };
+  auto linearIndex = [&](memref::ReinterpretCastOp view, ValueRange indices,
+                         Location loc) {
+    Value linear;
+    for (auto [index, stride] : llvm::zip(indices, view.getMixedStrides())) {
+      Value term = arith::MulIOp::create(
+          rewriter, loc, index,
+          getValueOrCreateConstantIndexOp(rewriter, loc, stride));
+      linear = linear ? arith::AddIOp::create(rewriter, loc, linear, term)
+                            .getResult()
+                      : term;
+    }
+    return linear ? linear : arith::ConstantIndexOp::create(rewriter, loc, 0);
+  };
+  module.walk([&](Operation *op) {
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      if (memref::ReinterpretCastOp view = viewOf(load.getMemRef())) {
+        rewriter.setInsertionPoint(load);
+        Value index = linearIndex(view, load.getIndices(), load.getLoc());
+        rewriter.replaceOpWithNewOp<memref::LoadOp>(load, view.getSource(),
+                                                    ValueRange{index});
+      }
+      return;
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (memref::ReinterpretCastOp view = viewOf(store.getMemRef())) {
+        rewriter.setInsertionPoint(store);
+        Value index = linearIndex(view, store.getIndices(), store.getLoc());
+        rewriter.replaceOpWithNewOp<memref::StoreOp>(
+            store, store.getValueToStore(), view.getSource(),
+            ValueRange{index});
+      }
+    }
+  });
+}
+
 /// Sizes converted to floats (the count a mean divides by: index to i64
 /// to f32) go through i32: an index is 32-bit in these kernels, and i64
 /// needs a capability the target may lack.
@@ -273,6 +322,7 @@ struct LoomGpuPrepareSpirvPass
 
     for (gpu::GPUModuleOp module : modules) {
       foldDimsOfViews(module);
+      linearizeBindingViews(module);
       narrowIndexToFloat(module);
       if (failed(checkCapabilities(module, env)) ||
           failed(emulateBf16Storage(module)))
