@@ -504,6 +504,18 @@ def LoomSpirvTargetVersion : Pass<"loom-spirv-target-version", "mlir::ModuleOp">
   }];
 }
 
+def LoomSpirvPushConstants : Pass<"loom-spirv-push-constants", "mlir::ModuleOp"> {
+  let summary = "Reads the scalar arguments of SPIR-V kernels from push constants";
+  let description = [{
+    After convert-gpu-to-spirv and before spirv-lower-abi-attrs: the scalar
+    (i32) arguments of each entry point, which follow its buffer bindings,
+    are the kernel's push constants (the kernel ABI: 32-bit words in order,
+    in one push-constant block). They are read from a PushConstant variable
+    and removed from the signature, so the bindings keep descriptor set 0,
+    bindings 0..n-1.
+  }];
+}
+
 def LoomGpuPrepareNvvm : Pass<"loom-gpu-prepare-nvvm", "mlir::ModuleOp"> {
   let summary = "Readies gpu.module @kernels for the conversion to NVVM";
   let description = [{

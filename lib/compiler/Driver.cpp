@@ -178,8 +178,8 @@ LogicalResult compileModule(ModuleOp module, const DriverOptions &options,
                                : "#" + std::to_string(i);
         return emitError(fn.getArgument(i).getLoc())
                << "--target=" << backend->name()
-               << " does not compile dynamic dimensions yet (only "
-                  "--target=cpu does): input "
+               << " does not compile dynamic dimensions yet (--target=cpu "
+                  "and --target=vulkan do): input "
                << arg << " of @" << fn.getSymName() << " is " << tensor
                << "; bind its sizes with --input-shape="
                << (name ? name.str() : std::string("NAME")) << ":DIMS";

@@ -169,6 +169,7 @@ void buildLoomVulkanLoweringPipeline(OpPassManager &pm,
   kernels.addPass(createCSEPass());
   kernels.addPass(createConvertMathToSPIRVPass());
   pm.addPass(createConvertGPUToSPIRVPass());
+  pm.addPass(createLoomSpirvPushConstants());
   OpPassManager &spirvModule = pm.nest<spirv::ModuleOp>();
   spirvModule.addPass(spirv::createSPIRVLowerABIAttributesPass());
   spirvModule.addPass(spirv::createSPIRVUpdateVCEPass());

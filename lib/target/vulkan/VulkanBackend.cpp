@@ -50,6 +50,9 @@ public:
 
   StringRef name() const override { return "vulkan"; }
   ArrayRef<TargetOptionInfo> options() const override { return optionInfo; }
+  // Dynamic dimensions (a batch known per call): kernels take their sizes
+  // as push constants and their grids are computed at dispatch.
+  bool supportsDynamicShapes() const override { return true; }
   bool canEmit(Emission emit) const override {
     return emit == Emission::Module || emit == Emission::MLIR ||
            emit == Emission::SPIRV;

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -55,6 +56,59 @@ LogicalResult setMemorySpace(Value root, Attribute space) {
   return success();
 }
 
+/// Gives a temporary of dynamic size (the copy of a partial tile of a
+/// dynamic loop) a static buffer of its sizes' constant upper bounds,
+/// viewed at its sizes. Leaves `alloc` alone when a size has no constant
+/// bound or a user needs its exact type.
+void boundDynamicAlloc(RewriterBase &rewriter, memref::AllocOp alloc) {
+  MemRefType type = alloc.getType();
+  if (!type.getLayout().isIdentity())
+    return;
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<OpFoldResult> sizes = alloc.getMixedSizes();
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+        presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(sizes[d]),
+        /*stopCondition=*/nullptr, /*closedUB=*/true);
+    if (failed(bound) || *bound < 1)
+      return;
+    shape[d] = *bound;
+  }
+  auto staticType = MemRefType::get(shape, type.getElementType(),
+                                    MemRefLayoutAttrInterface(),
+                                    type.getMemorySpace());
+  SmallVector<OpFoldResult> zeros(type.getRank(), rewriter.getIndexAttr(0)),
+      ones(type.getRank(), rewriter.getIndexAttr(1));
+  // The users' types must not change: views of the same strides, or ops
+  // that take any layout.
+  for (Operation *user : alloc->getUsers()) {
+    if (isa<linalg::LinalgOp, memref::LoadOp, memref::StoreOp,
+            memref::DeallocOp>(user))
+      continue;
+    auto subview = dyn_cast<memref::SubViewOp>(user);
+    if (!subview)
+      return;
+    SmallVector<int64_t> srcStrides, viewStrides;
+    int64_t srcOffset, viewOffset;
+    if (failed(staticType.getStridesAndOffset(srcStrides, srcOffset)) ||
+        failed(type.getStridesAndOffset(viewStrides, viewOffset)) ||
+        srcStrides != viewStrides)
+      return;
+  }
+  // Temporaries are never freed (see below).
+  for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+    if (isa<memref::DeallocOp>(user))
+      rewriter.eraseOp(user);
+  rewriter.setInsertionPoint(alloc);
+  auto full = memref::AllocOp::create(rewriter, alloc.getLoc(), staticType,
+                                      ValueRange{}, alloc.getAlignmentAttr());
+  Value view = memref::SubViewOp::create(rewriter, alloc.getLoc(), full,
+                                         zeros, sizes, ones);
+  rewriter.replaceOp(alloc, view);
+}
+
 struct LoomGpuBufferizePass
     : public loom::impl::LoomGpuBufferizeBase<LoomGpuBufferizePass> {
   using LoomGpuBufferizeBase::LoomGpuBufferizeBase;
@@ -82,6 +136,16 @@ struct LoomGpuBufferizePass
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Private);
     auto workgroupSpace =
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    IRRewriter rewriter(ctx);
+    for (func::FuncOp kernel : getKernels(kernels)) {
+      SmallVector<memref::AllocOp> dynamicAllocs;
+      kernel.walk([&](memref::AllocOp alloc) {
+        if (!alloc.getType().hasStaticShape())
+          dynamicAllocs.push_back(alloc);
+      });
+      for (memref::AllocOp alloc : dynamicAllocs)
+        boundDynamicAlloc(rewriter, alloc);
+    }
     for (func::FuncOp kernel : getKernels(kernels)) {
       bool serial = getKernelStrategy(kernel) == KernelStrategy::Serial;
       WalkResult walk = kernel.walk([&](Operation *op) {

@@ -3,6 +3,7 @@
 #include "loom/passes/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace loom {
@@ -27,7 +28,24 @@ LogicalResult createKernel(RewriterBase &rewriter, func::FuncOp kernel,
   if (!kernel.getBody().hasOneBlock())
     return kernel.emitError("a GPU kernel body must be a single block");
   Block &body = kernel.front();
-  unsigned numBindings = kernel.getNumArguments() - 3;
+  // (bindings..., push constants..., workgroup id x, y, z): the gpu.func
+  // takes the bindings and the push constants.
+  unsigned numArgs = kernel.getNumArguments() - 3;
+  unsigned numBindings =
+      llvm::count_if(kernel.getArgumentTypes(), llvm::IsaPred<MemRefType>);
+  // A binding with dynamic dimensions is a rank-0 memref viewed in its
+  // shape by memref.reinterpret_cast (--loom-outline-dispatches): on the
+  // GPU it is a 1-D buffer of unknown length (a runtime array), which the
+  // views index.
+  for (BlockArgument arg : body.getArguments().take_front(numBindings)) {
+    auto type = cast<MemRefType>(arg.getType());
+    if (type.getRank() != 0 || arg.use_empty() ||
+        !llvm::all_of(arg.getUsers(), llvm::IsaPred<memref::ReinterpretCastOp>))
+      continue;
+    arg.setType(MemRefType::get({ShapedType::kDynamic}, type.getElementType(),
+                                MemRefLayoutAttrInterface(),
+                                type.getMemorySpace()));
+  }
 
   SmallVector<memref::AllocOp> workgroup, priv;
   WalkResult walk = kernel.walk([&](memref::AllocOp alloc) {
@@ -49,8 +67,10 @@ LogicalResult createKernel(RewriterBase &rewriter, func::FuncOp kernel,
   if (walk.wasInterrupted())
     return failure();
   rewriter.setInsertionPointToEnd(gpuModule.getBody());
-  auto type = FunctionType::get(
-      ctx, kernel.getArgumentTypes().take_front(numBindings), {});
+  SmallVector<Type> argTypes;
+  for (BlockArgument arg : body.getArguments().take_front(numArgs))
+    argTypes.push_back(arg.getType());
+  auto type = FunctionType::get(ctx, argTypes, {});
   auto gpuFunc =
       gpu::GPUFuncOp::create(rewriter, kernel.getLoc(), kernel.getName(), type);
   gpuFunc->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
@@ -63,7 +83,7 @@ LogicalResult createKernel(RewriterBase &rewriter, func::FuncOp kernel,
 
   Block &entry = gpuFunc.getBody().front();
   rewriter.setInsertionPointToStart(&entry);
-  SmallVector<Value> replacements(entry.getArguments().take_front(numBindings));
+  SmallVector<Value> replacements(entry.getArguments().take_front(numArgs));
   for (gpu::Dimension d :
        {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z})
     replacements.push_back(

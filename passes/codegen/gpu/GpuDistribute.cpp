@@ -7,11 +7,14 @@
 #include "loom/passes/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace loom {
 #define GEN_PASS_DEF_LOOMGPUDISTRIBUTE
@@ -24,17 +27,105 @@ using namespace loom;
 namespace {
 
 
-FailureOr<SmallVector<int64_t>> staticBounds(TilingInterface op) {
+/// The size a loop whose trip count is known only at dispatch (a dynamic
+/// batch) is planned for: large enough that it gets workgroup tiles of its
+/// own, which stay static (the last one partial).
+constexpr int64_t kDynamicPlanningBound = 1024;
+
+/// The loop bounds of `op` (lower bounds 0); a dynamic size is
+/// kDynamicPlanningBound, and its loop is set in `dynamicLoops`.
+FailureOr<SmallVector<int64_t>>
+planningBounds(TilingInterface op, llvm::SmallBitVector &dynamicLoops) {
   OpBuilder b(op);
   SmallVector<int64_t> bounds;
-  for (Range r : op.getIterationDomain(b)) {
-    std::optional<int64_t> size = getConstantIntValue(r.size);
+  SmallVector<Range> domain = op.getIterationDomain(b);
+  dynamicLoops = llvm::SmallBitVector(domain.size());
+  for (auto [i, r] : llvm::enumerate(domain)) {
     std::optional<int64_t> offset = getConstantIntValue(r.offset);
-    if (!size || !offset || *offset != 0)
+    if (!offset || *offset != 0)
       return failure();
-    bounds.push_back(*size);
+    std::optional<int64_t> size = getConstantIntValue(r.size);
+    if (!size)
+      dynamicLoops.set(i);
+    bounds.push_back(size ? *size : kDynamicPlanningBound);
   }
   return bounds;
+}
+
+/// Gives each tensor.empty of dynamic size inside a workgroup or invocation
+/// tile (a partial tile of a dynamic loop) a static buffer of the tile's
+/// full size: a static tensor.empty of the sizes' constant upper bounds,
+/// sliced to the dynamic sizes. Fails when a size has no constant bound.
+LogicalResult boundTileTemporaries(RewriterBase &rewriter,
+                                   func::FuncOp kernel) {
+  // A tile of an empty tensor of dynamic size is an empty tensor of the
+  // tile's sizes (kernels without dynamic sizes are left as they are).
+  SmallVector<tensor::ExtractSliceOp> slices;
+  kernel.walk([&](tensor::ExtractSliceOp slice) {
+    auto empty = slice.getSource().getDefiningOp<tensor::EmptyOp>();
+    if (empty && !empty.getType().hasStaticShape() &&
+        slice->getParentOfType<scf::ForallOp>())
+      slices.push_back(slice);
+  });
+  for (tensor::ExtractSliceOp slice : slices) {
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<OpFoldResult> sizes;
+    for (auto [i, size] : llvm::enumerate(slice.getMixedSizes()))
+      if (!dropped.test(i))
+        sizes.push_back(size);
+    rewriter.setInsertionPoint(slice);
+    auto tile = tensor::EmptyOp::create(rewriter, slice.getLoc(), sizes,
+                                        slice.getType().getElementType());
+    if (tile.getType() != slice.getType()) {
+      rewriter.eraseOp(tile);
+      continue;
+    }
+    rewriter.replaceOp(slice, tile);
+  }
+  SmallVector<tensor::EmptyOp> empties;
+  kernel.walk([&](tensor::EmptyOp empty) {
+    if (!empty.getType().hasStaticShape() &&
+        empty->getParentOfType<scf::ForallOp>())
+      empties.push_back(empty);
+  });
+  for (tensor::EmptyOp empty : empties) {
+    RankedTensorType type = empty.getType();
+    SmallVector<int64_t> shape(type.getShape());
+    SmallVector<OpFoldResult> sizes = empty.getMixedSizes();
+    for (auto [d, size] : llvm::enumerate(sizes)) {
+      if (!type.isDynamicDim(d))
+        continue;
+      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(size),
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      // (The strategy is tried on a clone: no diagnostic, the next one is
+      // tried.)
+      if (failed(bound) || *bound < 1)
+        return failure();
+      shape[d] = *bound;
+    }
+    rewriter.setInsertionPoint(empty);
+    Value full = tensor::EmptyOp::create(rewriter, empty.getLoc(), shape,
+                                         type.getElementType());
+    SmallVector<OpFoldResult> zeros(type.getRank(), rewriter.getIndexAttr(0)),
+        ones(type.getRank(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(empty, type, full,
+                                                        zeros, sizes, ones);
+  }
+  return success();
+}
+
+/// " (node 'NAME', TYPE)" for an op imported from an ONNX node (its
+/// location names the node), else "".
+std::string sourceNode(Location loc) {
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return "";
+  std::string text = " (node '" + name.getName().str() + "'";
+  if (auto fused = dyn_cast<FusedLoc>(name.getChildLoc()))
+    if (auto type = dyn_cast_or_null<StringAttr>(fused.getMetadata()))
+      text += ", " + type.str();
+  return text + ")";
 }
 
 /// Which producers tiling fuses into each tile.
@@ -89,11 +180,12 @@ FailureOr<Operation *> tileToForall(RewriterBase &rewriter, TilingInterface op,
   return result->tiledAndFusedOps.front();
 }
 
-/// tensor.pad with static sizes and a constant padding value as an
+/// tensor.pad with static padding and a constant padding value as an
 /// elementwise gather over the result: every element reads the source at a
 /// clamped position and selects the padding value outside. Tiles like any
 /// elementwise op, with no control flow (tiling a tensor.pad itself makes
-/// `scf.if`s that yield temporaries).
+/// `scf.if`s that yield temporaries). A dynamic dimension (a batch) must be
+/// unpadded: it is read as is.
 struct PadToGather : public OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -102,25 +194,37 @@ struct PadToGather : public OpRewritePattern<tensor::PadOp> {
     Value padValue = pad.getConstantPaddingValue();
     RankedTensorType srcType = pad.getSourceType();
     RankedTensorType type = pad.getResultType();
-    if (!padValue || !srcType.hasStaticShape() || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(pad, "dynamic or non-constant pad");
+    if (!padValue)
+      return rewriter.notifyMatchFailure(pad, "non-constant pad");
     SmallVector<int64_t> low;
-    for (OpFoldResult l : pad.getMixedLowPad()) {
+    for (auto [l, h] : llvm::zip(pad.getMixedLowPad(), pad.getMixedHighPad())) {
       std::optional<int64_t> v = getConstantIntValue(l);
       if (!v)
         return rewriter.notifyMatchFailure(pad, "dynamic padding");
+      unsigned d = low.size();
+      if (srcType.isDynamicDim(d) != type.isDynamicDim(d) ||
+          (srcType.isDynamicDim(d) && (*v != 0 || !isZeroInteger(h))))
+        return rewriter.notifyMatchFailure(pad, "padded dynamic dimension");
       low.push_back(*v);
     }
     Location loc = pad.getLoc();
     int64_t rank = type.getRank();
     Value source = pad.getSource();
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, source, d));
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         type.getElementType());
+                                         type.getElementType(), dynamicSizes);
     auto body = [&](OpBuilder &b, Location l, ValueRange) {
       Value inBounds;
       SmallVector<Value> indices;
       for (int64_t d = 0; d < rank; ++d) {
         Value i = linalg::IndexOp::create(b, l, d);
+        if (srcType.isDynamicDim(d)) {
+          indices.push_back(i);
+          continue;
+        }
         int64_t size = srcType.getDimSize(d);
         Value shifted = arith::SubIOp::create(
             b, l, i, arith::ConstantIndexOp::create(b, l, low[d]));
@@ -145,6 +249,74 @@ struct PadToGather : public OpRewritePattern<tensor::PadOp> {
     };
     rewriter.replaceOpWithNewOp<linalg::GenericOp>(
         pad, type, ValueRange{}, ValueRange{init},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        body);
+    return success();
+  }
+};
+
+/// tensor.concat of dynamic shape (a batch) along a static axis as an
+/// elementwise gather over the result: every element reads each input at a
+/// clamped position along the axis and selects the one it lies in. Tiles
+/// like any elementwise op (a concat has no tiling of its own). Static
+/// concatenations are left alone.
+struct ConcatToGather : public OpRewritePattern<tensor::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::ConcatOp concat,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType type = concat.getResultType();
+    int64_t axis = concat.getDim();
+    if (type.hasStaticShape() || type.isDynamicDim(axis))
+      return rewriter.notifyMatchFailure(concat, "static or dynamic axis");
+    SmallVector<int64_t> offsets = {0};
+    for (Value input : concat.getInputs()) {
+      auto t = cast<RankedTensorType>(input.getType());
+      if (t.isDynamicDim(axis))
+        return rewriter.notifyMatchFailure(concat, "input of dynamic size");
+      offsets.push_back(offsets.back() + t.getDimSize(axis));
+    }
+    Location loc = concat.getLoc();
+    int64_t rank = type.getRank();
+    Value first = concat.getInputs().front();
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, first, d));
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType(), dynamicSizes);
+    auto body = [&](OpBuilder &b, Location l, ValueRange) {
+      SmallVector<Value> indices;
+      for (int64_t d = 0; d < rank; ++d)
+        indices.push_back(linalg::IndexOp::create(b, l, d));
+      Value i = indices[axis];
+      Value result;
+      // From the last input back: each earlier one wins below its end.
+      for (int64_t k = concat.getInputs().size() - 1; k >= 0; --k) {
+        Value zero = arith::ConstantIndexOp::create(b, l, 0);
+        Value last = arith::ConstantIndexOp::create(
+            b, l, offsets[k + 1] - offsets[k] - 1);
+        Value local = arith::SubIOp::create(
+            b, l, i, arith::ConstantIndexOp::create(b, l, offsets[k]));
+        Value clamped = arith::MaxSIOp::create(
+            b, l, zero, arith::MinSIOp::create(b, l, local, last));
+        SmallVector<Value> at(indices);
+        at[axis] = clamped;
+        Value read = tensor::ExtractOp::create(b, l, concat.getInputs()[k], at);
+        if (!result) {
+          result = read;
+          continue;
+        }
+        Value below = arith::CmpIOp::create(
+            b, l, arith::CmpIPredicate::slt, i,
+            arith::ConstantIndexOp::create(b, l, offsets[k + 1]));
+        result = arith::SelectOp::create(b, l, below, read, result);
+      }
+      linalg::YieldOp::create(b, l, result);
+    };
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        concat, type, ValueRange{}, ValueRange{init},
         ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         body);
@@ -303,7 +475,9 @@ public:
     // memory at every step (a step's matmul [4, 384] over k = 128 needs
     // [4, 384, 128] partials); each invocation sums its own outputs.
     treeReductions = false;
-    return distributeLeftovers();
+    if (failed(distributeLeftovers()))
+      return failure();
+    return boundTileTemporaries(rewriter, kernel);
   }
 
   LogicalResult apply(GpuStrategy strategy, const GpuTilePlan &plan) {
@@ -337,7 +511,8 @@ public:
     if (failed(applied) || failed(canonicalizeKernels(kernel)))
       return failure();
     accumulateInPrivateMemory(rewriter, kernel);
-    if (failed(distributeLeftovers()))
+    if (failed(distributeLeftovers()) ||
+        failed(boundTileTemporaries(rewriter, kernel)))
       return failure();
     // A strategy whose temporaries do not fit in shared memory is rejected
     // (the next one is tried).
@@ -640,6 +815,7 @@ std::optional<GpuTilePlan> planRows(TilingInterface root,
 /// the last one (simt) always applies to a root with static bounds.
 SmallVector<std::pair<GpuStrategy, GpuTilePlan>>
 candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
+                    const llvm::SmallBitVector &dynamicLoops,
                     const GpuLimits &limits, bool tensorCores) {
   SmallVector<std::pair<GpuStrategy, GpuTilePlan>> candidates;
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
@@ -679,8 +855,14 @@ candidateStrategies(TilingInterface root, ArrayRef<int64_t> bounds,
   }
   if (std::optional<GpuTilePlan> plan = planRows(root, bounds, limits))
     candidates.push_back({GpuStrategy::RowReduction, *plan});
+  // A tree splits a reduction of static length (a dynamic one is walked by
+  // each invocation).
+  bool dynamicReduction = llvm::any_of(dynamicLoops.set_bits(), [&](int d) {
+    return iterators[d] == utils::IteratorType::reduction;
+  });
   if (linalgOp && isa<linalg::GenericOp, linalg::ReduceOp>(root.getOperation()) &&
-      linalgOp.getNumDpsInits() == 1 && linalgOp.getNumReductionLoops() > 0)
+      linalgOp.getNumDpsInits() == 1 && linalgOp.getNumReductionLoops() > 0 &&
+      !dynamicReduction)
     if (std::optional<GpuTilePlan> plan =
             planTreeReduction(bounds, iterators, limits))
       candidates.push_back({GpuStrategy::TreeReduction, *plan});
@@ -704,12 +886,12 @@ struct LoomGpuDistributePass
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
-    patterns.add<PadToGather>(&getContext());
+    patterns.add<PadToGather, ConcatToGather>(&getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp kernel : getKernels(getOperation())) {
-      if (failed(applyPatternsGreedily(kernel, frozen)))
+      if (failed(applyPatternsGreedily(kernel, frozen)) ||
+          failed(distribute(kernel, limits)))
         return signalPassFailure();
-      distribute(kernel, limits);
     }
   }
 
@@ -719,18 +901,42 @@ struct LoomGpuDistributePass
     });
   }
 
+  /// The first op of `kernel` that computes a tensor with a dynamic
+  /// dimension, or null.
+  static Operation *firstDynamicOp(func::FuncOp kernel) {
+    Operation *found = nullptr;
+    kernel.walk([&](Operation *op) {
+      if (isa<bufferization::ToTensorOp, tensor::EmptyOp>(op))
+        return WalkResult::advance();
+      auto dynamic = [](Type t) {
+        auto tensor = dyn_cast<RankedTensorType>(t);
+        return tensor && !tensor.hasStaticShape();
+      };
+      if (llvm::any_of(op->getResultTypes(), dynamic)) {
+        found = op;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    return found;
+  }
+
   /// Tries the candidate strategies on clones of `kernel` and keeps the
-  /// first that applies; a kernel none applies to runs as one invocation.
-  void distribute(func::FuncOp kernel, const GpuLimits &limits) {
-    MLIRContext *ctx = kernel.getContext();
+  /// first that applies; a static kernel none applies to runs as one
+  /// invocation, a dynamic one is an error (its temporaries would have
+  /// sizes known only at dispatch).
+  LogicalResult distribute(func::FuncOp kernel, const GpuLimits &limits) {
     GpuStrategy chosen = GpuStrategy::Serial;
     int64_t threads = 1;
     TilingInterface root = findKernelRoot(kernel);
+    llvm::SmallBitVector dynamicLoops;
     FailureOr<SmallVector<int64_t>> bounds =
-        root ? staticBounds(root) : FailureOr<SmallVector<int64_t>>(failure());
+        root ? planningBounds(root, dynamicLoops)
+             : FailureOr<SmallVector<int64_t>>(failure());
+    Operation *dynamicOp = firstDynamicOp(kernel);
     if (root && succeeded(bounds)) {
-      for (auto &[strategy, plan] :
-           candidateStrategies(root, *bounds, limits, tensorCores)) {
+      for (auto &[strategy, plan] : candidateStrategies(
+               root, *bounds, dynamicLoops, limits, tensorCores)) {
         OpBuilder b(kernel);
         auto clone = cast<func::FuncOp>(b.clone(*kernel));
         if (failed(KernelDistributor(clone, limits).apply(strategy, plan))) {
@@ -743,6 +949,14 @@ struct LoomGpuDistributePass
         threads = plan.threads;
         break;
       }
+      if (chosen == GpuStrategy::Serial && dynamicOp)
+        return root->emitError()
+               << "GPU targets cannot distribute '" << root->getName() << "'"
+               << sourceNode(root->getLoc()) << " of kernel '"
+               << kernel.getName()
+               << "' over its dynamic dimensions yet (its temporaries would "
+                  "have sizes known only at dispatch); bind the input sizes "
+                  "with --input-shape=NAME:DIMS";
       if (chosen == GpuStrategy::Serial)
         kernel.emitWarning() << "kernel '" << kernel.getName()
                              << "' could not be tiled for the GPU; it runs as "
@@ -760,8 +974,16 @@ struct LoomGpuDistributePass
         clone.erase();
       }
     }
+    if (chosen == GpuStrategy::Serial && dynamicOp)
+      return dynamicOp->emitError()
+             << "GPU targets cannot compile '" << dynamicOp->getName() << "'"
+             << sourceNode(dynamicOp->getLoc()) << " of kernel '"
+             << kernel.getName()
+             << "' with dynamic dimensions yet; bind the input sizes with "
+                "--input-shape=NAME:DIMS";
     setKernelStrategy(kernel, chosen);
     setWorkgroupSize(kernel, {threads, 1, 1});
+    return success();
   }
 };
 

@@ -1,6 +1,7 @@
 //===- GpuMapForall.cpp - workgroup/invocation loops -> GPU ids -----------===//
 #include "GpuUtils.h"
 
+#include "loom/dialect/DynamicShapes.h"
 #include "loom/passes/KernelModule.h"
 #include "loom/passes/Passes.h"
 
@@ -237,27 +238,38 @@ private:
 
   /// The workgroup forall's iterations become the grid.
   LogicalResult mapWorkgroups() {
-    MLIRContext *ctx = kernel.getContext();
     Block &entry = kernel.front();
     SmallVector<scf::ForallOp> blocks;
     for (Operation &op : entry)
       if (auto f = dyn_cast<scf::ForallOp>(op); f && isBlockMapped(f))
         blocks.push_back(f);
     std::array<int64_t, 3> grid = {1, 1, 1};
+    // The grid of a workgroup loop with a dynamic trip count, over the
+    // kernel's push constants (null when static).
+    AffineMap dynamicGrid;
     if (blocks.size() > 1)
       return blocks[1].emitError("a GPU kernel has one workgroup loop");
     if (blocks.size() == 1) {
       scf::ForallOp forall = blocks.front();
       rewriter.setInsertionPoint(forall);
       Location loc = forall.getLoc();
+      SmallVector<Value> countValues = tripCounts(rewriter, forall);
       SmallVector<int64_t> counts;
-      for (Value count : tripCounts(rewriter, forall)) {
+      bool dynamic = false;
+      for (Value count : countValues) {
         std::optional<int64_t> c = getConstantIntValue(count);
-        if (!c)
-          return forall.emitError("the workgroup grid must be static");
-        counts.push_back(std::max<int64_t>(*c, 1));
+        dynamic |= !c;
+        counts.push_back(c ? std::max<int64_t>(*c, 1) : 1);
       }
       int64_t rank = counts.size();
+      if (dynamic) {
+        FailureOr<AffineMap> map = dynamicGridMap(countValues);
+        if (failed(map))
+          return forall.emitError()
+                 << "the workgroup grid of kernel '" << kernel.getName()
+                 << "' is not computed from its push constants";
+        dynamicGrid = *map;
+      }
       ValueRange wg = entry.getArguments().take_back(3);
       // x: the innermost loop, y: the next, z: the others, linearized.
       SmallVector<Value> linear(rank);
@@ -272,7 +284,7 @@ private:
       int64_t z = 1;
       for (int64_t d = rank - 3; d >= 0; --d) {
         z *= counts[d];
-        Value c = arith::ConstantIndexOp::create(rewriter, loc, counts[d]);
+        Value c = countValues[d];
         linear[d] = d == 0 ? rest : arith::RemUIOp::create(rewriter, loc, rest, c).getResult();
         if (d > 0)
           rest = arith::DivUIOp::create(rewriter, loc, rest, c);
@@ -297,7 +309,40 @@ private:
                << grid[0] << "x" << grid[1] << "x" << grid[2]
                << " workgroups, more than a dispatch can have";
     setWorkgroupCount(kernel, grid);
+    if (dynamicGrid)
+      setWorkgroupCountMap(kernel, dynamicGrid);
     return success();
+  }
+
+  /// The grid [x, y, z] of a workgroup loop with trip counts `counts`
+  /// (outermost first; x the innermost, y the next, z the product of the
+  /// others) as an affine map over the kernel's push constants, which the
+  /// runtime evaluates at each dispatch.
+  FailureOr<AffineMap> dynamicGridMap(ArrayRef<Value> counts) {
+    MLIRContext *ctx = kernel.getContext();
+    unsigned bindings = llvm::count_if(kernel.getArgumentTypes(),
+                                       llvm::IsaPred<MemRefType>);
+    SmallVector<Value> pushConstants(
+        kernel.getArguments().drop_front(bindings).drop_back(3));
+    SmallVector<AffineExpr> exprs;
+    for (Value count : counts) {
+      if (std::optional<int64_t> c = getConstantIntValue(count)) {
+        exprs.push_back(getAffineConstantExpr(std::max<int64_t>(*c, 1), ctx));
+        continue;
+      }
+      FailureOr<AffineExpr> e = indexExpr(count, pushConstants);
+      if (failed(e))
+        return failure();
+      exprs.push_back(*e);
+    }
+    int64_t rank = exprs.size();
+    SmallVector<AffineExpr> grid(3, getAffineConstantExpr(1, ctx));
+    grid[0] = exprs[rank - 1];
+    if (rank >= 2)
+      grid[1] = exprs[rank - 2];
+    for (int64_t d = rank - 3; d >= 0; --d)
+      grid[2] = grid[2] * exprs[d];
+    return AffineMap::get(0, pushConstants.size(), grid, ctx);
   }
 
   /// Writes outside the invocation loops (scalar results, a tree's last

@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
@@ -22,6 +24,7 @@
 
 namespace loom {
 #define GEN_PASS_DEF_LOOMGPUPREPARESPIRV
+#define GEN_PASS_DEF_LOOMSPIRVPUSHCONSTANTS
 #define GEN_PASS_DEF_LOOMSPIRVTARGETVERSION
 #include "passes/Passes.h.inc"
 } // namespace loom
@@ -167,6 +170,108 @@ LogicalResult emulateBf16Storage(gpu::GPUModuleOp module) {
   return failure(walk.wasInterrupted());
 }
 
+/// The sizes of the views of dynamic bindings (memref.reinterpret_cast
+/// over push constants) read by memref.dim are the push constants
+/// themselves: SPIR-V has no memref.dim.
+void foldDimsOfViews(gpu::GPUModuleOp module) {
+  IRRewriter rewriter(module.getContext());
+  module.walk([&](memref::DimOp dim) {
+    auto view = dim.getSource().getDefiningOp<memref::ReinterpretCastOp>();
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!view || !index || *index < 0 || *index >= view.getType().getRank())
+      return;
+    rewriter.setInsertionPoint(dim);
+    rewriter.replaceOp(dim, getValueOrCreateConstantIndexOp(
+                                rewriter, dim.getLoc(),
+                                view.getMixedSizes()[*index]));
+  });
+}
+
+/// Loads and stores through the view of a dynamic binding (a
+/// memref.reinterpret_cast of the 1-D buffer, offset 0) index the buffer
+/// itself at the linearized position: the view's strides may be push
+/// constants (a transposed batch), which SPIR-V's memref lowering cannot
+/// take.
+void linearizeBindingViews(gpu::GPUModuleOp module) {
+  IRRewriter rewriter(module.getContext());
+  auto viewOf = [](Value memref) -> memref::ReinterpretCastOp {
+    auto view = memref.getDefiningOp<memref::ReinterpretCastOp>();
+    if (!view || view.getSource().getType().getRank() != 1 ||
+        !isZeroInteger(view.getMixedOffsets()[0]))
+      return nullptr;
+    return view;
+  };
+  auto linearIndex = [&](memref::ReinterpretCastOp view, ValueRange indices,
+                         Location loc) {
+    Value linear;
+    for (auto [index, stride] : llvm::zip(indices, view.getMixedStrides())) {
+      Value term = arith::MulIOp::create(
+          rewriter, loc, index,
+          getValueOrCreateConstantIndexOp(rewriter, loc, stride));
+      linear = linear ? arith::AddIOp::create(rewriter, loc, linear, term)
+                            .getResult()
+                      : term;
+    }
+    return linear ? linear : arith::ConstantIndexOp::create(rewriter, loc, 0);
+  };
+  module.walk([&](Operation *op) {
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      if (memref::ReinterpretCastOp view = viewOf(load.getMemRef())) {
+        rewriter.setInsertionPoint(load);
+        Value index = linearIndex(view, load.getIndices(), load.getLoc());
+        rewriter.replaceOpWithNewOp<memref::LoadOp>(load, view.getSource(),
+                                                    ValueRange{index});
+      }
+      return;
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (memref::ReinterpretCastOp view = viewOf(store.getMemRef())) {
+        rewriter.setInsertionPoint(store);
+        Value index = linearIndex(view, store.getIndices(), store.getLoc());
+        rewriter.replaceOpWithNewOp<memref::StoreOp>(
+            store, store.getValueToStore(), view.getSource(),
+            ValueRange{index});
+      }
+    }
+  });
+}
+
+/// Sizes converted to floats (the count a mean divides by: index to i64
+/// to f32) go through i32: an index is 32-bit in these kernels, and i64
+/// needs a capability the target may lack.
+void narrowIndexToFloat(gpu::GPUModuleOp module) {
+  IRRewriter rewriter(module.getContext());
+  auto i32 = rewriter.getI32Type();
+  SmallVector<Operation *> casts;
+  module.walk([&](Operation *op) {
+    if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(op) &&
+        op->getResult(0).getType().isInteger(64) &&
+        llvm::all_of(op->getUsers(),
+                     llvm::IsaPred<arith::UIToFPOp, arith::SIToFPOp>))
+      casts.push_back(op);
+  });
+  for (Operation *cast : casts) {
+    rewriter.setInsertionPoint(cast);
+    bool isUnsigned = isa<arith::IndexCastUIOp>(cast);
+    Value narrow =
+        isUnsigned ? arith::IndexCastUIOp::create(rewriter, cast->getLoc(), i32,
+                                                  cast->getOperand(0))
+                         .getResult()
+                   : arith::IndexCastOp::create(rewriter, cast->getLoc(), i32,
+                                                cast->getOperand(0))
+                         .getResult();
+    for (Operation *user : llvm::make_early_inc_range(cast->getUsers())) {
+      rewriter.setInsertionPoint(user);
+      Type type = user->getResult(0).getType();
+      if (isa<arith::UIToFPOp>(user))
+        rewriter.replaceOpWithNewOp<arith::UIToFPOp>(user, type, narrow);
+      else
+        rewriter.replaceOpWithNewOp<arith::SIToFPOp>(user, type, narrow);
+    }
+    rewriter.eraseOp(cast);
+  }
+}
+
 /// The GPU address spaces as the Vulkan storage classes they map to.
 void useVulkanStorageClasses(gpu::GPUModuleOp module) {
   MLIRContext *ctx = module.getContext();
@@ -216,6 +321,9 @@ struct LoomGpuPrepareSpirvPass
       return signalPassFailure();
 
     for (gpu::GPUModuleOp module : modules) {
+      foldDimsOfViews(module);
+      linearizeBindingViews(module);
+      narrowIndexToFloat(module);
       if (failed(checkCapabilities(module, env)) ||
           failed(emulateBf16Storage(module)))
         return signalPassFailure();
@@ -232,6 +340,67 @@ struct LoomGpuPrepareSpirvPass
                     spirv::getEntryPointABIAttr(ctx, wg));
       }
     }
+  }
+};
+
+/// The scalar arguments of `fn` (an entry point) read from a push-constant
+/// block of its own (`module` holds one per kernel, each exactly as large
+/// as the kernel's push constant range), in order.
+LogicalResult usePushConstants(spirv::ModuleOp module, spirv::FuncOp fn) {
+  MLIRContext *ctx = fn.getContext();
+  SmallVector<BlockArgument> scalars;
+  for (BlockArgument arg : fn.getArguments())
+    if (!isa<spirv::PointerType>(arg.getType()))
+      scalars.push_back(arg);
+  if (scalars.empty())
+    return success();
+  auto i32 = IntegerType::get(ctx, 32);
+  for (BlockArgument arg : scalars)
+    if (arg.getType() != i32)
+      return fn.emitError() << "kernel '" << fn.getName() << "' argument #"
+                            << arg.getArgNumber() << " is " << arg.getType()
+                            << "; push constants are 32-bit integers";
+  // struct { i32 values[N]; } (offset 0, stride 4), a Block.
+  auto array = spirv::ArrayType::get(i32, scalars.size(), /*stride=*/4);
+  auto block = spirv::StructType::get({array}, /*offsetInfo=*/{0});
+  auto pointer =
+      spirv::PointerType::get(block, spirv::StorageClass::PushConstant);
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  std::string name = ("__push_constants_" + fn.getName() + "__").str();
+  auto var = spirv::GlobalVariableOp::create(b, fn.getLoc(), pointer, name,
+                                             /*initializer=*/nullptr);
+  b.setInsertionPointToStart(&fn.getBody().front());
+  Location loc = fn.getLoc();
+  Value address = spirv::AddressOfOp::create(b, loc, var);
+  Value zero = spirv::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+  auto elementPointer =
+      spirv::PointerType::get(i32, spirv::StorageClass::PushConstant);
+  llvm::BitVector erased(fn.getNumArguments());
+  for (auto [i, arg] : llvm::enumerate(scalars)) {
+    Value index =
+        spirv::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(i));
+    Value element = spirv::AccessChainOp::create(
+        b, loc, elementPointer, address, ValueRange{zero, index});
+    Value value = spirv::LoadOp::create(b, loc, element);
+    arg.replaceAllUsesWith(value);
+    erased.set(arg.getArgNumber());
+  }
+  return fn.eraseArguments(erased);
+}
+
+struct LoomSpirvPushConstantsPass
+    : public loom::impl::LoomSpirvPushConstantsBase<
+          LoomSpirvPushConstantsPass> {
+  void runOnOperation() override {
+    WalkResult walk = getOperation().walk([&](spirv::FuncOp fn) {
+      auto module = fn->getParentOfType<spirv::ModuleOp>();
+      if (!module || !fn->hasAttr(spirv::getEntryPointABIAttrName()))
+        return WalkResult::advance();
+      return failed(usePushConstants(module, fn)) ? WalkResult::interrupt()
+                                                  : WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      signalPassFailure();
   }
 };
 
