@@ -142,12 +142,13 @@ SmallVector<int64_t> workgroupTileSizes(TilingInterface op,
     minTile[dims->n[0]] = std::min<int64_t>(
         bounds[dims->m[0]] < 8 ? 128 : 64, bounds[dims->n[0]]);
     // A dynamic M brings its own workgroups (one per 64 rows): the tile
-    // stays 64 rows by at least 128 columns, as large as a static product
-    // of that size would take, instead of splitting further as if those 64
-    // rows were the whole product.
+    // stays 64 rows by at least 64 columns instead of splitting M further
+    // as if those 64 rows were the whole product (32x64 tiles were 10%
+    // slower on the encoder's 1024-row products; 64 columns rather than
+    // 128 keep a short product's B panel in L2: 20% faster at 17 rows).
     if (dynamic[dims->m[0]]) {
       minTile[dims->m[0]] = bounds[dims->m[0]];
-      minTile[dims->n[0]] = std::min<int64_t>(128, bounds[dims->n[0]]);
+      minTile[dims->n[0]] = std::min<int64_t>(64, bounds[dims->n[0]]);
     }
   } else {
     outer.assign(parallel.begin(), parallel.end());
