@@ -53,8 +53,7 @@ bool takesDynamicInputs(StringRef opType) {
       "LayerNormalization", "ReduceSum", "ReduceMean", "ReduceMax",
       "ReduceMin", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
       "BatchNormalization", "Flatten", "Pad", "Transpose", "Concat", "Reshape",
-      "Slice", "Squeeze", "Unsqueeze", "Gather", "Expand", "Not", "And",
-      "Or", "Xor"};
+      "Slice", "Squeeze", "Unsqueeze", "Gather", "Expand"};
   return ops.contains(opType);
 }
 
