@@ -138,7 +138,6 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
   auto inType = cast<RankedTensorType>(value.getType());
   if (inType == resultType)
     return value;
-  Type et = inType.getElementType();
   if (!inType.hasStaticShape() || !resultType.hasStaticShape()) {
     std::optional<SmallVector<ReassociationIndices>> groups =
         getReassociationIndicesForReshape(inType, resultType);
@@ -155,31 +154,8 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
         return nullptr;
     return tensor::ExpandShapeOp::create(b, loc, resultType, value, *groups);
   }
-  int64_t count = inType.getNumElements();
-  // Collapse to rank 1 (or expand a scalar to rank 1) ...
-  Value flat = value;
-  auto flatType = RankedTensorType::get({count}, et);
-  if (inType.getRank() == 0) {
-    flat = tensor::ExpandShapeOp::create(b, loc, flatType, value,
-                                         ArrayRef<ReassociationIndices>{});
-  } else if (inType.getRank() > 1) {
-    ReassociationIndices all;
-    for (int64_t i = 0; i < inType.getRank(); ++i)
-      all.push_back(i);
-    flat = tensor::CollapseShapeOp::create(b, loc, flatType, value,
-                                           ArrayRef<ReassociationIndices>{all});
-  }
-  // ... then expand to the result (or collapse to a scalar).
-  if (resultType.getRank() == 1)
-    return flat;
-  if (resultType.getRank() == 0)
-    return tensor::CollapseShapeOp::create(b, loc, resultType, flat,
-                                           ArrayRef<ReassociationIndices>{});
-  ReassociationIndices all;
-  for (int64_t i = 0; i < resultType.getRank(); ++i)
-    all.push_back(i);
-  return tensor::ExpandShapeOp::create(b, loc, resultType, flat,
-                                       ArrayRef<ReassociationIndices>{all});
+  // Static shapes: through one dimension.
+  return reshapeTensor(b, loc, value, resultType, ValueRange{});
 }
 
 Value reshapeTensor(OpBuilder &b, Location loc, Value value,
@@ -191,7 +167,8 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
   for (int64_t d : resultType.getShape())
     outSizes.push_back(ShapedType::isDynamic(d) ? OpFoldResult(dims[next++])
                                                 : b.getIndexAttr(d));
-  // Through one dimension: collapse the input to it, expand to the result.
+  // Through one dimension: collapse the input to it (or expand a scalar to
+  // it), then expand to the result (or collapse to a scalar).
   Value flat = value;
   if (inType.getRank() != 1) {
     ReassociationIndices all;
@@ -211,6 +188,9 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
     return flat.getType() == resultType
                ? flat
                : tensor::CastOp::create(b, loc, resultType, flat).getResult();
+  if (resultType.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, resultType, flat,
+                                           ArrayRef<ReassociationIndices>{});
   ReassociationIndices all;
   for (int64_t i = 0; i < resultType.getRank(); ++i)
     all.push_back(i);
